@@ -1,0 +1,29 @@
+// One way to reach the database, the same in production, dev and tests: the Neon serverless
+// driver's Pool (Postgres over a WebSocket). In dev and tests the WebSocket goes to the loopback
+// relay in db/local/ws-relay.ts instead of Neon's proxy.
+import { Pool, neonConfig } from "@neondatabase/serverless";
+import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
+import * as schema from "./schema/index.ts";
+
+export type Db = NeonDatabase<typeof schema>;
+export type DbHandle = { db: Db; pool: Pool };
+
+/** Points the driver at a local relay (`host:port`). Neon's own endpoints need none of this. */
+export function useLocalRelay(relay: string): void {
+  neonConfig.wsProxy = (host, port) => `${relay}/v1?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  // Neon's proxy accepts pipelined TLS/startup messages; a plain Postgres behind a relay does not.
+  neonConfig.pipelineTLS = false;
+  neonConfig.pipelineConnect = false;
+}
+
+/**
+ * A Pool for one request (Workers cannot keep sockets across requests): the caller ends it with
+ * `waitUntil(pool.end())`.
+ */
+export function createDb(connectionString: string): DbHandle {
+  const pool = new Pool({ connectionString, connectionTimeoutMillis: 5_000 });
+  // Idle clients may fail after the request is done; without a listener that is an unhandled error.
+  pool.on("error", (error: Error) => console.error(JSON.stringify({ msg: "db pool error", error: error.message })));
+  return { pool, db: drizzle({ client: pool, schema }) };
+}

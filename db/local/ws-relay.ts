@@ -1,0 +1,60 @@
+// A loopback-only WebSocket → TCP relay, so that @neondatabase/serverless (which speaks the
+// Postgres protocol over a WebSocket, as it does to Neon in production) can reach a local
+// Postgres in dev and tests. It binds to 127.0.0.1 and refuses every target that is not loopback,
+// so it can never be used to reach anything but this machine.
+import { createConnection } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
+
+export type Relay = { port: number; close(): Promise<void> };
+
+/** Parses `?address=host:port` and returns the target only when it is a loopback address. */
+export function parseRelayTarget(url: string): { host: string; port: number } | null {
+  const address = new URL(url, "ws://relay").searchParams.get("address");
+  const match = address?.match(/^\[?([^\]]+?)\]?:(\d{1,5})$/);
+  if (!match) return null;
+  const [, host, portText] = match;
+  const port = Number(portText);
+  if (!LOOPBACK_HOSTS.has(host) || port < 1 || port > 65535) return null;
+  return { host, port };
+}
+
+function bridge(socket: WebSocket, target: { host: string; port: number }): void {
+  const tcp = createConnection(target);
+  const pending: Buffer[] = [];
+  let connected = false;
+  tcp.on("connect", () => {
+    connected = true;
+    for (const chunk of pending.splice(0)) tcp.write(chunk);
+  });
+  tcp.on("data", (chunk) => socket.send(chunk));
+  tcp.on("close", () => socket.close());
+  tcp.on("error", () => socket.terminate());
+  socket.on("message", (data: Buffer) => (connected ? tcp.write(data) : pending.push(data)));
+  socket.on("close", () => tcp.destroy());
+  socket.on("error", () => tcp.destroy());
+}
+
+export async function startRelay(port = 0): Promise<Relay> {
+  const server = new WebSocketServer({ host: "127.0.0.1", port });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  server.on("connection", (socket, request) => {
+    const target = parseRelayTarget(request.url ?? "");
+    if (!target) return socket.close(1008, "target must be a loopback address");
+    bridge(socket, target);
+  });
+  const address = server.address();
+  if (typeof address === "string") throw new Error("relay bound to a pipe");
+  return {
+    port: address.port,
+    close: () =>
+      new Promise((resolve) => {
+        for (const client of server.clients) client.terminate();
+        server.close(() => resolve());
+      }),
+  };
+}

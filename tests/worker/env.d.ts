@@ -1,0 +1,7 @@
+// Bindings that only the test project adds (vitest.config.ts).
+declare namespace Cloudflare {
+  interface Env {
+    TEST_OWNER_DATABASE_URL: string;
+    TEST_STOPPED_DATABASE_URL: string;
+  }
+}

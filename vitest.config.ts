@@ -1,0 +1,52 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    // Global setups run in plain Node (a project's own would be resolved with workerd conditions).
+    globalSetup: ["tests/support/worker.global.ts"],
+    projects: [
+      {
+        // Worker tests run inside workerd against a real Postgres started for this run.
+        plugins: [
+          cloudflareTest(async ({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                DATABASE_URL: inject("appDatabaseUrl"),
+                DB_WS_PROXY: inject("relayAddress"),
+                TEST_OWNER_DATABASE_URL: inject("ownerDatabaseUrl"),
+                TEST_STOPPED_DATABASE_URL: inject("stoppedDatabaseUrl"),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: ["tests/worker/**/*.test.ts"],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: "unit",
+          include: ["tests/unit/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        // The whole stack as `npm run dev` runs it (wrangler dev, static site, Postgres) driven by a
+        // real headless Chromium.
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/support/stack.global.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

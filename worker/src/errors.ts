@@ -1,0 +1,73 @@
+// One error model for the whole API: routes and middleware throw HttpError; app.onError renders
+// it as RFC 9457 problem+json with the request id. Anything else is a bug: logged with the request
+// id, answered with a generic 500 and never a stack trace.
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./env.ts";
+
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    readonly detail?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(`${status} ${code}${detail ? `: ${detail}` : ""}`);
+  }
+}
+
+export function problemResponse(c: Context<AppEnv>, error: HttpError): Response {
+  const body = {
+    type: `https://sightline.dev/problems/${error.code.toLowerCase().replaceAll("_", "-")}`,
+    title: TITLES[error.status] ?? "Error",
+    status: error.status,
+    code: error.code,
+    ...(error.detail ? { detail: error.detail } : {}),
+    requestId: c.get("requestId"),
+  };
+  return c.body(JSON.stringify(body), error.status, {
+    ...error.headers,
+    "Content-Type": "application/problem+json",
+  });
+}
+
+/** Hono's own exceptions (e.g. from bodyLimit) keep their status under a stable code. */
+const CODES_FOR_HONO_STATUS: Record<number, string> = {
+  400: "INVALID_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+};
+
+export function handleError(error: Error, c: Context<AppEnv>): Response {
+  if (error instanceof HttpError) return problemResponse(c, error);
+  if (error instanceof HTTPException && CODES_FOR_HONO_STATUS[error.status]) {
+    return problemResponse(c, new HttpError(error.status, CODES_FOR_HONO_STATUS[error.status]));
+  }
+  console.error(
+    JSON.stringify({ msg: "unhandled error", requestId: c.get("requestId"), error: error.stack ?? String(error) }),
+  );
+  return problemResponse(c, new HttpError(500, "INTERNAL_ERROR"));
+}
+
+/** A loggable one-liner for an error and its cause (drizzle wraps driver errors in "Failed query"). */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause ? `${error.message} <- ${describeError(error.cause)}` : error.message;
+}

@@ -1,0 +1,26 @@
+// Builds the Worker: middleware order, route mounts and error handling live here and only here.
+// Static pages are served by the assets layer before the Worker runs; the Worker runs first for
+// /api/* and /v1/* (wrangler.toml `run_worker_first`).
+import { Hono } from "hono";
+import type { AppEnv } from "./env.ts";
+import { handleError, HttpError, problemResponse } from "./errors.ts";
+import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";
+import { apiHeaders } from "./middleware/api-headers.ts";
+import { database } from "./middleware/database.ts";
+import { requestId } from "./middleware/request-id.ts";
+import { health } from "./routes/health.ts";
+import { scheduled } from "./scheduled.ts";
+
+export const app = new Hono<AppEnv>();
+
+app.use("*", requestId, apiHeaders, database);
+
+app.route("/api/health", health);
+
+answerWrongMethodsWith405(app);
+app.notFound((c) => problemResponse(c, new HttpError(404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)));
+app.onError(handleError);
+
+export { RateLimiter } from "./rate-limiter.ts";
+
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;
