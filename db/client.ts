@@ -24,6 +24,8 @@ export function useLocalRelay(relay: string): void {
 export function createDb(connectionString: string): DbHandle {
   const pool = new Pool({ connectionString, connectionTimeoutMillis: 5_000 });
   // Idle clients may fail after the request is done; without a listener that is an unhandled error.
-  pool.on("error", (error: Error) => console.error(JSON.stringify({ msg: "db pool error", error: error.message })));
+  pool.on("error", (error: Error) =>
+    console.error(JSON.stringify({ msg: "db pool error", error: error.message })),
+  );
   return { pool, db: drizzle({ client: pool, schema }) };
 }

@@ -41,7 +41,7 @@ export async function startLocalPostgres(options: {
   dataDir: string;
   port: number;
   persistent: boolean;
-  log?: (line: string) => void;
+  log?: (line: unknown) => void;
 }): Promise<LocalPostgres> {
   const quiet = () => {};
   const server = new EmbeddedPostgres({
@@ -84,9 +84,7 @@ async function bootstrap(server: EmbeddedPostgres): Promise<void> {
             PASSWORD '${LOCAL_PASSWORD}';
         END IF;
       END $$;`);
-    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [
-      DATABASE_NAME,
-    ]);
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [DATABASE_NAME]);
     if (!rowCount) await client.query(`CREATE DATABASE ${DATABASE_NAME} OWNER ${OWNER_ROLE}`);
     await client.query(`REVOKE ALL ON DATABASE ${DATABASE_NAME} FROM PUBLIC`);
     await client.query(`GRANT CONNECT ON DATABASE ${DATABASE_NAME} TO ${APP_ROLE}`);

@@ -48,7 +48,7 @@ export async function startRelay(port = 0): Promise<Relay> {
     bridge(socket, target);
   });
   const address = server.address();
-  if (typeof address === "string") throw new Error("relay bound to a pipe");
+  if (!address || typeof address === "string") throw new Error("relay is not listening on a port");
   return {
     port: address.port,
     close: () =>

@@ -7,7 +7,12 @@ import { freePort, startLocalPostgres, type LocalPostgres } from "../../db/local
 import { startRelay, type Relay } from "../../db/local/ws-relay.ts";
 import { applyMigrations } from "../../db/migrate.ts";
 
-export type TestDatabase = { postgres: LocalPostgres; relay: Relay; relayAddress: string; stop(): Promise<void> };
+export type TestDatabase = {
+  postgres: LocalPostgres;
+  relay: Relay;
+  relayAddress: string;
+  stop(): Promise<void>;
+};
 
 export async function startTestDatabase(): Promise<TestDatabase> {
   const postgres = await startLocalPostgres({

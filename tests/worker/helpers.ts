@@ -30,7 +30,9 @@ export async function connect(url: string): Promise<Client> {
 
 export async function problemOf(response: Response): Promise<Record<string, unknown>> {
   if (response.headers.get("Content-Type") !== "application/problem+json") {
-    throw new Error(`expected problem+json, got ${response.headers.get("Content-Type")}: ${await response.text()}`);
+    throw new Error(
+      `expected problem+json, got ${response.headers.get("Content-Type")}: ${await response.text()}`,
+    );
   }
   return response.json();
 }

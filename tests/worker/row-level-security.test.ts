@@ -34,16 +34,22 @@ describe("row-level security", () => {
   it("rls: tenant B's row is invisible inside tenant A's transaction", async () => {
     const rows = await withTenant(app.db, tenantA, (tx) => tx.select().from(tenants));
     expect(rows.map((row) => row.id)).toEqual([tenantA]);
-    const probe = await withTenant(app.db, tenantA, (tx) => tx.select().from(tenants).where(eq(tenants.id, tenantB)));
+    const probe = await withTenant(app.db, tenantA, (tx) =>
+      tx.select().from(tenants).where(eq(tenants.id, tenantB)),
+    );
     expect(probe).toEqual([]);
   });
 
   it("rls: tenant A cannot update, delete or write rows of tenant B", async () => {
     await withTenant(app.db, tenantA, async (tx) => {
-      expect(await tx.update(tenants).set({ name: "pwned" }).where(eq(tenants.id, tenantB)).returning()).toEqual([]);
+      expect(
+        await tx.update(tenants).set({ name: "pwned" }).where(eq(tenants.id, tenantB)).returning(),
+      ).toEqual([]);
       expect(await tx.delete(tenants).where(eq(tenants.id, tenantB)).returning()).toEqual([]);
     });
-    const write = withTenant(app.db, tenantA, (tx) => tx.insert(tenants).values({ id: tenantB, name: "other" }));
+    const write = withTenant(app.db, tenantA, (tx) =>
+      tx.insert(tenants).values({ id: tenantB, name: "other" }),
+    );
     expect(await postgresErrorOf(write)).toMatch(/violates row-level security policy/);
     const [b] = await withTenant(app.db, tenantB, (tx) => tx.select().from(tenants));
     expect(b.name).toBe("B");

@@ -61,7 +61,11 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
     return problemResponse(c, new HttpError(error.status, CODES_FOR_HONO_STATUS[error.status]));
   }
   console.error(
-    JSON.stringify({ msg: "unhandled error", requestId: c.get("requestId"), error: error.stack ?? String(error) }),
+    JSON.stringify({
+      msg: "unhandled error",
+      requestId: c.get("requestId"),
+      error: error.stack ?? String(error),
+    }),
   );
   return problemResponse(c, new HttpError(500, "INTERNAL_ERROR"));
 }

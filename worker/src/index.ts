@@ -18,7 +18,9 @@ app.use("*", requestId, apiHeaders, database);
 app.route("/api/health", health);
 
 answerWrongMethodsWith405(app);
-app.notFound((c) => problemResponse(c, new HttpError(404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)));
+app.notFound((c) =>
+  problemResponse(c, new HttpError(404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)),
+);
 app.onError(handleError);
 
 export { RateLimiter } from "./rate-limiter.ts";

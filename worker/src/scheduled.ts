@@ -15,7 +15,11 @@ export async function runRetention(db: Db, now: Date, jobs = retentionJobs): Pro
 }
 
 /** The Cron Trigger entry point (see `[triggers]` in wrangler.toml). */
-export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+export async function scheduled(
+  controller: ScheduledController,
+  env: Env,
+  ctx: ExecutionContext,
+): Promise<void> {
   if (env.DB_WS_PROXY) useLocalRelay(env.DB_WS_PROXY);
   const { db, pool } = createDb(env.DATABASE_URL);
   try {

@@ -13,7 +13,13 @@ export const health = new Hono<AppEnv>().get("/", async (c) => {
     ]);
     return c.json({ status: "ok", db: "ok" });
   } catch (error) {
-    console.error(JSON.stringify({ msg: "health: database unreachable", requestId: c.var.requestId, error: describeError(error) }));
+    console.error(
+      JSON.stringify({
+        msg: "health: database unreachable",
+        requestId: c.var.requestId,
+        error: describeError(error),
+      }),
+    );
     c.header("Retry-After", "5");
     return c.json({ status: "error", db: "error" }, 503);
   }
