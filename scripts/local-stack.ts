@@ -1,0 +1,129 @@
+// The whole stack as it runs locally, shared by `npm run dev`, the e2e tests and the bench:
+// Postgres (embedded, or DATABASE_URL), the loopback WebSocket relay, migrations, and
+// `wrangler dev` serving the built site and the API on one port.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { freePort, startLocalPostgres, type LocalPostgres } from "../db/local/postgres.ts";
+import { startRelay, type Relay } from "../db/local/ws-relay.ts";
+import { applyMigrations } from "../db/migrate.ts";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+
+/** Environment for every tool we spawn: no telemetry, no `request.cf` fetch, nothing outbound. */
+export const OFFLINE_ENV = {
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  ASTRO_TELEMETRY_DISABLED: "1",
+};
+
+export type Database = {
+  /** The Worker's runtime role. */
+  appUrl: string;
+  /** The owner role (migrations, fixtures). */
+  ownerUrl: string;
+  /** `host:port` of the relay, when the database is local. */
+  relayAddress?: string;
+  local?: LocalPostgres;
+  stop(): Promise<void>;
+};
+
+/** Embedded Postgres + relay + migrations. `dataDir` persists between runs; omit for a throwaway. */
+export async function startEmbeddedDatabase(options: { dataDir?: string; port?: number }): Promise<Database> {
+  const local = await startLocalPostgres({
+    dataDir: options.dataDir ?? mkdtempSync(join(tmpdir(), "sightline-pg-")),
+    port: options.port ?? (await freePort()),
+    persistent: Boolean(options.dataDir),
+  });
+  const relay: Relay = await startRelay();
+  const relayAddress = `127.0.0.1:${relay.port}`;
+  await applyMigrations(local.ownerUrl, relayAddress);
+  return {
+    appUrl: local.appUrl,
+    ownerUrl: local.ownerUrl,
+    relayAddress,
+    local,
+    async stop() {
+      await relay.close();
+      await local.dispose();
+    },
+  };
+}
+
+export type Worker = { origin: string; port: number; process: ChildProcess; stop(): Promise<void> };
+
+/** Runs `wrangler dev` on 127.0.0.1:port with the given Worker secrets, and waits until it answers. */
+export async function startWorker(options: {
+  port: number;
+  secrets: Record<string, string>;
+  persistDir: string;
+  quiet?: boolean;
+}): Promise<Worker> {
+  const origin = `http://localhost:${options.port}`;
+  mkdirSync(options.persistDir, { recursive: true });
+  const envFile = join(options.persistDir, "worker.vars");
+  writeFileSync(
+    envFile,
+    Object.entries(options.secrets)
+      .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+      .join("\n"),
+    { mode: 0o600 },
+  );
+  const child = spawn(
+    join(ROOT, "node_modules/.bin/wrangler"),
+    [
+      "dev",
+      "--ip=127.0.0.1",
+      `--port=${options.port}`,
+      `--env-file=${envFile}`,
+      `--persist-to=${join(options.persistDir, "state")}`,
+      `--var=APP_ORIGIN:${origin}`,
+      "--show-interactive-dev-session=false",
+      `--log-level=${options.quiet ? "error" : "info"}`,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...OFFLINE_ENV },
+      // Its own process group, so stopping it also stops workerd and leaves no orphans.
+      detached: true,
+      stdio: options.quiet ? "ignore" : "inherit",
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+    }
+  };
+  await waitUntilServing(`${origin}/api/health`, child, 90_000).catch(async (error) => {
+    await stop();
+    throw error;
+  });
+  return { origin, port: options.port, process: child, stop };
+}
+
+async function waitUntilServing(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`wrangler dev did not answer ${url} within ${timeoutMs} ms`);
+}
+
+/** The Worker secrets for a local database. */
+export function databaseSecrets(database: Database): Record<string, string> {
+  return { DATABASE_URL: database.appUrl, DB_WS_PROXY: database.relayAddress ?? "" };
+}

@@ -1,0 +1,51 @@
+// Global setup of the `e2e` project: the whole stack as `npm run dev` runs it, on free ports,
+// with a throwaway database, plus a loopback control endpoint that lets a test stop and restart
+// that database for real.
+import { existsSync, mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { freePort } from "../../db/local/postgres.ts";
+import { databaseSecrets, ROOT, startEmbeddedDatabase, startWorker } from "../../scripts/local-stack.ts";
+import { testSecrets } from "./test-secrets.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+    databaseControlUrl: string;
+    e2eOwnerDatabaseUrl: string;
+    e2eRelayAddress: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  if (!existsSync(join(ROOT, "site/dist/index.html"))) {
+    throw new Error("site/dist is missing: run `npm run build` first (npm test does).");
+  }
+  const database = await startEmbeddedDatabase({});
+  const worker = await startWorker({
+    port: await freePort(),
+    secrets: { ...databaseSecrets(database), ...testSecrets() },
+    persistDir: mkdtempSync(join(tmpdir(), "sightline-e2e-")),
+    quiet: true,
+  });
+  const control = createServer(async (request, response) => {
+    const local = database.local!;
+    if (request.method === "POST" && request.url === "/database/stop") await local.stop();
+    else if (request.method === "POST" && request.url === "/database/start") await local.start();
+    else response.statusCode = 404;
+    response.end();
+  });
+  const controlPort = await freePort();
+  await new Promise<void>((resolve) => control.listen(controlPort, "127.0.0.1", resolve));
+  project.provide("baseUrl", worker.origin);
+  project.provide("databaseControlUrl", `http://127.0.0.1:${controlPort}`);
+  project.provide("e2eOwnerDatabaseUrl", database.ownerUrl);
+  project.provide("e2eRelayAddress", database.relayAddress!);
+  return async () => {
+    control.close();
+    await worker.stop();
+    await database.stop();
+  };
+}
