@@ -1,2 +1,3 @@
 // The whole schema, one file per domain. drizzle-kit reads this file to generate migrations.
 export * from "./tenants.ts";
+export * from "./accounts.ts";
