@@ -1,0 +1,90 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../env.ts";
+import { factory } from "../env.ts";
+import { HttpError } from "../errors.ts";
+import { consume, policyFor, type Policy } from "../rate-limit/consume.ts";
+import { FailOpenGrace } from "../rate-limit/fail-open-grace.ts";
+import type { LimitKey } from "../rate-limit/keys.ts";
+import type { Plan, Surface } from "../rate-limit/policies.ts";
+
+/** Retry-After when the limiter itself is unreachable: long enough not to hammer it. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** Isolate-wide: one outage of the limiter, one grace, whichever fail-open surface noticed it. */
+export const failOpenGrace = new FailOpenGrace(30_000);
+
+/**
+ * Decides one request (of `weight` units) against `key`'s bucket for `policy.surface`. Admitted:
+ * the RateLimit headers are set on the response being built (and returned). Refused: 429 RATE_LIMITED with the
+ * headers, Retry-After and no-store. Limiter unreachable: by the surface's failure policy, a 503
+ * with Retry-After, or (fail-open, within the grace) admitted without headers and logged.
+ * For ingest: `await enforceRateLimit(c, tenantKey(id), policyFor("ingest", plan, id), spans)`,
+ * then answer through c.body/c.json so the headers set here are kept.
+ */
+export async function enforceRateLimit(
+  c: Context<AppEnv>,
+  key: LimitKey,
+  policy: Policy,
+  weight = 1,
+): Promise<Record<string, string>> {
+  const outcome = await consume(c.env, key, policy, weight);
+  if (!outcome.available) {
+    answerLimiterUnavailable(c, key, policy, outcome.error);
+    return {};
+  }
+  if (policy.failure === "open") failOpenGrace.recordSuccess();
+  const { decision, headers } = outcome;
+  if (!decision.allowed) {
+    throw new HttpError(429, "RATE_LIMITED", `Rate limit exceeded; retry in ${decision.resetSeconds} s`, {
+      ...headers,
+      "Retry-After": String(Math.max(decision.resetSeconds, 1)),
+      "Cache-Control": "no-store",
+    });
+  }
+  setHeaders(c, headers);
+  return headers;
+}
+
+function setHeaders(c: Context<AppEnv>, headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+}
+
+function answerLimiterUnavailable(c: Context<AppEnv>, key: LimitKey, policy: Policy, error: string): void {
+  const admitted = policy.failure === "open" && failOpenGrace.admitDuringOutage(Date.now());
+  console.warn(
+    JSON.stringify({
+      msg: admitted ? "rate limiter unavailable: admitted (fail open)" : "rate limiter unavailable: refused",
+      requestId: c.var.requestId,
+      surface: policy.surface,
+      keyKind: key.slice(0, key.indexOf(":")),
+      admittedUnlimited: failOpenGrace.admittedUnlimited,
+      error,
+    }),
+  );
+  if (admitted) return;
+  throw new HttpError(503, "RATE_LIMITER_UNAVAILABLE", "Try again shortly", {
+    "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS),
+    "Cache-Control": "no-store",
+  });
+}
+
+/**
+ * Middleware: limits every request that `keyOf` gives a key to (null: not limited here, e.g. an
+ * unauthenticated request on a route another limiter covers). The plan and tenant select the quota.
+ */
+export function rateLimit(
+  surface: Surface,
+  keyOf: (c: Context<AppEnv>) => Promise<LimitSubject | null> | LimitSubject | null,
+) {
+  return factory.createMiddleware(async (c, next) => {
+    const subject = await keyOf(c);
+    if (!subject) return next();
+    const policy = policyFor(surface, subject.plan, subject.tenantId);
+    const headers = await enforceRateLimit(c, subject.key, policy, subject.weight);
+    await next();
+    // Again on the final response: a handler may have answered with a Response of its own.
+    setHeaders(c, headers);
+  });
+}
+
+export type LimitSubject = { key: LimitKey; plan?: Plan; tenantId?: string; weight?: number };

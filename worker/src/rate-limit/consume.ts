@@ -1,0 +1,53 @@
+import { describeError } from "../errors.ts";
+import type { Decision } from "../rate-limiter.ts";
+import { rateLimitHeaders } from "./headers.ts";
+import type { LimitKey } from "./keys.ts";
+import { POLICIES, quotaFor, type FailurePolicy, type Plan, type Quota, type Surface } from "./policies.ts";
+
+/** Everything needed for one decision: which bucket, how big, and what to do if the limiter is down. */
+export type Policy = { surface: Surface; quota: Quota; failure: FailurePolicy };
+
+export type Outcome =
+  | { available: true; decision: Decision; headers: Record<string, string> }
+  | { available: false; error: string };
+
+/** A limiter slower than this is treated as down: a decision normally takes well under a millisecond. */
+const TIMEOUT_MS = 1_000;
+
+export function policyFor(surface: Surface, plan: Plan = "free", tenantId?: string): Policy {
+  return { surface, quota: quotaFor(surface, plan, tenantId), failure: POLICIES[surface].failure };
+}
+
+/**
+ * One decision: spends `weight` units of the key's bucket for this surface, in one RPC. A failure
+ * is retried once only when the platform marks it retryable and not overloaded; an overloaded
+ * object is never retried (that would add load to the very object that is shedding it).
+ */
+export async function consume(env: Env, key: LimitKey, policy: Policy, weight = 1): Promise<Outcome> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const decision = await withTimeout(
+        env.RATE_LIMITER.getByName(key).consume(policy.surface, policy.quota, weight),
+      );
+      return { available: true, decision, headers: rateLimitHeaders(key, policy.quota, decision) };
+    } catch (error) {
+      lastError = error;
+      if (!isRetryable(error)) break;
+    }
+  }
+  return { available: false, error: describeError(lastError) };
+}
+
+function isRetryable(error: unknown): boolean {
+  const flags = error as { retryable?: boolean; overloaded?: boolean };
+  return flags.retryable === true && flags.overloaded !== true;
+}
+
+function withTimeout<T>(work: Promise<T>): Promise<T> {
+  let timer = 0;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`rate limiter timed out after ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
