@@ -1,0 +1,185 @@
+import { env } from "cloudflare:workers";
+import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import { Hono } from "hono";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { AppEnv } from "../../worker/src/env.ts";
+import { handleError, HttpError } from "../../worker/src/errors.ts";
+import { apiHeaders } from "../../worker/src/middleware/api-headers.ts";
+import { failOpenGrace, rateLimit } from "../../worker/src/middleware/rate-limit.ts";
+import { requestId } from "../../worker/src/middleware/request-id.ts";
+import { ipKey, tenantKey } from "../../worker/src/rate-limit/keys.ts";
+import { problemOf } from "./helpers.ts";
+
+// The middleware in a minimal app built from the Worker's own pieces (request id, API headers,
+// error model), against the real RateLimiter namespace.
+const SECRET = "test-rate-limit-salt";
+const app = new Hono<AppEnv>()
+  .use("*", requestId, apiHeaders)
+  .post(
+    "/auth",
+    rateLimit("auth", async (c) => {
+      const key = await ipKey(c.req.raw, SECRET);
+      return key && { key };
+    }),
+    (c) => (c.req.query("fail") ? Promise.reject(new HttpError(401, "TOTP_INVALID")) : c.json({ ok: true })),
+  )
+  .post(
+    "/ingest/:tenant",
+    rateLimit("ingest", (c) => ({
+      key: tenantKey(c.req.param("tenant") ?? ""),
+      weight: Number(c.req.query("spans")),
+    })),
+    (c) => c.json({}),
+  )
+  .onError(handleError);
+
+async function send(path: string, headers: Record<string, string> = {}, bindings: Partial<Env> = {}) {
+  const ctx = createExecutionContext();
+  const response = await app.fetch(
+    new Request(`http://localhost:8787${path}`, { method: "POST", headers }),
+    { ...env, ...bindings },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+/** A fresh client IP whose limiter object reads a frozen clock. */
+async function frozenClient() {
+  const ip = `203.0.113.${Math.floor(Math.random() * 250)}:${crypto.randomUUID()}`;
+  const key = (await ipKey(new Request("http://x", { headers: { "CF-Connecting-IP": ip } }), SECRET))!;
+  await runInDurableObject(env.RATE_LIMITER.getByName(key), (instance) => {
+    const frozen = Date.now();
+    instance.clock = () => frozen;
+  });
+  return { "CF-Connecting-IP": ip };
+}
+
+/** A namespace whose objects fail like the platform's do, counting the calls that reach it. */
+function failingNamespace(error: Error & { retryable?: boolean; overloaded?: boolean }) {
+  const calls = { count: 0 };
+  const namespace = {
+    getByName: () => ({
+      consume: () => {
+        calls.count += 1;
+        return Promise.reject(error);
+      },
+    }),
+  } as unknown as Env["RATE_LIMITER"];
+  return { namespace, calls };
+}
+
+const overloaded = () =>
+  Object.assign(new Error("Durable Object is overloaded"), { retryable: true, overloaded: true });
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  failOpenGrace.recordSuccess();
+});
+
+describe("rate limit middleware", () => {
+  it("sets RateLimit-Policy and RateLimit with exact values on every admitted response", async () => {
+    const client = await frozenClient();
+    const first = await send("/auth", client);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("RateLimit-Policy")).toBe('"ip";q=30;w=300');
+    expect(first.headers.get("RateLimit")).toBe('"ip";r=29;t=10');
+    const second = await send("/auth", client);
+    expect(second.headers.get("RateLimit")).toBe('"ip";r=28;t=10');
+  });
+
+  it("keeps the headers when the limited handler itself answers with an error", async () => {
+    const response = await send("/auth?fail=1", await frozenClient());
+    expect(response.status).toBe(401);
+    expect(response.headers.get("RateLimit")).toBe('"ip";r=29;t=10');
+  });
+
+  it("answers 429 RATE_LIMITED problem+json with Retry-After >= t, not cacheable, once over quota", async () => {
+    const client = await frozenClient();
+    for (let i = 0; i < 30; i++) expect((await send("/auth", client)).status).toBe(200);
+    const refused = await send("/auth", client);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("RateLimit-Policy")).toBe('"ip";q=30;w=300');
+    expect(refused.headers.get("RateLimit")).toBe('"ip";r=0;t=10');
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThanOrEqual(10);
+    expect(refused.headers.get("Cache-Control")).toBe("no-store");
+    const problem = await problemOf(refused);
+    expect(problem).toMatchObject({ status: 429, code: "RATE_LIMITED", title: "Too Many Requests" });
+    expect(problem.requestId).toBe(refused.headers.get("X-Request-Id"));
+  });
+
+  it("admits no more than the quota when twice the quota arrives in parallel", async () => {
+    const client = await frozenClient();
+    const statuses = await Promise.all(
+      Array.from({ length: 60 }, () => send("/auth", client).then((r) => r.status)),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(30);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30);
+  });
+
+  it("takes the key from CF-Connecting-IP only, never from X-Forwarded-For or X-Real-IP", async () => {
+    const client = await frozenClient();
+    for (let i = 0; i < 30; i++) {
+      await send("/auth", {
+        ...client,
+        "X-Forwarded-For": `198.51.100.${i}`,
+        "X-Real-IP": `198.51.100.${i}`,
+      });
+    }
+    expect((await send("/auth", { ...client, "X-Forwarded-For": "192.0.2.1" })).status).toBe(429);
+    expect(
+      (await send("/auth", { ...(await frozenClient()), "X-Forwarded-For": "198.51.100.0" })).status,
+    ).toBe(200);
+  });
+
+  it("weighs ingest by the number of spans in the batch", async () => {
+    const tenant = crypto.randomUUID();
+    const response = await send(`/ingest/${tenant}?spans=2500`);
+    expect(response.headers.get("RateLimit-Policy")).toBe('"tenant";q=10000;w=60');
+    expect(response.headers.get("RateLimit")).toMatch(/^"tenant";r=7500;t=\d+$/);
+    expect((await send(`/ingest/${tenant}?spans=7501`)).status).toBe(429);
+  });
+});
+
+describe("rate limit failure policy", () => {
+  it("fails closed on auth: 503 RATE_LIMITER_UNAVAILABLE with Retry-After when the limiter is down", async () => {
+    const { namespace } = failingNamespace(new Error("Network connection lost"));
+    const response = await send("/auth", await frozenClient(), { RATE_LIMITER: namespace });
+    expect(response.status).toBe(503);
+    expect(Number(response.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(response.headers.get("Cache-Control")).toBe("no-store");
+    expect((await problemOf(response)).code).toBe("RATE_LIMITER_UNAVAILABLE");
+  });
+
+  it("never retries an overloaded limiter", async () => {
+    const { namespace, calls } = failingNamespace(overloaded());
+    expect((await send("/auth", await frozenClient(), { RATE_LIMITER: namespace })).status).toBe(503);
+    expect(calls.count).toBe(1);
+  });
+
+  it("retries a retryable, not overloaded failure once", async () => {
+    const { namespace, calls } = failingNamespace(
+      Object.assign(new Error("internal error"), { retryable: true }),
+    );
+    expect((await send("/auth", await frozenClient(), { RATE_LIMITER: namespace })).status).toBe(503);
+    expect(calls.count).toBe(2);
+  });
+
+  it("fails open on ingest within the grace, without RateLimit headers, counting what it let through", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { namespace } = failingNamespace(overloaded());
+    const tenant = crypto.randomUUID();
+    for (let i = 0; i < 3; i++) {
+      const response = await send(`/ingest/${tenant}?spans=10`, {}, { RATE_LIMITER: namespace });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("RateLimit")).toBeNull();
+    }
+    const logged = JSON.parse(String(warn.mock.calls.at(-1)?.[0]));
+    expect(logged).toMatchObject({
+      msg: "rate limiter unavailable: admitted (fail open)",
+      surface: "ingest",
+    });
+    expect(logged.admittedUnlimited).toBe(3);
+    expect(JSON.stringify(warn.mock.calls)).not.toContain(tenant);
+  });
+});
