@@ -1,0 +1,84 @@
+// `npm run bench`: prints figures, never pass/fail. Everything runs on loopback, bounded in time,
+// and every latency is shown next to a baseline measured in the same run.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { freePort } from "../db/local/postgres.ts";
+import { bundleWorker, coldStartMs, sizes } from "./bench/bundle.ts";
+import { measure, warmUp, type LoadResult } from "./bench/load.ts";
+import { databaseSecrets, OFFLINE_ENV, ROOT, startEmbeddedDatabase, startWorker } from "./local-stack.ts";
+import { generateWorkerSecrets } from "./worker-secrets.ts";
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+function row(label: string, ...cells: string[]): void {
+  console.log(`  ${label.padEnd(44)} ${cells.map((cell) => cell.padStart(12)).join(" ")}`);
+}
+function loadRow(label: string, result: LoadResult, baseline?: LoadResult): void {
+  const ratio = baseline ? `${(result.p50 / baseline.p50).toFixed(2)}× p50` : "";
+  row(label, `${result.rps.toFixed(0)} req/s`, `p50 ${ms(result.p50)}`, `p99 ${ms(result.p99)}`, ratio);
+}
+
+console.log("Sightline bench (loopback only)\n\nWorker bundle (wrangler deploy --dry-run --minify)");
+const bareBundle = bundleWorker(join(ROOT, "scripts/bench/bare-worker.toml"));
+const appBundle = bundleWorker(join(ROOT, "wrangler.toml"));
+for (const [label, file] of [
+  ["bare baseline Worker", bareBundle],
+  ["Sightline Worker", appBundle],
+] as const) {
+  const { minified, gzip } = sizes(file);
+  row(label, `${kib(minified)} min`, `${kib(gzip)} gzip`);
+}
+const bareStart = await coldStartMs(join(ROOT, "scripts/bench/bare-worker.toml"), "/", {});
+const appStart = await coldStartMs(
+  join(ROOT, "wrangler.toml"),
+  "/api/no-such-route",
+  generateWorkerSecrets(),
+);
+row("cold start to first answer (median of 3)", `bare ${ms(bareStart)}`, `app ${ms(appStart)}`);
+row("module startup cost (app − bare)", ms(appStart - bareStart));
+
+const database = await startEmbeddedDatabase({});
+const worker = await startWorker({
+  port: await freePort(),
+  secrets: { ...databaseSecrets(database), ...generateWorkerSecrets() },
+  persistDir: mkdtempSync(join(tmpdir(), "sightline-bench-")),
+  quiet: true,
+});
+const basePort = await freePort();
+const baseline = spawn(
+  join(ROOT, "node_modules/.bin/wrangler"),
+  [
+    "dev",
+    "--config=scripts/bench/bare-worker.toml",
+    "--ip=127.0.0.1",
+    `--port=${basePort}`,
+    "--log-level=error",
+  ],
+  { cwd: ROOT, env: { ...process.env, ...OFFLINE_ENV }, detached: true, stdio: "ignore" },
+);
+try {
+  const baseUrl = `http://127.0.0.1:${basePort}/`;
+  for (let i = 0; i < 120; i++) {
+    if (
+      await fetch(baseUrl).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  console.log("\nLatency, 8 concurrent callers for 4 s each (wrangler dev, embedded Postgres)");
+  await warmUp(baseUrl);
+  const bare = await measure(baseUrl);
+  loadRow("bare Worker (baseline)", bare);
+  const healthUrl = `${worker.origin.replace("localhost", "127.0.0.1")}/api/health`;
+  await warmUp(healthUrl);
+  loadRow("GET /api/health (1 query)", await measure(healthUrl), bare);
+} finally {
+  if (baseline.pid) process.kill(-baseline.pid, "SIGTERM");
+  await worker.stop();
+  await database.stop();
+}
