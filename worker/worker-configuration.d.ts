@@ -5,8 +5,10 @@ interface __BaseEnv_Env {
 	APP_ORIGIN: string;
 	RP_ID: string;
 	RP_NAME: string;
+	BENCH: string;
 	DATABASE_URL: string;
 	DB_WS_PROXY: string;
+	RATE_LIMIT_SALT: string;
 	RATE_LIMITER: DurableObjectNamespace<import("./src/index").RateLimiter>;
 }
 declare namespace Cloudflare {
@@ -21,7 +23,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "APP_ORIGIN" | "RP_ID" | "RP_NAME" | "DATABASE_URL" | "DB_WS_PROXY">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "APP_ORIGIN" | "RP_ID" | "RP_NAME" | "BENCH" | "DATABASE_URL" | "DB_WS_PROXY" | "RATE_LIMIT_SALT">> {}
 }
 declare module "*.txt" {
 	const value: string;

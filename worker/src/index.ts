@@ -8,6 +8,7 @@ import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";
 import { apiHeaders } from "./middleware/api-headers.ts";
 import { database } from "./middleware/database.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { bench } from "./routes/bench.ts";
 import { health } from "./routes/health.ts";
 import { scheduled } from "./scheduled.ts";
 
@@ -16,6 +17,7 @@ export const app = new Hono<AppEnv>();
 app.use("*", requestId, apiHeaders, database);
 
 app.route("/api/health", health);
+app.route("/api/bench", bench);
 
 answerWrongMethodsWith405(app);
 app.notFound((c) =>
