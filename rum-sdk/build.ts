@@ -1,16 +1,18 @@
 // Builds the RUM SDK into site/public/rum/ (gitignored), where Astro copies it into site/dist.
 // `npm run build` runs this before the site build.
 import { build } from "esbuild";
-import { resolve } from "node:path";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
 export const SDK_OUTFILE = resolve(ROOT, "site/public/rum/sdk.js");
 
-export async function buildRumSdk(): Promise<void> {
-  await build({
+/** The minified SDK bundle, as shipped. */
+export async function bundleRumSdk(): Promise<Uint8Array> {
+  const result = await build({
     entryPoints: [resolve(ROOT, "rum-sdk/src/index.ts")],
-    outfile: SDK_OUTFILE,
+    write: false,
     bundle: true,
     minify: true,
     format: "esm",
@@ -22,6 +24,14 @@ export async function buildRumSdk(): Promise<void> {
     legalComments: "none",
     logLevel: "warning",
   });
+  return result.outputFiles[0]!.contents;
+}
+
+export async function buildRumSdk(): Promise<void> {
+  const bundle = await bundleRumSdk();
+  rmSync(dirname(SDK_OUTFILE), { recursive: true, force: true });
+  mkdirSync(dirname(SDK_OUTFILE), { recursive: true });
+  writeFileSync(SDK_OUTFILE, bundle);
 }
 
 if (import.meta.main) await buildRumSdk();

@@ -1,7 +1,11 @@
 // Sightline's RUM SDK. Importing it does nothing: the consent loader calls `start` after "Accept
 // all" (or on dashboard pages) and `stop` when the visitor withdraws.
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-web";
+import {
+  BatchSpanProcessor,
+  TracerProvider,
+  type BatchSpanProcessorBrowserOptions,
+} from "@opentelemetry/sdk-trace";
 import { ATTR, SPAN } from "./attributes.ts";
 import { browserFacts } from "./browser-facts.ts";
 import { RumExporter } from "./exporter.ts";
@@ -20,7 +24,7 @@ export type RumConfig = {
   serviceName?: string;
 };
 
-type Running = { provider: BasicTracerProvider; exporter: RumExporter; stops: (() => void)[] };
+type Running = { provider: TracerProvider; exporter: RumExporter; stops: (() => void)[] };
 
 let running: Running | null = null;
 
@@ -52,15 +56,20 @@ function launch(config: RumConfig): Running {
   const path = location.pathname;
   const { session, previousPath } = recordPageView(sessionStorage, path, () => crypto.randomUUID());
   const exporter = new RumExporter({ url: config.endpoint ?? "/v1/traces", token: config.token });
-  const provider = new BasicTracerProvider({
+  // Our own page-hide listener flushes instead, after web-vitals has settled CLS/INP/LCP.
+  const batching: BatchSpanProcessorBrowserOptions = {
+    exporter,
+    disableAutoFlushOnDocumentHide: true,
+    maxQueueSize: 500,
+  };
+  const provider = new TracerProvider({
     resource: defaultResource().merge(
-      resourceFromAttributes({ [ATTR.serviceName]: config.serviceName ?? "sightline-site", ...browserFacts(session.id) }),
+      resourceFromAttributes({
+        [ATTR.serviceName]: config.serviceName ?? "sightline-site",
+        ...browserFacts(session.id),
+      }),
     ),
-    spanProcessors: [
-      new PageStamp(),
-      // Our own page-hide listener flushes instead, after web-vitals has settled CLS/INP/LCP.
-      new BatchSpanProcessor(exporter, { disableAutoFlushOnDocumentHide: true, maxQueueSize: 500 }),
-    ],
+    spanProcessors: [new PageStamp(), new BatchSpanProcessor(batching)],
   });
   const tracer = provider.getTracer("sightline-rum");
   const flush = () => provider.forceFlush().catch(() => {});
@@ -76,7 +85,11 @@ function launch(config: RumConfig): Running {
     })
     .end();
   observeWebVitals(tracer, () => running?.provider === provider);
-  return { provider, exporter, stops: [observeResources(tracer), observeCtaClicks(tracer, flush), flushOnPageHide(flush)] };
+  return {
+    provider,
+    exporter,
+    stops: [observeResources(tracer), observeCtaClicks(tracer, flush), flushOnPageHide(flush)],
+  };
 }
 
 /**
