@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Quota } from "../../worker/src/rate-limit/policies.ts";
+import { tenantKey } from "../../worker/src/rate-limit/keys.ts";
+import { POLICIES, type Quota } from "../../worker/src/rate-limit/policies.ts";
+import { readTenantLimits } from "../../worker/src/rate-limit/tenant-limits.ts";
 
 const QUOTA: Quota = { quota: 10, windowSeconds: 60 }; // one unit every 6 s
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -117,5 +119,30 @@ describe("RateLimiter durable object", () => {
       state.storage.sql.exec("SELECT count(*) AS n FROM buckets").one(),
     );
     expect(rows.n).toBe(0);
+  });
+});
+
+describe("tenant limits", () => {
+  it("reads a tenant's quotas, remaining units and recent 429s without spending any", async () => {
+    const tenantId = crypto.randomUUID();
+    const stub = env.RATE_LIMITER.getByName(tenantKey(tenantId));
+    await runInDurableObject(stub, (instance) => {
+      instance.clock = () => T0;
+    });
+    const ingest = POLICIES.ingest.plans.free;
+    await stub.consume("ingest", ingest, ingest.quota - 100);
+    await stub.consume("ingest", ingest, 101);
+    const limits = await readTenantLimits(env, tenantId, "free");
+    expect(limits).toEqual([
+      { surface: "ingest", ...ingest, remaining: 100, resetSeconds: 1, refusedLast24h: 1 },
+      {
+        surface: "api",
+        ...POLICIES.api.plans.free,
+        remaining: POLICIES.api.plans.free.quota,
+        resetSeconds: 0,
+        refusedLast24h: 0,
+      },
+    ]);
+    expect(await readTenantLimits(env, tenantId, "free")).toEqual(limits);
   });
 });

@@ -5,9 +5,14 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AppEnv } from "../../worker/src/env.ts";
 import { handleError, HttpError } from "../../worker/src/errors.ts";
 import { apiHeaders } from "../../worker/src/middleware/api-headers.ts";
-import { failOpenGrace, rateLimit } from "../../worker/src/middleware/rate-limit.ts";
+import {
+  failOpenGrace,
+  limitAuthByIp,
+  limitSignInAttempts,
+  rateLimit,
+} from "../../worker/src/middleware/rate-limit.ts";
 import { requestId } from "../../worker/src/middleware/request-id.ts";
-import { ipKey, tenantKey } from "../../worker/src/rate-limit/keys.ts";
+import { accountKey, ipKey, tenantKey } from "../../worker/src/rate-limit/keys.ts";
 import { problemOf } from "./helpers.ts";
 
 // The middleware in a minimal app built from the Worker's own pieces (request id, API headers,
@@ -15,14 +20,13 @@ import { problemOf } from "./helpers.ts";
 const SECRET = "test-rate-limit-salt";
 const app = new Hono<AppEnv>()
   .use("*", requestId, apiHeaders)
-  .post(
-    "/auth",
-    rateLimit("auth", async (c) => {
-      const key = await ipKey(c.req.raw, SECRET);
-      return key && { key };
-    }),
-    (c) => (c.req.query("fail") ? Promise.reject(new HttpError(401, "TOTP_INVALID")) : c.json({ ok: true })),
+  .post("/auth", limitAuthByIp, (c) =>
+    c.req.query("fail") ? Promise.reject(new HttpError(401, "TOTP_INVALID")) : c.json({ ok: true }),
   )
+  .post("/signin", async (c) => {
+    await limitSignInAttempts(c, c.req.query("email") ?? "");
+    throw new HttpError(401, "TOTP_INVALID");
+  })
   .post(
     "/ingest/:tenant",
     rateLimit("ingest", (c) => ({
@@ -37,7 +41,7 @@ async function send(path: string, headers: Record<string, string> = {}, bindings
   const ctx = createExecutionContext();
   const response = await app.fetch(
     new Request(`http://localhost:8787${path}`, { method: "POST", headers }),
-    { ...env, ...bindings },
+    { ...env, RATE_LIMIT_SALT: SECRET, ...bindings },
     ctx,
   );
   await waitOnExecutionContext(ctx);
@@ -138,6 +142,49 @@ describe("rate limit middleware", () => {
     expect(response.headers.get("RateLimit-Policy")).toBe('"tenant";q=10000;w=60');
     expect(response.headers.get("RateLimit")).toMatch(/^"tenant";r=7500;t=\d+$/);
     expect((await send(`/ingest/${tenant}?spans=7501`)).status).toBe(429);
+  });
+});
+
+describe("sign-in attempts per account", () => {
+  /** A fresh email whose account limiter reads a frozen clock. */
+  async function frozenAccount() {
+    const email = `${crypto.randomUUID()}@example.com`;
+    await runInDurableObject(env.RATE_LIMITER.getByName(await accountKey(email, SECRET)), (instance) => {
+      const frozen = Date.now();
+      instance.clock = () => frozen;
+    });
+    return email;
+  }
+
+  it("stops brute force on one account after 10 attempts, whatever the IP or session", async () => {
+    const email = await frozenAccount();
+    for (let i = 0; i < 10; i++) {
+      const response = await send(`/signin?email=${email}`, { "CF-Connecting-IP": `198.51.100.${i}` });
+      expect(response.status).toBe(401);
+    }
+    const refused = await send(`/signin?email=${email.toUpperCase()}`, { "CF-Connecting-IP": "192.0.2.99" });
+    expect(refused.status).toBe(429);
+    expect((await problemOf(refused)).code).toBe("RATE_LIMITED");
+    expect(refused.headers.get("RateLimit-Policy")).toBe('"account";q=10;w=900');
+    expect(refused.headers.get("RateLimit")).toBe('"account";r=0;t=90');
+    expect(refused.headers.get("Retry-After")).toBe("90");
+    expect((await send(`/signin?email=${await frozenAccount()}`)).status).toBe(401);
+  });
+
+  it("admits no more than 10 of 40 parallel guesses on one account", async () => {
+    const email = await frozenAccount();
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, () => send(`/signin?email=${email}`).then((r) => r.status)),
+    );
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30);
+  });
+
+  it("fails closed: 503 with Retry-After when the limiter is unreachable", async () => {
+    const { namespace } = failingNamespace(overloaded());
+    const response = await send(`/signin?email=${await frozenAccount()}`, {}, { RATE_LIMITER: namespace });
+    expect(response.status).toBe(503);
+    expect(response.headers.get("Retry-After")).toBe("5");
   });
 });
 

@@ -4,7 +4,7 @@ import { factory } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { consume, policyFor, type Policy } from "../rate-limit/consume.ts";
 import { FailOpenGrace } from "../rate-limit/fail-open-grace.ts";
-import type { LimitKey } from "../rate-limit/keys.ts";
+import { accountKey, ipKey, type LimitKey } from "../rate-limit/keys.ts";
 import type { Plan, Surface } from "../rate-limit/policies.ts";
 
 /** Retry-After when the limiter itself is unreachable: long enough not to hammer it. */
@@ -88,3 +88,17 @@ export function rateLimit(
 }
 
 export type LimitSubject = { key: LimitKey; plan?: Plan; tenantId?: string; weight?: number };
+
+/** Unauthenticated sign-up and sign-in ceremonies, per connecting IP; fails closed. */
+export const limitAuthByIp = rateLimit("auth", async (c) => {
+  const key = await ipKey(c.req.raw, c.env.RATE_LIMIT_SALT);
+  return key && { key };
+});
+
+/**
+ * Sign-in attempts (TOTP, recovery code, step-up) per account, counted before the code is checked
+ * so that parallel guesses cannot overtake the count; fails closed. `email` as normalised by auth.
+ */
+export async function limitSignInAttempts(c: Context<AppEnv>, email: string): Promise<void> {
+  await enforceRateLimit(c, await accountKey(email, c.env.RATE_LIMIT_SALT), policyFor("signin"));
+}
