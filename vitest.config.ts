@@ -17,6 +17,7 @@ export default defineConfig({
                 DB_WS_PROXY: inject("relayAddress"),
                 TEST_OWNER_DATABASE_URL: inject("ownerDatabaseUrl"),
                 TEST_STOPPED_DATABASE_URL: inject("stoppedDatabaseUrl"),
+                ...inject("workerSecrets"),
               },
             },
           })),

@@ -2,9 +2,13 @@
 // ones, which come from the database in use). Tests generate fresh ones per run; `npm run dev`
 // generates them once and keeps them in .data/ so that data encrypted in one run decrypts in the next.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { dirname } from "node:path";
 
-const GENERATORS: Record<string, () => string> = {};
+const GENERATORS: Record<string, () => string> = {
+  // AES-256-GCM key ring for TOTP secrets (worker/src/auth/encryption.ts): "<version>:<base64 key>".
+  TOTP_ENCRYPTION_KEYS: () => `1:${randomBytes(32).toString("base64")}`,
+};
 
 export function generateWorkerSecrets(): Record<string, string> {
   return Object.fromEntries(Object.entries(GENERATORS).map(([name, generate]) => [name, generate()]));

@@ -3,6 +3,7 @@
 // down" is tested against a database that really is down.
 import type { TestProject } from "vitest/node";
 import { startEmbeddedDatabase } from "../../scripts/local-stack.ts";
+import { generateWorkerSecrets } from "../../scripts/worker-secrets.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -10,6 +11,8 @@ declare module "vitest" {
     ownerDatabaseUrl: string;
     relayAddress: string;
     stoppedDatabaseUrl: string;
+    /** Worker secrets generated for this run (scripts/worker-secrets.ts). */
+    workerSecrets: Record<string, string>;
   }
 }
 
@@ -20,6 +23,7 @@ export default async function setup(project: TestProject) {
   project.provide("ownerDatabaseUrl", live.ownerUrl);
   project.provide("relayAddress", live.relayAddress!);
   project.provide("stoppedDatabaseUrl", stopped.appUrl);
+  project.provide("workerSecrets", generateWorkerSecrets());
   return async () => {
     await live.stop();
     await stopped.stop();

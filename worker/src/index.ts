@@ -8,8 +8,14 @@ import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";
 import { apiHeaders } from "./middleware/api-headers.ts";
 import { database } from "./middleware/database.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { auth } from "./routes/auth.ts";
 import { bench } from "./routes/bench.ts";
 import { health } from "./routes/health.ts";
+import { me } from "./routes/me.ts";
+import { passkeyRoutes } from "./routes/passkeys.ts";
+import { recoveryCodes } from "./routes/recovery-codes.ts";
+import { sessionRoutes } from "./routes/sessions.ts";
+import { totp, totpReauth } from "./routes/totp.ts";
 import { scheduled } from "./scheduled.ts";
 
 export const app = new Hono<AppEnv>();
@@ -18,6 +24,13 @@ app.use("*", requestId, apiHeaders, database);
 
 app.route("/api/health", health);
 app.route("/api/bench", bench);
+app.route("/api/auth", auth);
+app.route("/api/auth/passkeys", passkeyRoutes);
+app.route("/api/auth/totp", totp);
+app.route("/api/auth/reauth/totp", totpReauth);
+app.route("/api/auth", recoveryCodes);
+app.route("/api/sessions", sessionRoutes);
+app.route("/api/me", me);
 
 answerWrongMethodsWith405(app);
 app.notFound((c) =>

@@ -3,7 +3,16 @@
 // c.var.session; `requireFreshAuth` additionally needs a sign-in or step-up in the last 10 minutes.
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { validateSessionToken, type ActiveSession, type SessionUser } from "../auth/sessions.ts";
+import { recordAuditEvent } from "../auth/audit.ts";
+import {
+  createSession,
+  deleteSession,
+  reauthenticateSession,
+  validateSessionToken,
+  type ActiveSession,
+  type SessionUser,
+  type SignInMethod,
+} from "../auth/sessions.ts";
 import { factory, type AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 
@@ -55,4 +64,45 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: D
 
 export function clearSessionCookie(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { httpOnly: true, secure: true, sameSite: "Lax", path: "/" });
+}
+
+/**
+ * Signs the user in: a brand-new session and token (whatever cookie came in is never adopted, and
+ * a session it still names is ended), the cookie, and an audit event.
+ */
+export async function startSession(
+  c: Context<AppEnv>,
+  user: SessionUser,
+  method: SignInMethod,
+): Promise<void> {
+  const previous = await sessionOf(c);
+  if (previous) await deleteSession(c.var.db, previous.session.id);
+  const { token, session } = await createSession(c.var.db, {
+    userId: user.id,
+    method,
+    userAgent: c.req.header("User-Agent") ?? "",
+    now: new Date(),
+  });
+  c.set("user", user);
+  c.set("session", session);
+  setSessionCookie(c, token, session.expiresAt);
+  await recordAuditEvent(c.var.db, {
+    action: "auth.signin",
+    actorUserId: user.id,
+    requestId: c.var.requestId,
+    details: { method, sessionId: session.id },
+  });
+}
+
+/** Step-up succeeded: the session gets a new token (the old cookie dies) and a fresh auth time. */
+export async function markReauthenticated(c: Context<AppEnv>, method: "passkey" | "totp"): Promise<void> {
+  const now = new Date();
+  const token = await reauthenticateSession(c.var.db, c.var.session.id, now);
+  setSessionCookie(c, token, c.var.session.expiresAt);
+  await recordAuditEvent(c.var.db, {
+    action: "auth.reauth",
+    actorUserId: c.var.user.id,
+    requestId: c.var.requestId,
+    details: { method, sessionId: c.var.session.id },
+  });
 }

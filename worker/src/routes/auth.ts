@@ -1,0 +1,205 @@
+// Sign-up and passkey sign-in, logout, and passkey step-up (API.md "Accounts and sessions").
+// Every passkey failure answers the same 401 PASSKEY_VERIFICATION_FAILED; the reason goes to the
+// audit log only.
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
+import { Hono, type Context } from "hono";
+import { recordAuditEvent } from "../auth/audit.ts";
+import {
+  challengeOfResponse,
+  consumeChallenge,
+  storeChallenge,
+  type Ceremony,
+  type StoredChallenge,
+} from "../auth/challenges.ts";
+import {
+  credentialsOf,
+  findPasskeyByCredentialId,
+  providerName,
+  recordPasskeyUse,
+} from "../auth/passkeys.ts";
+import { deleteSession } from "../auth/sessions.ts";
+import {
+  createUserWithPasskey,
+  findUserByEmail,
+  generateWebauthnUserId,
+  isEmailTaken,
+  isPlausibleEmail,
+  normaliseEmail,
+} from "../auth/users.ts";
+import {
+  authenticationOptions,
+  registrationOptions,
+  verifyAuthentication,
+  verifyRegistration,
+} from "../auth/webauthn.ts";
+import type { AppEnv } from "../env.ts";
+import { HttpError } from "../errors.ts";
+import { jsonBody, objectField, optionalStringField, stringField } from "../request-body.ts";
+import { csrf } from "../middleware/csrf.ts";
+import {
+  clearSessionCookie,
+  loadSession,
+  markReauthenticated,
+  requireUser,
+  startSession,
+} from "../middleware/session.ts";
+import { relyingParty } from "./relying-party.ts";
+
+const passkeyFailed = () =>
+  new HttpError(401, "PASSKEY_VERIFICATION_FAILED", "The passkey could not be verified");
+
+async function emailField(body: Record<string, unknown>): Promise<string> {
+  const email = normaliseEmail(stringField(body, "email", 254));
+  if (!isPlausibleEmail(email)) throw new HttpError(400, "INVALID_REQUEST", "email: not an email address");
+  return email;
+}
+
+/** The stored challenge a response answers, consumed; a failure is audited and answered generically. */
+async function takeChallenge(
+  c: Context<AppEnv>,
+  response: unknown,
+  ceremony: Ceremony,
+): Promise<StoredChallenge> {
+  const challenge = challengeOfResponse(response);
+  const stored = challenge ? await consumeChallenge(c.var.db, challenge, ceremony, new Date()) : null;
+  if (!stored) await failPasskey(c, ceremony, "unknown-or-expired-challenge", null);
+  return stored!;
+}
+
+async function failPasskey(
+  c: Context<AppEnv>,
+  ceremony: Ceremony,
+  reason: string,
+  userId: string | null,
+): Promise<never> {
+  await recordAuditEvent(c.var.db, {
+    action: `auth.passkey_failed`,
+    actorUserId: userId,
+    requestId: c.var.requestId,
+    details: { ceremony, reason },
+  });
+  throw passkeyFailed();
+}
+
+/**
+ * Verifies an assertion for `ceremony` against the stored challenge: the credential must exist,
+ * belong to the challenge's user when it names one, and match the userHandle the authenticator
+ * returned. A counter regression is audited on its own.
+ */
+async function verifyAssertion(c: Context<AppEnv>, ceremony: Ceremony, body: Record<string, unknown>) {
+  const response = objectField<AuthenticationResponseJSON>(body, "response");
+  const stored = await takeChallenge(c, response, ceremony);
+  const passkey =
+    typeof response.id === "string" ? await findPasskeyByCredentialId(c.var.db, response.id) : null;
+  if (!passkey || passkey.disabledAt) return failPasskey(c, ceremony, "unknown-credential", stored.userId);
+  if (stored.userId && stored.userId !== passkey.userId)
+    return failPasskey(c, ceremony, "credential-of-another-user", stored.userId);
+  const userHandle = response.response?.userHandle;
+  if (userHandle && userHandle !== passkey.webauthnUserId)
+    return failPasskey(c, ceremony, "user-handle-mismatch", passkey.userId);
+  const result = await verifyAuthentication(relyingParty(c), response, stored.challenge, passkey);
+  if (!result.ok) {
+    const action = result.reason === "counter-regression" ? "counter-regression" : "invalid-assertion";
+    return failPasskey(c, ceremony, action, passkey.userId);
+  }
+  await recordPasskeyUse(c.var.db, passkey.id, result.newCounter, result.backedUp, new Date());
+  return { passkey, stored };
+}
+
+export const auth = new Hono<AppEnv>()
+  .use("*", csrf)
+  .post("/signup/options", async (c) => {
+    const body = await jsonBody(c);
+    const email = await emailField(body);
+    const name = stringField(body, "name", 100);
+    if (await isEmailTaken(c.var.db, email))
+      throw new HttpError(409, "EMAIL_TAKEN", "An account with this email exists");
+    const pending = { email, name, webauthnUserId: generateWebauthnUserId() };
+    const options = await registrationOptions(relyingParty(c), pending, []);
+    await storeChallenge(c.var.db, {
+      challenge: options.challenge,
+      ceremony: "signup",
+      pending,
+      now: new Date(),
+    });
+    return c.json(options);
+  })
+  .post("/signup/verify", loadSession, async (c) => {
+    const response = objectField<RegistrationResponseJSON>(await jsonBody(c), "response");
+    const stored = await takeChallenge(c, response, "signup");
+    const credential = await verifyRegistration(relyingParty(c), response, stored.challenge);
+    if (!credential || !stored.pending) return failPasskey(c, "signup", "invalid-attestation", null);
+    const user = await createUserWithPasskey(
+      c.var.db,
+      stored.pending,
+      credential,
+      providerName(credential.aaguid),
+    );
+    if (user === "email-taken") throw new HttpError(409, "EMAIL_TAKEN", "An account with this email exists");
+    if (user === "credential-taken") return failPasskey(c, "signup", "credential-already-registered", null);
+    await recordAuditEvent(c.var.db, {
+      action: "auth.signup",
+      actorUserId: user.id,
+      requestId: c.var.requestId,
+    });
+    await startSession(c, user, "passkey");
+    return c.json({ user }, 201);
+  })
+  .post("/passkey/options", async (c) => {
+    const body = await jsonBody(c);
+    const email = optionalStringField(body, "email", 254);
+    // With an email, the options list that account's credentials and the challenge only completes
+    // for that account; without one (autofill), any discoverable credential may answer.
+    const user = email ? await findUserByEmail(c.var.db, normaliseEmail(email)) : null;
+    const options = await authenticationOptions(
+      relyingParty(c),
+      user ? await credentialsOf(c.var.db, user.id) : [],
+    );
+    await storeChallenge(c.var.db, {
+      challenge: options.challenge,
+      ceremony: "signin",
+      userId: user?.id,
+      now: new Date(),
+    });
+    return c.json(options);
+  })
+  .post("/passkey/verify", loadSession, async (c) => {
+    const { passkey } = await verifyAssertion(c, "signin", await jsonBody(c));
+    const user = { id: passkey.userId, email: passkey.email, name: passkey.name };
+    await startSession(c, user, "passkey");
+    return c.json({ user });
+  })
+  .post("/logout", loadSession, async (c) => {
+    if (c.var.session) {
+      await deleteSession(c.var.db, c.var.session.id);
+      await recordAuditEvent(c.var.db, {
+        action: "auth.logout",
+        actorUserId: c.var.user.id,
+        requestId: c.var.requestId,
+        details: { sessionId: c.var.session.id },
+      });
+    }
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  })
+  .post("/reauth/passkey/options", requireUser, async (c) => {
+    const options = await authenticationOptions(
+      relyingParty(c),
+      await credentialsOf(c.var.db, c.var.user.id),
+    );
+    await storeChallenge(c.var.db, {
+      challenge: options.challenge,
+      ceremony: "reauth",
+      userId: c.var.user.id,
+      sessionId: c.var.session.id,
+      now: new Date(),
+    });
+    return c.json(options);
+  })
+  .post("/reauth/passkey/verify", requireUser, async (c) => {
+    const { stored } = await verifyAssertion(c, "reauth", await jsonBody(c));
+    if (stored.sessionId !== c.var.session.id)
+      return failPasskey(c, "reauth", "challenge-of-another-session", c.var.user.id);
+    await markReauthenticated(c, "passkey");
+    return c.body(null, 204);
+  });

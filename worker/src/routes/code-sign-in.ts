@@ -1,0 +1,67 @@
+// The shared shape of every code check (TOTP sign-in, recovery-code sign-in, TOTP step-up):
+// throttled per account in Postgres, failures counted and audited, unknown emails answered exactly
+// like wrong codes.
+import type { Context } from "hono";
+import { recordAuditEvent } from "../auth/audit.ts";
+import type { SignInMethod } from "../auth/sessions.ts";
+import { accountKey, clearFailures, recordFailure, throttleDelay } from "../auth/sign-in-throttle.ts";
+import { findUserByEmail, normaliseEmail } from "../auth/users.ts";
+import type { AppEnv } from "../env.ts";
+import { HttpError } from "../errors.ts";
+import { jsonBody, stringField } from "../request-body.ts";
+import { startSession } from "../middleware/session.ts";
+
+/** Checks a code for a user (null: no such account, so only a decoy check runs). */
+export type CodeCheck = (userId: string | null, code: string, now: Date) => Promise<boolean>;
+
+const INVALID: Record<Exclude<SignInMethod, "passkey">, HttpError> = {
+  totp: new HttpError(401, "TOTP_INVALID", "Wrong or already used code"),
+  recovery: new HttpError(401, "RECOVERY_CODE_INVALID", "Wrong or already used recovery code"),
+};
+
+/**
+ * Runs `check` unless the account is throttled (429 + Retry-After). False answers are counted
+ * against the account and audited; true clears the count.
+ */
+export async function checkCodeThrottled(
+  c: Context<AppEnv>,
+  input: { email: string; userId: string | null; code: string; method: Exclude<SignInMethod, "passkey"> },
+  check: CodeCheck,
+): Promise<void> {
+  const key = await accountKey(input.email);
+  const now = new Date();
+  const wait = await throttleDelay(c.var.db, key, now);
+  if (wait > 0) {
+    throw new HttpError(429, "TOO_MANY_ATTEMPTS", "Too many wrong codes; try again later", {
+      "Retry-After": String(wait),
+    });
+  }
+  if (await check(input.userId, input.code, now)) {
+    await clearFailures(c.var.db, key);
+    return;
+  }
+  await recordFailure(c.var.db, key, now);
+  await recordAuditEvent(c.var.db, {
+    action: "auth.code_failed",
+    actorUserId: input.userId,
+    requestId: c.var.requestId,
+    details: { method: input.method },
+  });
+  throw INVALID[input.method];
+}
+
+/** POST {email, code} → a session, for the TOTP and recovery-code fallbacks. */
+export async function signInWithCode(
+  c: Context<AppEnv>,
+  method: Exclude<SignInMethod, "passkey">,
+  check: CodeCheck,
+): Promise<Response> {
+  const body = await jsonBody(c);
+  const email = normaliseEmail(stringField(body, "email", 254));
+  const code = stringField(body, "code", 32);
+  const user = await findUserByEmail(c.var.db, email);
+  await checkCodeThrottled(c, { email, userId: user?.id ?? null, code, method }, check);
+  const signedIn = { id: user!.id, email: user!.email, name: user!.name };
+  await startSession(c, signedIn, method);
+  return c.json({ user: signedIn });
+}

@@ -1,0 +1,27 @@
+// Recovery codes: the last-resort sign-in. Generating a set (fresh session required) voids the
+// previous one; each code signs in once, throttled like TOTP codes.
+import { Hono } from "hono";
+import { recordAuditEvent } from "../auth/audit.ts";
+import { replaceRecoveryCodes, useRecoveryCode } from "../auth/recovery-codes.ts";
+import type { AppEnv } from "../env.ts";
+import { csrf } from "../middleware/csrf.ts";
+import { requireFreshAuth } from "../middleware/session.ts";
+import { signInWithCode } from "./code-sign-in.ts";
+
+/** A fixed-cost stand-in when there is no account, so unknown emails take the same path. */
+const DECOY_USER = crypto.randomUUID();
+
+export const recoveryCodes = new Hono<AppEnv>()
+  .use("*", csrf)
+  .post("/recovery/signin", (c) =>
+    signInWithCode(c, "recovery", (userId, code) => useRecoveryCode(c.var.db, userId ?? DECOY_USER, code)),
+  )
+  .post("/recovery-codes", requireFreshAuth, async (c) => {
+    const codes = await replaceRecoveryCodes(c.var.db, c.var.user.id);
+    await recordAuditEvent(c.var.db, {
+      action: "auth.recovery_codes_generated",
+      actorUserId: c.var.user.id,
+      requestId: c.var.requestId,
+    });
+    return c.json({ codes });
+  });
