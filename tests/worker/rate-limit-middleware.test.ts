@@ -143,6 +143,15 @@ describe("rate limit middleware", () => {
     expect(response.headers.get("RateLimit")).toMatch(/^"tenant";r=7500;t=\d+$/);
     expect((await send(`/ingest/${tenant}?spans=7501`)).status).toBe(429);
   });
+
+  it("charges an empty batch one unit and treats a non-integer weight as a bug (500), not an outage", async () => {
+    const tenant = crypto.randomUUID();
+    expect((await send(`/ingest/${tenant}?spans=0`)).headers.get("RateLimit")).toMatch(/^"tenant";r=9999;/);
+    const warn = vi.spyOn(console, "warn");
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    expect((await send(`/ingest/${tenant}?spans=abc`)).status).toBe(500);
+    expect(warn).not.toHaveBeenCalled();
+  });
 });
 
 describe("sign-in attempts per account", () => {

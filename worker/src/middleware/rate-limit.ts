@@ -4,7 +4,7 @@ import { factory } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { consume, policyFor, type Policy } from "../rate-limit/consume.ts";
 import { FailOpenGrace } from "../rate-limit/fail-open-grace.ts";
-import { accountKey, ipKey, type LimitKey } from "../rate-limit/keys.ts";
+import { accountKey, ipKey, kindOf, type LimitKey } from "../rate-limit/keys.ts";
 import type { Plan, Surface } from "../rate-limit/policies.ts";
 
 /** Retry-After when the limiter itself is unreachable: long enough not to hammer it. */
@@ -15,9 +15,10 @@ export const failOpenGrace = new FailOpenGrace(30_000);
 
 /**
  * Decides one request (of `weight` units) against `key`'s bucket for `policy.surface`. Admitted:
- * the RateLimit headers are set on the response being built (and returned). Refused: 429 RATE_LIMITED with the
- * headers, Retry-After and no-store. Limiter unreachable: by the surface's failure policy, a 503
- * with Retry-After, or (fail-open, within the grace) admitted without headers and logged.
+ * the RateLimit headers are set on the response being built (and returned). Refused: 429
+ * RATE_LIMITED with the headers, Retry-After and no-store. Limiter unreachable: by the surface's
+ * failure policy, a 503 with Retry-After, or (fail-open, within the grace) admitted without
+ * headers and logged.
  * For ingest: `await enforceRateLimit(c, tenantKey(id), policyFor("ingest", plan, id), spans)`,
  * then answer through c.body/c.json so the headers set here are kept.
  */
@@ -56,7 +57,7 @@ function answerLimiterUnavailable(c: Context<AppEnv>, key: LimitKey, policy: Pol
       msg: admitted ? "rate limiter unavailable: admitted (fail open)" : "rate limiter unavailable: refused",
       requestId: c.var.requestId,
       surface: policy.surface,
-      keyKind: key.slice(0, key.indexOf(":")),
+      keyKind: kindOf(key),
       admittedUnlimited: failOpenGrace.admittedUnlimited,
       error,
     }),

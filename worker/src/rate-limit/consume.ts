@@ -19,16 +19,22 @@ export function policyFor(surface: Surface, plan: Plan = "free", tenantId?: stri
 }
 
 /**
- * One decision: spends `weight` units of the key's bucket for this surface, in one RPC. A failure
- * is retried once only when the platform marks it retryable and not overloaded; an overloaded
- * object is never retried (that would add load to the very object that is shedding it).
+ * One decision: spends `weight` units (at least one) of the key's bucket for this surface, in one
+ * RPC. A failure is retried once only when the platform marks it retryable and not overloaded; an
+ * overloaded object is never retried (that would add load to the very object that is shedding it).
  */
 export async function consume(env: Env, key: LimitKey, policy: Policy, weight = 1): Promise<Outcome> {
+  // A caller's bug (NaN, a fraction) must surface as an error, not as "limiter down" (fail open).
+  if (!Number.isSafeInteger(weight) || weight < 0) {
+    throw new RangeError(`invalid rate limit weight: ${weight}`);
+  }
+  // Every request costs at least one unit, an empty ingest batch included.
+  const cost = Math.max(weight, 1);
   let lastError: unknown;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const decision = await withTimeout(
-        env.RATE_LIMITER.getByName(key).consume(policy.surface, policy.quota, weight),
+        env.RATE_LIMITER.getByName(key).consume(policy.surface, policy.quota, cost),
       );
       return { available: true, decision, headers: rateLimitHeaders(key, policy.quota, decision) };
     } catch (error) {
