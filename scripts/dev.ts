@@ -39,7 +39,9 @@ function step(message: string): void {
 }
 
 try {
-  step(process.env.DATABASE_URL ? "Using DATABASE_URL" : `Starting embedded PostgreSQL (data in .data/postgres)`);
+  step(
+    process.env.DATABASE_URL ? "Using DATABASE_URL" : `Starting embedded PostgreSQL (data in .data/postgres)`,
+  );
   running.database = process.env.DATABASE_URL
     ? await useExternalDatabase(process.env.DATABASE_URL, process.env.APP_DATABASE_URL)
     : await startEmbeddedDatabase({ dataDir: join(DATA, "postgres"), port: DEV_POSTGRES_PORT });

@@ -96,7 +96,8 @@ async function stopOrphanedServer(dataDir: string): Promise<void> {
   };
   if (!pid || !alive()) return;
   process.kill(pid, "SIGINT");
-  for (let waited = 0; alive() && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  for (let waited = 0; alive() && waited < 10_000; waited += 100)
+    await new Promise((r) => setTimeout(r, 100));
 }
 
 /** Idempotent: creates the roles and the database owned by the owner role. */
