@@ -1,3 +1,4 @@
 // The whole schema, one file per domain. drizzle-kit reads this file to generate migrations.
 export * from "./tenants.ts";
 export * from "./accounts.ts";
+export * from "./tenancy.ts";

@@ -1,6 +1,9 @@
 import { createFactory } from "hono/factory";
 import type { Db } from "../../db/client.ts";
+import type { Tx } from "../../db/tenant-scope.ts";
+import type { Role } from "../../db/schema/index.ts";
 import type { ActiveSession, SessionUser } from "./auth/sessions.ts";
+import type { AuthenticatedToken } from "./tenancy/api-tokens.ts";
 
 /** Bindings come from `wrangler types` (worker/worker-configuration.d.ts); Variables are ours. */
 export type AppEnv = {
@@ -11,6 +14,12 @@ export type AppEnv = {
     /** Set by requireUser / loadSession (worker/src/middleware/session.ts); undefined before. */
     user: SessionUser;
     session: ActiveSession;
+    /** Set by requireApiToken (worker/src/middleware/api-token.ts); undefined before. */
+    apiToken: AuthenticatedToken;
+    /** Set by requireTenantRole (worker/src/middleware/tenant.ts): the path's tenant and the caller's role. */
+    tenant: { id: string; role: Role };
+    /** requireTenantRole's transaction, scoped to c.var.tenant by RLS: the handler's queries go here. */
+    tenantTx: Tx;
   };
 };
 

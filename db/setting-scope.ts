@@ -1,0 +1,22 @@
+// Narrow row-level-security contexts besides the tenant (db/tenant-scope.ts) and the user
+// (db/user-scope.ts), for requests that do not know their tenant yet: the SHA-256 of a presented
+// secret (API token, invitation) makes exactly that row visible, an origin answers a CORS
+// preflight, and the retention job may purge long-expired tokens. Like withTenant, the setting is
+// local to the transaction (set_config(..., true)) so it never leaks through a pooled connection.
+import { sql } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import type { Tx } from "./tenant-scope.ts";
+
+export type ScopeSetting = "app.lookup_hash" | "app.origin" | "app.purge";
+
+export async function withSetting<T>(
+  db: Db,
+  setting: ScopeSetting,
+  value: string,
+  work: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config(${setting}, ${value}, true)`);
+    return work(tx);
+  });
+}

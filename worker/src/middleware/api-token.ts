@@ -1,0 +1,63 @@
+// API-token authentication (`Authorization: Bearer sl_be_…|sl_fe_…`) for ingest and token-readable
+// APIs. Sets c.var.apiToken = { id, tenantId, type }. Tokens in a URL are refused outright: URLs
+// end up in logs, histories and Referer headers. A revoked (deleted) or expired token fails on the
+// very next request because every request looks the token up.
+import type { Context } from "hono";
+import { authenticateApiToken } from "../tenancy/api-tokens.ts";
+import { factory, type AppEnv } from "../env.ts";
+import { HttpError } from "../errors.ts";
+
+const QUERY_TOKEN_NAMES = new Set(["token", "access_token", "api_key", "apikey", "key", "authorization"]);
+const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="sightline"' };
+const INVALID_CHALLENGE = { "WWW-Authenticate": 'Bearer realm="sightline", error="invalid_token"' };
+
+/** 400 TOKEN_IN_QUERY when the URL carries anything that looks like a credential. */
+export function refuseTokenInQuery(c: Context<AppEnv>): void {
+  for (const [name, value] of new URL(c.req.url).searchParams) {
+    if (QUERY_TOKEN_NAMES.has(name.toLowerCase()) || /^sl_(be|fe)_/.test(value)) {
+      throw new HttpError(
+        400,
+        "TOKEN_IN_QUERY",
+        "Send the token in the Authorization header, never in the URL",
+      );
+    }
+  }
+}
+
+/** The bearer credential of the request, or null when there is no Authorization header. */
+export function bearerTokenOf(c: Context<AppEnv>): string | null {
+  const header = c.req.header("Authorization");
+  if (header === undefined) return null;
+  const match = /^Bearer +(\S+) *$/i.exec(header);
+  if (!match)
+    throw new HttpError(401, "TOKEN_INVALID", "Expected Authorization: Bearer <token>", INVALID_CHALLENGE);
+  return match[1];
+}
+
+/** Authenticates the bearer token or answers 401 (TOKEN_REQUIRED / TOKEN_INVALID). */
+export const requireApiToken = factory.createMiddleware(async (c, next) => {
+  refuseTokenInQuery(c);
+  const token = bearerTokenOf(c);
+  if (token === null) throw new HttpError(401, "TOKEN_REQUIRED", "An API token is required", CHALLENGE);
+  const found = await authenticateApiToken(c.var.db, token, new Date());
+  if (!found)
+    throw new HttpError(401, "TOKEN_INVALID", "Unknown, revoked or expired token", INVALID_CHALLENGE);
+  c.set("apiToken", found);
+  await next();
+});
+
+/**
+ * For cookie-only (management) routes: a request presenting an API token is refused with 403
+ * TOKEN_NOT_ALLOWED when the token is valid (tokens never manage tenants), 401 when it is not.
+ */
+export const refuseApiTokens = factory.createMiddleware(async (c, next) => {
+  refuseTokenInQuery(c);
+  const token = bearerTokenOf(c);
+  if (token !== null) {
+    const found = await authenticateApiToken(c.var.db, token, new Date());
+    if (!found)
+      throw new HttpError(401, "TOKEN_INVALID", "Unknown, revoked or expired token", INVALID_CHALLENGE);
+    throw new HttpError(403, "TOKEN_NOT_ALLOWED", `A ${found.type} token cannot use this endpoint`);
+  }
+  await next();
+});

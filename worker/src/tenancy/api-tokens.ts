@@ -1,0 +1,127 @@
+// API tokens: `sl_be_…` (backend: ingest and query) and `sl_fe_…` (frontend: browser trace ingest
+// only). 256 random bits, shown once; only SHA-256(token) is stored, found through its unique
+// index inside a transaction whose RLS context is that hash (db/setting-scope.ts). Revoking deletes
+// the row, so the very next request fails. Every function takes `now` (tests inject a clock).
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import type { Db } from "../../../db/client.ts";
+import { apiTokens, type TokenType } from "../../../db/schema/index.ts";
+import { withSetting } from "../../../db/setting-scope.ts";
+import type { Tx } from "../../../db/tenant-scope.ts";
+import { base64url } from "../auth/base64url.ts";
+
+export type AuthenticatedToken = { id: string; tenantId: string; type: TokenType };
+
+const PREFIXES: Record<TokenType, string> = { backend: "sl_be_", frontend: "sl_fe_" };
+/** A prefix and 43 base64url characters (32 bytes); anything else is not worth a database query. */
+const TOKEN_SHAPE = /^sl_(be|fe)_[A-Za-z0-9_-]{43}$/;
+/** last_used_at is coarse: written at most this often per token. */
+const TOUCH_INTERVAL_MS = 3600_000;
+/** Expired tokens are kept this long after expiry (for the audit trail), then purged. */
+export const EXPIRED_TOKEN_RETENTION_MS = 90 * 24 * 3600_000;
+
+export function generateApiToken(type: TokenType): string {
+  return PREFIXES[type] + base64url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+export function looksLikeApiToken(text: string): boolean {
+  return TOKEN_SHAPE.test(text);
+}
+
+export async function hashApiToken(token: string): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+function equalInConstantTime(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i] ^ b[i];
+  return difference === 0;
+}
+
+/**
+ * The live token behind a presented secret, or null (unknown, revoked, expired, malformed). One
+ * statement inside the lookup transaction; the hourly last_used_at refresh rides along in it.
+ */
+export async function authenticateApiToken(
+  db: Db,
+  token: string,
+  now: Date,
+): Promise<AuthenticatedToken | null> {
+  if (!looksLikeApiToken(token)) return null;
+  const hash = await hashApiToken(token);
+  const touchBefore = new Date(now.getTime() - TOUCH_INTERVAL_MS);
+  const rows = await withSetting(db, "app.lookup_hash", toHex(hash), (tx) =>
+    tx.execute<{ id: string; tenant_id: string; type: TokenType; token_hash: Uint8Array }>(sql`
+      with found as (
+        select id, tenant_id, type, token_hash from api_tokens
+        where token_hash = ${hash} and (expires_at is null or expires_at > ${now})
+      ), touched as (
+        update api_tokens set last_used_at = ${now}
+        where id = (select id from found) and (last_used_at is null or last_used_at < ${touchBefore})
+      )
+      select id, tenant_id, type, token_hash from found`),
+  );
+  const row = rows.rows[0];
+  // The index found the row by equality; the constant-time check guards against any future change
+  // of lookup (e.g. a prefix index) turning into a timing oracle.
+  if (!row || !equalInConstantTime(new Uint8Array(row.token_hash), hash)) return null;
+  return { id: row.id, tenantId: row.tenant_id, type: row.type };
+}
+
+export type NewApiToken = {
+  name: string;
+  description: string;
+  type: TokenType;
+  expiresAt: Date | null;
+  createdBy: string;
+};
+
+/** Inside the tenant's transaction. The secret is returned here and never again. */
+export async function createApiToken(tx: Tx, tenantId: string, input: NewApiToken) {
+  const token = generateApiToken(input.type);
+  const [row] = await tx
+    .insert(apiTokens)
+    .values({ ...input, tenantId, tokenHash: await hashApiToken(token) })
+    .returning(publicColumns);
+  return { ...row, token };
+}
+
+const publicColumns = {
+  id: apiTokens.id,
+  name: apiTokens.name,
+  description: apiTokens.description,
+  type: apiTokens.type,
+  createdBy: apiTokens.createdBy,
+  createdAt: apiTokens.createdAt,
+  expiresAt: apiTokens.expiresAt,
+  lastUsedAt: apiTokens.lastUsedAt,
+};
+
+export function listApiTokens(tx: Tx) {
+  return tx.select(publicColumns).from(apiTokens).orderBy(desc(apiTokens.createdAt));
+}
+
+/** Revoking is deleting: false when the id is not one of this tenant's tokens. */
+export async function deleteApiToken(tx: Tx, id: string): Promise<{ name: string; type: TokenType } | null> {
+  const [row] = await tx
+    .delete(apiTokens)
+    .where(eq(apiTokens.id, id))
+    .returning({ name: apiTokens.name, type: apiTokens.type });
+  return row ?? null;
+}
+
+/** The retention job: tokens expired more than 90 days ago, across tenants. */
+export async function purgeExpiredApiTokens(db: Db, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - EXPIRED_TOKEN_RETENTION_MS);
+  const deleted = await withSetting(db, "app.purge", "expired_api_tokens", (tx) =>
+    tx
+      .delete(apiTokens)
+      .where(and(lt(apiTokens.expiresAt, cutoff)))
+      .returning({ id: apiTokens.id }),
+  );
+  return deleted.length;
+}
