@@ -86,26 +86,26 @@ describe("rate limit middleware", () => {
     const client = await frozenClient();
     const first = await send("/auth", client);
     expect(first.status).toBe(200);
-    expect(first.headers.get("RateLimit-Policy")).toBe('"ip";q=30;w=300');
-    expect(first.headers.get("RateLimit")).toBe('"ip";r=29;t=10');
+    expect(first.headers.get("RateLimit-Policy")).toBe('"ip";q=60;w=300');
+    expect(first.headers.get("RateLimit")).toBe('"ip";r=59;t=5');
     const second = await send("/auth", client);
-    expect(second.headers.get("RateLimit")).toBe('"ip";r=28;t=10');
+    expect(second.headers.get("RateLimit")).toBe('"ip";r=58;t=5');
   });
 
   it("keeps the headers when the limited handler itself answers with an error", async () => {
     const response = await send("/auth?fail=1", await frozenClient());
     expect(response.status).toBe(401);
-    expect(response.headers.get("RateLimit")).toBe('"ip";r=29;t=10');
+    expect(response.headers.get("RateLimit")).toBe('"ip";r=59;t=5');
   });
 
   it("answers 429 RATE_LIMITED problem+json with Retry-After >= t, not cacheable, once over quota", async () => {
     const client = await frozenClient();
-    for (let i = 0; i < 30; i++) expect((await send("/auth", client)).status).toBe(200);
+    for (let i = 0; i < 60; i++) expect((await send("/auth", client)).status).toBe(200);
     const refused = await send("/auth", client);
     expect(refused.status).toBe(429);
-    expect(refused.headers.get("RateLimit-Policy")).toBe('"ip";q=30;w=300');
-    expect(refused.headers.get("RateLimit")).toBe('"ip";r=0;t=10');
-    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThanOrEqual(10);
+    expect(refused.headers.get("RateLimit-Policy")).toBe('"ip";q=60;w=300');
+    expect(refused.headers.get("RateLimit")).toBe('"ip";r=0;t=5');
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThanOrEqual(5);
     expect(refused.headers.get("Cache-Control")).toBe("no-store");
     const problem = await problemOf(refused);
     expect(problem).toMatchObject({ status: 429, code: "RATE_LIMITED", title: "Too Many Requests" });
@@ -115,15 +115,15 @@ describe("rate limit middleware", () => {
   it("admits no more than the quota when twice the quota arrives in parallel", async () => {
     const client = await frozenClient();
     const statuses = await Promise.all(
-      Array.from({ length: 60 }, () => send("/auth", client).then((r) => r.status)),
+      Array.from({ length: 120 }, () => send("/auth", client).then((r) => r.status)),
     );
-    expect(statuses.filter((s) => s === 200)).toHaveLength(30);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(30);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(60);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(60);
   });
 
   it("takes the key from CF-Connecting-IP only, never from X-Forwarded-For or X-Real-IP", async () => {
     const client = await frozenClient();
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 60; i++) {
       await send("/auth", {
         ...client,
         "X-Forwarded-For": `198.51.100.${i}`,

@@ -4,6 +4,7 @@ import type { Tx } from "../../db/tenant-scope.ts";
 import type { Role } from "../../db/schema/index.ts";
 import type { ActiveSession, SessionUser } from "./auth/sessions.ts";
 import type { AuthenticatedToken } from "./tenancy/api-tokens.ts";
+import type { RateLimitItem } from "./rate-limit/headers.ts";
 
 /** Bindings come from `wrangler types` (worker/worker-configuration.d.ts); Variables are ours. */
 export type AppEnv = {
@@ -20,6 +21,8 @@ export type AppEnv = {
     tenant: { id: string; role: Role };
     /** requireTenantRole's transaction, scoped to c.var.tenant by RLS: the handler's queries go here. */
     tenantTx: Tx;
+    /** Every rate limiter that decided on this request (worker/src/middleware/rate-limit.ts); undefined before. */
+    rateLimits: RateLimitItem[];
   };
 };
 

@@ -7,6 +7,7 @@ import { handleError, HttpError, problemResponse } from "./errors.ts";
 import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";
 import { apiHeaders } from "./middleware/api-headers.ts";
 import { database } from "./middleware/database.ts";
+import { limitAuthByIp } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { auth } from "./routes/auth.ts";
 import { bench } from "./routes/bench.ts";
@@ -21,6 +22,15 @@ import { scheduled } from "./scheduled.ts";
 export const app = new Hono<AppEnv>();
 
 app.use("*", requestId, apiHeaders, database);
+// Unauthenticated sign-up and sign-in ceremonies, per connecting IP (docs/rate-limiting.md).
+for (const path of [
+  "/api/auth/signup/*",
+  "/api/auth/passkey/*",
+  "/api/auth/totp/signin",
+  "/api/auth/recovery/signin",
+]) {
+  app.use(path, limitAuthByIp);
+}
 
 app.route("/api/health", health);
 app.route("/api/bench", bench);

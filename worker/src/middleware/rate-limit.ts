@@ -4,6 +4,7 @@ import { factory } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { consume, policyFor, type Policy } from "../rate-limit/consume.ts";
 import { FailOpenGrace } from "../rate-limit/fail-open-grace.ts";
+import { rateLimitHeaders } from "../rate-limit/headers.ts";
 import { accountKey, ipKey, kindOf, type LimitKey } from "../rate-limit/keys.ts";
 import type { Plan, Surface } from "../rate-limit/policies.ts";
 
@@ -15,7 +16,7 @@ export const failOpenGrace = new FailOpenGrace(30_000);
 
 /**
  * Decides one request (of `weight` units) against `key`'s bucket for `policy.surface`. Admitted:
- * the RateLimit headers are set on the response being built (and returned). Refused: 429
+ * the RateLimit headers are set on the response being built. Refused: 429
  * RATE_LIMITED with the headers, Retry-After and no-store. Limiter unreachable: by the surface's
  * failure policy, a 503 with Retry-After, or (fail-open, within the grace) admitted without
  * headers and logged.
@@ -27,14 +28,14 @@ export async function enforceRateLimit(
   key: LimitKey,
   policy: Policy,
   weight = 1,
-): Promise<Record<string, string>> {
+): Promise<void> {
   const outcome = await consume(c.env, key, policy, weight);
-  if (!outcome.available) {
-    answerLimiterUnavailable(c, key, policy, outcome.error);
-    return {};
-  }
+  if (!outcome.available) return answerLimiterUnavailable(c, key, policy, outcome.error);
   if (policy.failure === "open") failOpenGrace.recordSuccess();
-  const { decision, headers } = outcome;
+  // Every limiter that decided on this request is listed, the refusing one included.
+  c.set("rateLimits", [...(c.var.rateLimits ?? []), outcome.item]);
+  const headers = rateLimitHeaders(c.var.rateLimits);
+  const { decision } = outcome;
   if (!decision.allowed) {
     throw new HttpError(429, "RATE_LIMITED", `Rate limit exceeded; retry in ${decision.resetSeconds} s`, {
       ...headers,
@@ -42,12 +43,13 @@ export async function enforceRateLimit(
       "Cache-Control": "no-store",
     });
   }
-  setHeaders(c, headers);
-  return headers;
+  setHeaders(c);
 }
 
-function setHeaders(c: Context<AppEnv>, headers: Record<string, string>): void {
-  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+/** RateLimit-Policy and RateLimit for every limiter that decided on this request so far. */
+function setHeaders(c: Context<AppEnv>): void {
+  if (!c.var.rateLimits?.length) return;
+  for (const [name, value] of Object.entries(rateLimitHeaders(c.var.rateLimits))) c.header(name, value);
 }
 
 function answerLimiterUnavailable(c: Context<AppEnv>, key: LimitKey, policy: Policy, error: string): void {
@@ -81,10 +83,11 @@ export function rateLimit(
     const subject = await keyOf(c);
     if (!subject) return next();
     const policy = policyFor(surface, subject.plan, subject.tenantId);
-    const headers = await enforceRateLimit(c, subject.key, policy, subject.weight);
+    await enforceRateLimit(c, subject.key, policy, subject.weight);
     await next();
-    // Again on the final response: a handler may have answered with a Response of its own.
-    setHeaders(c, headers);
+    // Again on the final response: a handler may have answered with a Response of its own, or
+    // another limiter may have decided after this one.
+    setHeaders(c);
   });
 }
 

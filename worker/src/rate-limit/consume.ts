@@ -1,6 +1,6 @@
 import { describeError } from "../errors.ts";
 import type { Decision } from "../rate-limiter.ts";
-import { rateLimitHeaders } from "./headers.ts";
+import { rateLimitHeaders, rateLimitItem, type RateLimitItem } from "./headers.ts";
 import type { LimitKey } from "./keys.ts";
 import { POLICIES, quotaFor, type FailurePolicy, type Plan, type Quota, type Surface } from "./policies.ts";
 
@@ -8,7 +8,7 @@ import { POLICIES, quotaFor, type FailurePolicy, type Plan, type Quota, type Sur
 export type Policy = { surface: Surface; quota: Quota; failure: FailurePolicy };
 
 export type Outcome =
-  | { available: true; decision: Decision; headers: Record<string, string> }
+  | { available: true; decision: Decision; item: RateLimitItem; headers: Record<string, string> }
   | { available: false; error: string };
 
 /** A limiter slower than this is treated as down: a decision normally takes well under a millisecond. */
@@ -36,7 +36,8 @@ export async function consume(env: Env, key: LimitKey, policy: Policy, weight = 
       const decision = await withTimeout(
         env.RATE_LIMITER.getByName(key).consume(policy.surface, policy.quota, cost),
       );
-      return { available: true, decision, headers: rateLimitHeaders(key, policy.quota, decision) };
+      const item = rateLimitItem(key, policy.quota, decision);
+      return { available: true, decision, item, headers: rateLimitHeaders([item]) };
     } catch (error) {
       lastError = error;
       if (!isRetryable(error)) break;

@@ -28,10 +28,11 @@ export const POLICIES: Record<Surface, SurfacePolicy> = {
     failure: "open",
     plans: { free: { quota: 300, windowSeconds: 60 }, pro: { quota: 1_200, windowSeconds: 60 } },
   },
-  // Per connecting IP on unauthenticated /api/auth/*: enough for a person, not for a script.
+  // Per connecting IP on unauthenticated /api/auth/* ceremonies: enough for an office behind one
+  // NAT signing in, not for credential stuffing (guessing one account is the `signin` limit's job).
   auth: {
     failure: "closed",
-    plans: { free: { quota: 30, windowSeconds: 300 }, pro: { quota: 30, windowSeconds: 300 } },
+    plans: { free: { quota: 60, windowSeconds: 300 }, pro: { quota: 60, windowSeconds: 300 } },
   },
   // Per account on sign-in attempts (SECURITY B10: engages well before 100 wrong codes, whatever
   // the session or IP): 10 at once, then one every 90 s.

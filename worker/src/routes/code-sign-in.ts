@@ -9,6 +9,7 @@ import { findUserByEmail, normaliseEmail } from "../auth/users.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { jsonBody, stringField } from "../request-body.ts";
+import { limitSignInAttempts } from "../middleware/rate-limit.ts";
 import { startSession } from "../middleware/session.ts";
 
 /** Checks a code for a user (null: no such account, so only a decoy check runs). */
@@ -36,6 +37,8 @@ export async function checkCodeThrottled(
       "Retry-After": String(wait),
     });
   }
+  // Exact under concurrency, where the count above is not: parallel guesses cannot all pass.
+  await limitSignInAttempts(c, input.email);
   if (await check(input.userId, input.code, now)) {
     await clearFailures(c.var.db, key);
     return;
