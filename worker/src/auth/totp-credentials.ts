@@ -1,6 +1,6 @@
 // Stored TOTP secrets, encrypted at rest (encryption.ts). A secret is pending until a valid code
 // enables it; it is never returned again after setup.
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, ne } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
 import { totpCredentials } from "../../../db/schema/index.ts";
 import type { Tx } from "../../../db/tenant-scope.ts";
@@ -86,12 +86,14 @@ export async function disableTotp(
   });
 }
 
-/** Re-encrypts rows still sealed with an older key version (run after adding a new key). */
+/**
+ * Re-encrypts rows sealed with any other key version than the current one (run after adding a
+ * key, before retiring the old one). Rows whose key is already gone are left for the alert.
+ */
 export async function reencryptTotpSecrets(db: Db, ring: KeyRing): Promise<number> {
-  const rows = await db.select().from(totpCredentials);
+  const rows = await db.select().from(totpCredentials).where(ne(totpCredentials.keyVersion, ring.current));
   let moved = 0;
   for (const row of rows) {
-    if (row.keyVersion === ring.current) continue;
     const plaintext = await decryptSecret(ring, row.userId, {
       ciphertext: row.secretCiphertext,
       keyVersion: row.keyVersion,
