@@ -1,0 +1,118 @@
+// Telemetry storage: spans, log records and metric points. Every row carries tenant_id and every
+// query is "one tenant, one time range", so each table leads its indexes with (tenant_id, time).
+// Unique keys include the time column so the tables can become time-partitioned later without
+// changing them (a unique index on a partitioned table must contain the partition key); see
+// docs/ingest.md "Storage" for the partitioning and retention plan. No foreign key to tenants:
+// it would cost a lookup per inserted row on the hottest path; tenant deletion purges by job.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const time = (name: string) => timestamp(name, { withTimezone: true, mode: "string", precision: 6 });
+
+export const spans = pgTable(
+  "spans",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    traceId: text("trace_id").notNull(),
+    spanId: text("span_id").notNull(),
+    parentSpanId: text("parent_span_id"),
+    startTime: time("start_time").notNull(),
+    durationNs: bigint("duration_ns", { mode: "number" }).notNull(),
+    serviceName: text("service_name").notNull(),
+    name: text("name").notNull(),
+    kind: smallint("kind").notNull(),
+    statusCode: smallint("status_code").notNull(),
+    statusMessage: text("status_message"),
+    attributes: jsonb("attributes").notNull(),
+    resource: jsonb("resource").notNull(),
+    scope: jsonb("scope"),
+    events: jsonb("events"),
+    links: jsonb("links"),
+    /** "frontend" when sent with a frontend (browser) token: passed the privacy firewall. */
+    source: text("source", { enum: ["backend", "frontend"] }).notNull(),
+    ingestedAt: time("ingested_at").notNull().defaultNow(),
+  },
+  (t) => [
+    // Dedupe key: a retried batch carries the same ids and start time (OTLP "Duplicate Data").
+    uniqueIndex("spans_identity").on(t.tenantId, t.traceId, t.spanId, t.startTime),
+    index("spans_tenant_time").on(t.tenantId, t.startTime.desc()),
+    index("spans_tenant_service_time").on(t.tenantId, t.serviceName, t.startTime.desc()),
+    index("spans_tenant_name_time").on(t.tenantId, t.name, t.startTime.desc()),
+    // Root spans only: the traces list reads these, not every span.
+    index("spans_tenant_roots_time")
+      .on(t.tenantId, t.startTime.desc())
+      .where(sql`${t.parentSpanId} is null`),
+  ],
+);
+
+export const logRecords = pgTable(
+  "log_records",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    time: time("time").notNull(),
+    observedTime: time("observed_time"),
+    /** A hash of the record's content: logs have no id, so a re-sent record is recognised by it. */
+    recordKey: text("record_key").notNull(),
+    serviceName: text("service_name").notNull(),
+    severityNumber: smallint("severity_number").notNull(),
+    severityText: text("severity_text"),
+    body: text("body"),
+    attributes: jsonb("attributes").notNull(),
+    resource: jsonb("resource").notNull(),
+    scope: jsonb("scope"),
+    traceId: text("trace_id"),
+    spanId: text("span_id"),
+    eventName: text("event_name"),
+    ingestedAt: time("ingested_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("log_records_identity").on(t.tenantId, t.time, t.recordKey),
+    index("log_records_tenant_service_time").on(t.tenantId, t.serviceName, t.time.desc()),
+    index("log_records_tenant_severity_time").on(t.tenantId, t.severityNumber, t.time.desc()),
+  ],
+);
+
+export const metricPoints = pgTable(
+  "metric_points",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    time: time("time").notNull(),
+    startTime: time("start_time"),
+    /** A hash of the point's identity (metric, attributes, resource, times, value). */
+    pointKey: text("point_key").notNull(),
+    serviceName: text("service_name").notNull(),
+    name: text("name").notNull(),
+    unit: text("unit"),
+    description: text("description"),
+    type: text("type", { enum: ["gauge", "sum", "histogram", "exponential_histogram", "summary"] }).notNull(),
+    /** Gauge and sum: the value; histograms and summaries: sum / count (the mean). */
+    value: doublePrecision("value"),
+    count: bigint("count", { mode: "number" }),
+    sum: doublePrecision("sum"),
+    min: doublePrecision("min"),
+    max: doublePrecision("max"),
+    bucketCounts: jsonb("bucket_counts"),
+    explicitBounds: jsonb("explicit_bounds"),
+    temporality: smallint("temporality"),
+    isMonotonic: boolean("is_monotonic"),
+    attributes: jsonb("attributes").notNull(),
+    resource: jsonb("resource").notNull(),
+    ingestedAt: time("ingested_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("metric_points_identity").on(t.tenantId, t.time, t.pointKey),
+    index("metric_points_tenant_name_time").on(t.tenantId, t.name, t.time.desc()),
+  ],
+);
