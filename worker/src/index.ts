@@ -12,7 +12,9 @@ import { requestId } from "./middleware/request-id.ts";
 import { auth } from "./routes/auth.ts";
 import { bench } from "./routes/bench.ts";
 import { health } from "./routes/health.ts";
+import { limits } from "./routes/limits.ts";
 import { me } from "./routes/me.ts";
+import { otlp } from "./routes/otlp.ts";
 import { passkeyRoutes } from "./routes/passkeys.ts";
 import { recoveryCodes } from "./routes/recovery-codes.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
@@ -41,6 +43,8 @@ app.route("/api/auth/reauth/totp", totpReauth);
 app.route("/api/auth", recoveryCodes);
 app.route("/api/sessions", sessionRoutes);
 app.route("/api/me", me);
+app.route("/api/tenants/:tid/limits", limits);
+app.route("/v1", otlp);
 
 answerWrongMethodsWith405(app);
 app.notFound((c) =>

@@ -5,8 +5,9 @@ import { HttpError } from "../errors.ts";
 import { consume, policyFor, type Policy } from "../rate-limit/consume.ts";
 import { FailOpenGrace } from "../rate-limit/fail-open-grace.ts";
 import { rateLimitHeaders } from "../rate-limit/headers.ts";
-import { accountKey, ipKey, kindOf, type LimitKey } from "../rate-limit/keys.ts";
+import { accountKey, ipKey, kindOf, tenantKey, type LimitKey } from "../rate-limit/keys.ts";
 import type { Plan, Surface } from "../rate-limit/policies.ts";
+import { planOf } from "../rate-limit/tenant-limits.ts";
 
 /** Retry-After when the limiter itself is unreachable: long enough not to hammer it. */
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
@@ -106,3 +107,12 @@ export const limitAuthByIp = rateLimit("auth", async (c) => {
 export async function limitSignInAttempts(c: Context<AppEnv>, email: string): Promise<void> {
   await enforceRateLimit(c, await accountKey(email, c.env.RATE_LIMIT_SALT), policyFor("signin"));
 }
+
+/**
+ * Tenant API reads and writes, per tenant by its plan. Mount after requireTenantRole: keyed by the
+ * path's tenant only once membership is proven, so nobody can spend another tenant's quota.
+ */
+export const limitTenantApi = rateLimit("api", async (c) => {
+  const tenantId = c.var.tenant.id;
+  return { key: tenantKey(tenantId), plan: await planOf(c.var.tenantTx, tenantId), tenantId };
+});

@@ -1,3 +1,6 @@
+import { eq } from "drizzle-orm";
+import { tenants } from "../../../db/schema/index.ts";
+import type { Tx } from "../../../db/tenant-scope.ts";
 import type { BucketState } from "../rate-limiter.ts";
 import { tenantKey } from "./keys.ts";
 import { quotaFor, type Plan, type Quota, type Surface } from "./policies.ts";
@@ -14,4 +17,10 @@ export async function readTenantLimits(env: Env, tenantId: string, plan: Plan): 
   );
   const states = await env.RATE_LIMITER.getByName(tenantKey(tenantId)).inspect(quotas);
   return TENANT_SURFACES.map((surface) => ({ surface, ...quotas[surface], ...states[surface] }));
+}
+
+/** The tenant's plan, read in its RLS-scoped transaction (free when the row is not visible). */
+export async function planOf(tx: Tx, tenantId: string): Promise<Plan> {
+  const [tenant] = await tx.select({ plan: tenants.plan }).from(tenants).where(eq(tenants.id, tenantId));
+  return tenant?.plan ?? "free";
 }
