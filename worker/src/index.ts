@@ -14,7 +14,6 @@ import { bench } from "./routes/bench.ts";
 import { health } from "./routes/health.ts";
 import { limits } from "./routes/limits.ts";
 import { me } from "./routes/me.ts";
-import { otlp } from "./routes/otlp.ts";
 import { passkeyRoutes } from "./routes/passkeys.ts";
 import { recoveryCodes } from "./routes/recovery-codes.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
@@ -44,7 +43,6 @@ app.route("/api/auth", recoveryCodes);
 app.route("/api/sessions", sessionRoutes);
 app.route("/api/me", me);
 app.route("/api/tenants/:tid/limits", limits);
-app.route("/v1", otlp);
 
 answerWrongMethodsWith405(app);
 app.notFound((c) =>
