@@ -1,0 +1,61 @@
+// The pages' one way to call the API: same-origin JSON with the session cookie, problem+json
+// turned into a sentence a person can act on.
+export type ApiResult<T> =
+  { ok: true; status: number; data: T } | { ok: false; status: number; code: string; message: string };
+
+const MESSAGES: Record<string, string> = {
+  EMAIL_TAKEN: "An account with this email already exists. Sign in instead.",
+  PASSKEY_VERIFICATION_FAILED:
+    "That passkey could not be verified. Try again, or use another way to sign in.",
+  TOTP_INVALID: "That code is wrong or was already used. Wait for the next code and try again.",
+  RECOVERY_CODE_INVALID: "That recovery code is wrong or was already used.",
+  TOO_MANY_ATTEMPTS: "Too many wrong codes. For your safety, sign-in with codes is paused",
+  SESSION_REQUIRED: "Your session has ended. Please sign in again.",
+  REAUTH_REQUIRED: "Please confirm it's you first.",
+  LAST_CREDENTIAL: "This is your last way to sign in. Add another passkey or an authenticator app first.",
+  TOTP_ALREADY_ENABLED: "The authenticator app is already on. Turn it off first to set up a new one.",
+  CSRF_REJECTED: "This request was blocked because it did not come from this site.",
+};
+
+export async function api<T = unknown>(path: string, method = "GET", body?: unknown): Promise<ApiResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    return {
+      ok: false,
+      status: 0,
+      code: "NETWORK",
+      message: "Could not reach Sightline. Check your connection.",
+    };
+  }
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (response.ok) return { ok: true, status: response.status, data: data as T };
+  const code: string = data?.code ?? "ERROR";
+  let message = MESSAGES[code] ?? data?.detail ?? "Something went wrong. Please try again.";
+  if (code === "TOO_MANY_ATTEMPTS") {
+    const seconds = Number(response.headers.get("Retry-After") ?? 60);
+    message += ` for ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`}.`;
+  }
+  return { ok: false, status: response.status, code, message };
+}
+
+/** A readable sentence for an error thrown by a WebAuthn ceremony in the browser. */
+export function ceremonyMessage(error: unknown): string {
+  const name = error instanceof Error ? error.name : "";
+  if (name === "NotAllowedError" || name === "AbortError")
+    return "The passkey request was cancelled or timed out.";
+  if (name === "InvalidStateError") return "This device already has a passkey for this account.";
+  if (name === "SecurityError") return "Passkeys are not available on this address.";
+  return "Your browser could not use a passkey here.";
+}
+
+export function show(element: HTMLElement | null, text: string): void {
+  if (element) element.textContent = text;
+}
