@@ -87,9 +87,14 @@ export async function startWorker(options: {
       env: { ...process.env, ...OFFLINE_ENV },
       // Its own process group, so stopping it also stops workerd and leaves no orphans.
       detached: true,
-      stdio: options.quiet ? "ignore" : "inherit",
+      stdio: options.quiet ? ["ignore", "pipe", "pipe"] : "inherit",
     },
   );
+  // Quiet runs keep the tail of wrangler's output, to explain a failed start.
+  let output = "";
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.pid) {
@@ -104,7 +109,7 @@ export async function startWorker(options: {
   };
   await waitUntilServing(`${origin}/api/health`, child, 90_000).catch(async (error) => {
     await stop();
-    throw error;
+    throw new Error(`${error.message}\n${output}`);
   });
   return { origin, port: options.port, process: child, stop };
 }

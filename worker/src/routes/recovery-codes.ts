@@ -9,7 +9,8 @@ import { requireFreshAuth } from "../middleware/session.ts";
 import { signInWithCode } from "./code-sign-in.ts";
 
 /** A fixed-cost stand-in when there is no account, so unknown emails take the same path. */
-const DECOY_USER = crypto.randomUUID();
+// A fixed id that no account has (Workers forbid random values at module scope).
+const DECOY_USER = "00000000-0000-4000-8000-000000000000";
 
 export const recoveryCodes = new Hono<AppEnv>()
   .use("*", csrf)
