@@ -13,7 +13,7 @@ function passkeyOptions(ip: string, headers: Record<string, string> = {}) {
 }
 
 describe("auth routes under the rate limiter", () => {
-  it("limits unauthenticated sign-in ceremonies per connecting IP, with the headers on every answer", async () => {
+  it("ratelimit: unauthenticated sign-in ceremonies are limited per connecting IP, never by X-Forwarded-For, with the headers on every answer", async () => {
     const ip = randomIp();
     const first = await passkeyOptions(ip);
     expect(first.status).toBe(200);
@@ -31,7 +31,7 @@ describe("auth routes under the rate limiter", () => {
     expect((await passkeyOptions(randomIp())).status).toBe(200);
   });
 
-  it("stops TOTP brute force: of 40 parallel guesses on one account, at most 10 are checked", async () => {
+  it("ratelimit: TOTP brute force is stopped — of 40 parallel guesses on one account across IPs, at most 10 are checked", async () => {
     const email = randomEmail();
     const responses = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
@@ -60,7 +60,7 @@ describe("auth routes under the rate limiter", () => {
     }
   });
 
-  it("fails closed: sign-in ceremonies answer 503 with Retry-After when the limiter is unreachable", async () => {
+  it("ratelimit: limiter down → sign-in ceremonies answer 503 with Retry-After (auth fails closed), overloaded not retried", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
     const overloaded = Object.assign(new Error("Durable Object is overloaded"), {
       overloaded: true,

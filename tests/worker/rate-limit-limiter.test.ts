@@ -19,7 +19,7 @@ async function limiter(start = T0) {
 }
 
 describe("RateLimiter durable object", () => {
-  it("admits exactly the quota when twice the quota arrives in parallel", async () => {
+  it("ratelimit: 2× quota in parallel for one tenant → exactly the quota admitted", async () => {
     const { stub } = await limiter();
     const decisions = await Promise.all(
       Array.from({ length: 2 * QUOTA.quota }, () => stub.consume("ingest", QUOTA, 1)),
@@ -27,7 +27,7 @@ describe("RateLimiter durable object", () => {
     expect(decisions.filter((d) => d.allowed)).toHaveLength(QUOTA.quota);
   });
 
-  it("keeps a burst across a minute boundary within the configured burst", async () => {
+  it("ratelimit: a burst across a window boundary stays within the configured burst", async () => {
     const { stub, clock } = await limiter(T0 + 59_999);
     const before = await Promise.all(Array.from({ length: 10 }, () => stub.consume("api", QUOTA, 1)));
     clock.now = T0 + 60_001; // a fixed window would start afresh here
@@ -55,7 +55,7 @@ describe("RateLimiter durable object", () => {
     expect(await stub.consume("ingest", QUOTA, 3)).toEqual({ allowed: true, remaining: 0, resetSeconds: 6 });
   });
 
-  it("keeps its state when the object is evicted mid-window", async () => {
+  it("ratelimit: a limiter evicted mid-window keeps its state (persisted in SQLite)", async () => {
     const { stub } = await limiter(Date.now());
     for (let i = 0; i < 10; i++) await stub.consume("ingest", QUOTA, 1);
     await evictDurableObject(stub);

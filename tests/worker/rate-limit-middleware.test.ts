@@ -98,7 +98,7 @@ describe("rate limit middleware", () => {
     expect(response.headers.get("RateLimit")).toBe('"ip";r=59;t=5');
   });
 
-  it("answers 429 RATE_LIMITED problem+json with Retry-After >= t, not cacheable, once over quota", async () => {
+  it("ratelimit: over quota → 429 RATE_LIMITED problem+json with RateLimit-Policy, RateLimit, Retry-After ≥ t, not cached", async () => {
     const client = await frozenClient();
     for (let i = 0; i < 60; i++) expect((await send("/auth", client)).status).toBe(200);
     const refused = await send("/auth", client);
@@ -121,7 +121,7 @@ describe("rate limit middleware", () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(60);
   });
 
-  it("takes the key from CF-Connecting-IP only, never from X-Forwarded-For or X-Real-IP", async () => {
+  it("ratelimit: the key comes from CF-Connecting-IP only, never from X-Forwarded-For or X-Real-IP", async () => {
     const client = await frozenClient();
     for (let i = 0; i < 60; i++) {
       await send("/auth", {
@@ -198,7 +198,7 @@ describe("sign-in attempts per account", () => {
 });
 
 describe("rate limit failure policy", () => {
-  it("fails closed on auth: 503 RATE_LIMITER_UNAVAILABLE with Retry-After when the limiter is down", async () => {
+  it("ratelimit: limiter down → auth fails closed with 503 RATE_LIMITER_UNAVAILABLE and Retry-After", async () => {
     const { namespace } = failingNamespace(new Error("Network connection lost"));
     const response = await send("/auth", await frozenClient(), { RATE_LIMITER: namespace });
     expect(response.status).toBe(503);
@@ -207,7 +207,7 @@ describe("rate limit failure policy", () => {
     expect((await problemOf(response)).code).toBe("RATE_LIMITER_UNAVAILABLE");
   });
 
-  it("never retries an overloaded limiter", async () => {
+  it("ratelimit: an overloaded limiter is not retried", async () => {
     const { namespace, calls } = failingNamespace(overloaded());
     expect((await send("/auth", await frozenClient(), { RATE_LIMITER: namespace })).status).toBe(503);
     expect(calls.count).toBe(1);

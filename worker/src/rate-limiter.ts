@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Quota } from "./rate-limit/policies.ts";
-import { admit, inspect } from "./rate-limit/token-bucket.ts";
+import { admit, inspect as inspectBucket } from "./rate-limit/token-bucket.ts";
 
 /** What one decision returns over RPC. */
 export type Decision = { allowed: boolean; remaining: number; resetSeconds: number };
@@ -59,7 +59,7 @@ export class RateLimiter extends DurableObject<Env> {
     const since = Math.floor((now - DAY_MS) / HOUR_MS);
     return Object.fromEntries(
       Object.entries(quotas).map(([surface, quota]) => {
-        const { remaining, resetSeconds } = inspect(this.storedTat(surface), quota, now * 1000);
+        const { remaining, resetSeconds } = inspectBucket(this.storedTat(surface), quota, now * 1000);
         const [{ refused }] = this.ctx.storage.sql
           .exec<{ refused: number }>(
             "SELECT coalesce(sum(count), 0) AS refused FROM refusals WHERE surface = ? AND hour > ?",
