@@ -1,13 +1,13 @@
 // Narrow row-level-security contexts besides the tenant (db/tenant-scope.ts) and the user
 // (db/user-scope.ts), for requests that do not know their tenant yet: the SHA-256 of a presented
-// secret (API token, invitation) makes exactly that row visible, an origin answers a CORS
-// preflight, and the retention job may purge long-expired tokens. Like withTenant, the setting is
-// local to the transaction (set_config(..., true)) so it never leaks through a pooled connection.
+// secret (API token, invitation) makes exactly that row visible, and an origin answers a CORS
+// preflight. Like withTenant, the setting is local to the transaction (set_config(..., true)) so
+// it never leaks through a pooled connection.
 import { sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { Tx } from "./tenant-scope.ts";
 
-export type ScopeSetting = "app.lookup_hash" | "app.origin" | "app.purge";
+export type ScopeSetting = "app.lookup_hash" | "app.origin";
 
 export async function withSetting<T>(
   db: Db,

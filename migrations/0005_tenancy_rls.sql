@@ -4,6 +4,7 @@
 --   app.user_id      the signed-in user sees their own memberships and the tenants they belong to;
 --   app.lookup_hash  the SHA-256 of a presented secret (API token, invitation) finds exactly that row;
 --   app.origin       a CORS preflight (which carries no token) learns whether any tenant allows it.
+-- Retention (expired tokens and invitations) is the privacy migrations' owner-run purge functions.
 CREATE FUNCTION app_lookup_hash() RETURNS bytea
   LANGUAGE sql STABLE PARALLEL SAFE
   AS $$ SELECT decode(nullif(current_setting('app.lookup_hash', true), ''), 'hex') $$;
@@ -66,10 +67,6 @@ CREATE POLICY api_tokens_by_hash ON api_tokens FOR SELECT
 --> statement-breakpoint
 CREATE POLICY api_tokens_touch_by_hash ON api_tokens FOR UPDATE
   USING (token_hash = app_lookup_hash()) WITH CHECK (token_hash = app_lookup_hash());
---> statement-breakpoint
--- The retention job (runs without a tenant) may delete tokens; it deletes only long-expired ones.
-CREATE POLICY api_tokens_purge ON api_tokens FOR DELETE
-  USING (current_setting('app.purge', true) = 'expired_api_tokens' AND expires_at IS NOT NULL);
 --> statement-breakpoint
 CREATE POLICY invitations_by_hash ON invitations FOR SELECT
   USING (token_hash = app_lookup_hash());

@@ -4,12 +4,20 @@
 // check and the work see the same state, and a failing handler rolls everything back).
 // Not a member, or not a tenant at all → 404 (never 403: no existence oracle). Only the path's
 // :tid counts; a tenant id in a header or the body never overrides it.
+import type { Context } from "hono";
 import { and, eq } from "drizzle-orm";
 import { memberships, type Role } from "../../../db/schema/index.ts";
 import { withTenant } from "../../../db/tenant-scope.ts";
-import { factory } from "../env.ts";
+import { recordAuditEvent } from "../auth/audit.ts";
+import { factory, type AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { hasRoleAtLeast } from "../tenancy/roles.ts";
+import { refuseApiTokens } from "./api-token.ts";
+import { csrf } from "./csrf.ts";
+import { requireUser } from "./session.ts";
+
+/** Cookie-authenticated management routes: API tokens refused, same-origin only, signed in. */
+export const signedInBrowser = [refuseApiTokens, csrf, requireUser] as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -39,5 +47,20 @@ export function requireTenantRole(minimum: Role) {
       // rolls the transaction back (and the outer handler renders the same error again).
       if (c.error) throw c.error;
     });
+  });
+}
+
+/** An audit event for the current tenant, written in the request's tenant transaction. */
+export async function recordTenantEvent(
+  c: Context<AppEnv>,
+  action: string,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await recordAuditEvent(c.var.tenantTx, {
+    action,
+    tenantId: c.var.tenant.id,
+    actorUserId: c.var.user.id,
+    requestId: c.var.requestId,
+    details,
   });
 }

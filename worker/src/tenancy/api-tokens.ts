@@ -2,12 +2,13 @@
 // only). 256 random bits, shown once; only SHA-256(token) is stored, found through its unique
 // index inside a transaction whose RLS context is that hash (db/setting-scope.ts). Revoking deletes
 // the row, so the very next request fails. Every function takes `now` (tests inject a clock).
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
 import { apiTokens, type TokenType } from "../../../db/schema/index.ts";
 import { withSetting } from "../../../db/setting-scope.ts";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { base64url } from "../auth/base64url.ts";
+import { equalInConstantTime, sha256, toHex } from "./secret-hash.ts";
 
 export type AuthenticatedToken = { id: string; tenantId: string; type: TokenType };
 
@@ -16,30 +17,18 @@ const PREFIXES: Record<TokenType, string> = { backend: "sl_be_", frontend: "sl_f
 const TOKEN_SHAPE = /^sl_(be|fe)_[A-Za-z0-9_-]{43}$/;
 /** last_used_at is coarse: written at most this often per token. */
 const TOUCH_INTERVAL_MS = 3600_000;
-/** Expired tokens are kept this long after expiry (for the audit trail), then purged. */
-export const EXPIRED_TOKEN_RETENTION_MS = 90 * 24 * 3600_000;
 
 export function generateApiToken(type: TokenType): string {
   return PREFIXES[type] + base64url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
+/** What api_tokens.token_hash stores for a token. */
+export function hashApiToken(token: string): Promise<Uint8Array<ArrayBuffer>> {
+  return sha256(token);
+}
+
 export function looksLikeApiToken(text: string): boolean {
   return TOKEN_SHAPE.test(text);
-}
-
-export async function hashApiToken(token: string): Promise<Uint8Array<ArrayBuffer>> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
-}
-
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-function equalInConstantTime(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a[i] ^ b[i];
-  return difference === 0;
 }
 
 /**
@@ -105,23 +94,11 @@ export function listApiTokens(tx: Tx) {
   return tx.select(publicColumns).from(apiTokens).orderBy(desc(apiTokens.createdAt));
 }
 
-/** Revoking is deleting: false when the id is not one of this tenant's tokens. */
+/** Revoking is deleting: null when the id is not one of this tenant's tokens. */
 export async function deleteApiToken(tx: Tx, id: string): Promise<{ name: string; type: TokenType } | null> {
   const [row] = await tx
     .delete(apiTokens)
     .where(eq(apiTokens.id, id))
     .returning({ name: apiTokens.name, type: apiTokens.type });
   return row ?? null;
-}
-
-/** The retention job: tokens expired more than 90 days ago, across tenants. */
-export async function purgeExpiredApiTokens(db: Db, now: Date): Promise<number> {
-  const cutoff = new Date(now.getTime() - EXPIRED_TOKEN_RETENTION_MS);
-  const deleted = await withSetting(db, "app.purge", "expired_api_tokens", (tx) =>
-    tx
-      .delete(apiTokens)
-      .where(and(lt(apiTokens.expiresAt, cutoff)))
-      .returning({ id: apiTokens.id }),
-  );
-  return deleted.length;
 }
