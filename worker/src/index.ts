@@ -16,7 +16,9 @@ import { health } from "./routes/health.ts";
 import { invitationAcceptance, tenantInvitations } from "./routes/invitations.ts";
 import { limits } from "./routes/limits.ts";
 import { me } from "./routes/me.ts";
+import { otlp } from "./routes/otlp.ts";
 import { passkeyRoutes } from "./routes/passkeys.ts";
+import { query } from "./routes/query.ts";
 import { recoveryCodes } from "./routes/recovery-codes.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { tenantSettings } from "./routes/tenant-settings.ts";
@@ -52,6 +54,8 @@ app.route("/api/tenants", apiTokenRoutes);
 app.route("/api/tenants", tenantSettings);
 app.route("/api/invitations", invitationAcceptance);
 app.route("/api/tenants/:tid/limits", limits);
+app.route("/v1", otlp);
+app.route("/api/tenants/:tid", query);
 
 answerWrongMethodsWith405(app);
 app.notFound((c) =>

@@ -1,0 +1,109 @@
+// Telemetry test helpers: a fresh tenant with API tokens (created through the tenancy code), the
+// official OpenTelemetry exporters pointed at the Worker, and raw OTLP requests.
+import { env, exports } from "cloudflare:workers";
+import { createDb, useLocalRelay, type DbHandle } from "../../../db/client.ts";
+import { apiTokens, tenantOrigins, tenants } from "../../../db/schema/index.ts";
+import { withTenant } from "../../../db/tenant-scope.ts";
+import { generateApiToken, hashApiToken } from "../../../worker/src/tenancy/api-tokens.ts";
+import { call, ORIGIN } from "../helpers.ts";
+
+export type TestTenant = { id: string; backend: string; frontend: string };
+
+export function openDb(): DbHandle {
+  useLocalRelay(env.DB_WS_PROXY);
+  return createDb(env.DATABASE_URL);
+}
+
+/** A new tenant with one backend and one frontend token, and the given allowed browser origins. */
+export async function createTenant(origins: string[] = []): Promise<TestTenant> {
+  const { db, pool } = openDb();
+  const id = crypto.randomUUID();
+  const backend = generateApiToken("backend");
+  const frontend = generateApiToken("frontend");
+  try {
+    await withTenant(db, id, async (tx) => {
+      await tx.insert(tenants).values({ id, name: `t-${id.slice(0, 8)}` });
+      await tx.insert(apiTokens).values([
+        { tenantId: id, name: "backend", type: "backend", tokenHash: await hashApiToken(backend) },
+        { tenantId: id, name: "frontend", type: "frontend", tokenHash: await hashApiToken(frontend) },
+      ]);
+      if (origins.length)
+        await tx.insert(tenantOrigins).values(origins.map((origin) => ({ tenantId: id, origin })));
+    });
+  } finally {
+    await pool.end();
+  }
+  return { id, backend, frontend };
+}
+
+/** Rows are checked field by field with expect(); `any` keeps those checks short. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type DbRow = Record<string, any>;
+
+/** Rows of one tenant's table, read as the Worker's role inside the tenant's RLS scope. */
+export async function rowsOf<T = DbRow>(tenantId: string, query: string): Promise<T[]> {
+  const { db, pool } = openDb();
+  try {
+    return await withTenant(db, tenantId, async (tx) => (await tx.execute(query)).rows as T[]);
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
+ * Routes fetches to ORIGIN through the Worker's fetch handler while `work` runs, so the official
+ * exporters (which call the global fetch) reach the Worker under test.
+ */
+export async function withWorkerFetch<T>(work: () => Promise<T>): Promise<T> {
+  const original = globalThis.fetch;
+  globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    return request.url.startsWith(ORIGIN) ? exports.default.fetch(request) : original(request);
+  }) as typeof fetch;
+  try {
+    return await work();
+  } finally {
+    globalThis.fetch = original;
+  }
+}
+
+export type OtlpInit = {
+  token?: string;
+  contentType?: string;
+  encoding?: string;
+  origin?: string;
+  method?: string;
+  cf?: Record<string, string>;
+};
+
+/** A raw OTLP/HTTP request to /v1/<signal>. */
+export function postOtlp(signal: string, body: BodyInit | null, init: OtlpInit = {}): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (init.token) headers.Authorization = `Bearer ${init.token}`;
+  if (init.contentType !== undefined) headers["Content-Type"] = init.contentType;
+  if (init.encoding) headers["Content-Encoding"] = init.encoding;
+  if (init.origin) headers.Origin = init.origin;
+  if (!init.cf) return call(`/v1/${signal}`, { method: init.method ?? "POST", headers, body });
+  const request = new Request(new URL(`/v1/${signal}`, ORIGIN), {
+    method: init.method ?? "POST",
+    headers,
+    body,
+    cf: init.cf,
+  });
+  return exports.default.fetch(request);
+}
+
+export async function gzip(bytes: Uint8Array | string): Promise<Uint8Array> {
+  const input = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
+  const stream = new Blob([input]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** Random lower-case hex of `bytes` bytes (ids for hand-made OTLP/JSON). */
+export function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) =>
+    b.toString(16).padStart(2, "0"),
+  ).join("");
+}
+
+export const nowNanos = (offsetMs = 0): string => (BigInt(Date.now() + offsetMs) * 1_000_000n).toString();

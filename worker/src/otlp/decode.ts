@@ -1,0 +1,110 @@
+// OTLP request bodies → messages, with @bufbuild/protobuf and the schema in proto/otlp.proto.
+// Protobuf: the library's binary decoder. JSON: the library's proto3 JSON decoder after one
+// OTLP-specific step, because OTLP/JSON differs from proto3 JSON in exactly one way that matters
+// here: trace and span ids are hex, not base64. Enums are integers only (they are int32 in the
+// schema, so an enum name fails to decode), and unknown fields are ignored, as the spec requires.
+import { fromBinary, fromJson, type JsonValue } from "@bufbuild/protobuf";
+import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
+import {
+  ExportLogsServiceRequestSchema,
+  ExportMetricsServiceRequestSchema,
+  ExportTraceServiceRequestSchema,
+  type ExportLogsServiceRequest,
+  type ExportMetricsServiceRequest,
+  type ExportTraceServiceRequest,
+} from "./generated/otlp_pb.ts";
+import { SPAN_ID_BYTES, TRACE_ID_BYTES } from "./ids.ts";
+import type { OtlpEncoding } from "./request-body.ts";
+
+export type Signal = "traces" | "logs" | "metrics";
+export type RequestOf = {
+  traces: ExportTraceServiceRequest;
+  logs: ExportLogsServiceRequest;
+  metrics: ExportMetricsServiceRequest;
+};
+export type Decoded<S extends Signal> = { ok: true; request: RequestOf[S] } | { ok: false; message: string };
+
+const SCHEMAS: { [S in Signal]: GenMessage<RequestOf[S]> } = {
+  traces: ExportTraceServiceRequestSchema,
+  logs: ExportLogsServiceRequestSchema,
+  metrics: ExportMetricsServiceRequestSchema,
+};
+
+export function decodeRequest<S extends Signal>(
+  signal: S,
+  encoding: OtlpEncoding,
+  bytes: Uint8Array,
+): Decoded<S> {
+  const schema = SCHEMAS[signal];
+  // An empty body is an empty request in either encoding (the spec's "empty request → 200").
+  if (bytes.byteLength === 0) return { ok: true, request: fromBinary(schema, bytes) };
+  try {
+    if (encoding === "protobuf") return { ok: true, request: fromBinary(schema, bytes) };
+    const json = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes),
+    ) as JsonValue;
+    hexIdsToBase64(signal, json);
+    return { ok: true, request: fromJson(schema, json, { ignoreUnknownFields: true }) };
+  } catch (error) {
+    return { ok: false, message: `Malformed ${encoding} ${signal} request: ${messageOf(error)}` };
+  }
+}
+
+class InvalidId extends Error {}
+
+/** Where OTLP/JSON puts ids, per signal: [container path..., id fields]. Metric exemplars are not read. */
+function hexIdsToBase64(signal: Signal, json: JsonValue): void {
+  if (signal === "traces") {
+    for (const span of each(json, "resourceSpans", "scopeSpans", "spans")) {
+      convertIds(span);
+      for (const link of each(span, "links")) convertIds(link);
+    }
+  } else if (signal === "logs") {
+    for (const record of each(json, "resourceLogs", "scopeLogs", "logRecords")) convertIds(record);
+  }
+}
+
+function convertIds(holder: JsonValue): void {
+  if (!isObject(holder)) return;
+  for (const [field, bytes] of [
+    ["traceId", TRACE_ID_BYTES],
+    ["spanId", SPAN_ID_BYTES],
+    ["parentSpanId", SPAN_ID_BYTES],
+  ] as const) {
+    const value = holder[field];
+    if (value === undefined || value === null) continue;
+    if (
+      typeof value !== "string" ||
+      (value !== "" && !new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`).test(value))
+    ) {
+      throw new InvalidId(`${field} must be ${bytes * 2} hex characters (OTLP/JSON ids are hex, not base64)`);
+    }
+    holder[field] = hexToBase64(value);
+  }
+}
+
+function hexToBase64(hex: string): string {
+  let binary = "";
+  for (let i = 0; i < hex.length; i += 2) binary += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
+  return btoa(binary);
+}
+
+/** Objects found by following array fields; anything of the wrong shape is left to fromJson. */
+function* each(root: JsonValue, ...path: string[]): Generator<JsonValue> {
+  if (path.length === 0) {
+    yield root;
+    return;
+  }
+  if (!isObject(root)) return;
+  const list = root[path[0]];
+  if (!Array.isArray(list)) return;
+  for (const item of list) yield* each(item, ...path.slice(1));
+}
+
+function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,40 @@
+// The privacy firewall for browser data (spans sent with a frontend token). Whatever a page or a
+// modified SDK sends, only attribute names on the RUM allow-list are stored (client addresses,
+// form values, stack traces and anything else are dropped), paths lose their query string and
+// fragment, free text that could carry personal data (status messages, event and link attributes)
+// is dropped, and the edge adds where the request came from at country and colo granularity. The
+// allow-list has one source of truth, rum-sdk/src/attribute-catalog.ts, which the cookie policy
+// page renders too.
+import { rumAttributeNames } from "../../../rum-sdk/src/attribute-catalog.ts";
+import type { Attributes } from "./attributes.ts";
+
+/** What the edge knows about the request (request.cf), never the client IP. */
+export type EdgeFacts = { country?: string; colo?: string };
+
+const ALLOWED = rumAttributeNames();
+
+export function allowedAttributes(attributes: Attributes): Attributes {
+  const kept: Attributes = {};
+  for (const [name, value] of Object.entries(attributes)) {
+    if (!ALLOWED.has(name)) continue;
+    kept[name] = isPathAttribute(name) && typeof value === "string" ? withoutQuery(value) : value;
+  }
+  return kept;
+}
+
+export function enrichedAttributes(attributes: Attributes, edge: EdgeFacts): Attributes {
+  return {
+    ...allowedAttributes(attributes),
+    ...(edge.country ? { "cloud.region": edge.country } : {}),
+    ...(edge.colo ? { "cloudflare.colo": edge.colo } : {}),
+  };
+}
+
+/** A URL or path without `?query` and `#fragment` (span names may hold one, e.g. "GET /a?b"). */
+export function withoutQuery(text: string): string {
+  return text.replace(/[?#][^\s]*/g, "");
+}
+
+function isPathAttribute(name: string): boolean {
+  return name.endsWith(".path") || name.endsWith("_path");
+}

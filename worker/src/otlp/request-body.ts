@@ -1,0 +1,70 @@
+// Reads an OTLP/HTTP request body: media type, content coding and a size limit that applies to
+// the decompressed bytes while they stream, so a gzip bomb is cut off at the limit (413) and
+// memory never grows past it (Hono's bodyLimit counts only compressed bytes).
+export type OtlpEncoding = "protobuf" | "json";
+
+export type BodyFailure = { ok: false; status: 400 | 413 | 415; code: string; message: string };
+export type Body = { ok: true; bytes: Uint8Array } | BodyFailure;
+
+/** After decompression. The Collector's default is 20 MiB; a Worker isolate has 128 MB in all. */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+const MEDIA_TYPES: Record<string, OtlpEncoding> = {
+  "application/x-protobuf": "protobuf",
+  "application/json": "json",
+};
+
+/** The encoding named by a Content-Type header (parameters ignored), or null: 415. */
+export function encodingOf(contentType: string | null | undefined): OtlpEncoding | null {
+  const mediaType = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  return MEDIA_TYPES[mediaType] ?? null;
+}
+
+export async function readBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<Body> {
+  const coding = (request.headers.get("Content-Encoding") ?? "identity").trim().toLowerCase();
+  if (coding !== "gzip" && coding !== "identity" && coding !== "") {
+    return failure(415, "UNSUPPORTED_ENCODING", `Content-Encoding ${coding} is not supported; use gzip`);
+  }
+  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  if (declared > maxBytes) return tooLarge(maxBytes);
+  if (!request.body) return { ok: true, bytes: new Uint8Array(0) };
+  const stream = coding === "gzip" ? request.body.pipeThrough(new DecompressionStream("gzip")) : request.body;
+  return collect(stream, maxBytes, coding === "gzip");
+}
+
+async function collect(stream: ReadableStream<Uint8Array>, maxBytes: number, gzip: boolean): Promise<Body> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        return tooLarge(maxBytes);
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return gzip
+      ? failure(400, "INVALID_GZIP", "The body is not a valid gzip stream")
+      : failure(400, "INVALID_BODY", "The request body could not be read");
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { ok: true, bytes };
+}
+
+function tooLarge(maxBytes: number): BodyFailure {
+  return failure(413, "PAYLOAD_TOO_LARGE", `The decompressed body exceeds ${maxBytes} bytes`);
+}
+
+function failure(status: BodyFailure["status"], code: string, message: string): BodyFailure {
+  return { ok: false, status, code, message };
+}

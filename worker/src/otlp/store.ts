@@ -1,0 +1,91 @@
+// Rows → Postgres in a constant number of round trips whatever the batch size: the whole batch is
+// one JSON parameter expanded by jsonb_to_recordset inside one INSERT … SELECT (no per-row
+// statements and no 65,535-parameter ceiling), in the tenant's RLS transaction (BEGIN, set_config,
+// INSERT, COMMIT). Re-sent items hit the unique keys and are skipped (ON CONFLICT DO NOTHING), so a
+// retried batch is stored once. Logs and metric points have no ids: their key is the md5 of the
+// row's own content, computed by Postgres.
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../../../db/client.ts";
+import { withTenant } from "../../../db/tenant-scope.ts";
+import type { LogRow } from "./map-logs.ts";
+import type { MetricRow } from "./map-metrics.ts";
+import type { SpanRow } from "./map-spans.ts";
+
+/** How many rows were new (the rest were duplicates of rows already stored). */
+export type Stored = { inserted: number };
+
+const SPAN_RECORD = sql.raw(`trace_id text, span_id text, parent_span_id text, start_time timestamptz,
+  duration_ns bigint, service_name text, name text, kind smallint, status_code smallint, status_message text,
+  attributes jsonb, resource jsonb, scope jsonb, events jsonb, links jsonb, source text`);
+const SPAN_COLUMNS = `trace_id, span_id, parent_span_id, start_time, duration_ns, service_name, name, kind,
+  status_code, status_message, attributes, resource, scope, events, links, source`;
+
+const LOG_RECORD =
+  sql.raw(`time timestamptz, observed_time timestamptz, service_name text, severity_number smallint,
+  severity_text text, body text, attributes jsonb, resource jsonb, scope jsonb, trace_id text, span_id text,
+  event_name text`);
+const LOG_COLUMNS = `time, observed_time, service_name, severity_number, severity_text, body, attributes, resource,
+  scope, trace_id, span_id, event_name`;
+
+const METRIC_RECORD =
+  sql.raw(`time timestamptz, start_time timestamptz, service_name text, name text, unit text,
+  description text, type text, value double precision, count bigint, sum double precision, min double precision,
+  max double precision, bucket_counts jsonb, explicit_bounds jsonb, temporality smallint, is_monotonic boolean,
+  attributes jsonb, resource jsonb`);
+const METRIC_COLUMNS = `time, start_time, service_name, name, unit, description, type, value, count, sum, min, max,
+  bucket_counts, explicit_bounds, temporality, is_monotonic, attributes, resource`;
+
+export function storeSpans(db: Db, tenantId: string, rows: SpanRow[]): Promise<Stored> {
+  return insertBatch(
+    db,
+    tenantId,
+    rows,
+    (batch) => sql`
+    insert into spans (tenant_id, ${sql.raw(SPAN_COLUMNS)})
+    select ${tenantId}::uuid, ${sql.raw(SPAN_COLUMNS)}
+    from jsonb_to_recordset(${batch}::jsonb) as r(${SPAN_RECORD})
+    on conflict do nothing`,
+  );
+}
+
+export function storeLogs(db: Db, tenantId: string, rows: LogRow[]): Promise<Stored> {
+  return insertBatch(
+    db,
+    tenantId,
+    rows,
+    (batch) => sql`
+    insert into log_records (tenant_id, record_key, ${sql.raw(LOG_COLUMNS)})
+    select ${tenantId}::uuid, md5(r::text), ${sql.raw(LOG_COLUMNS)}
+    from jsonb_to_recordset(${batch}::jsonb) as r(${LOG_RECORD})
+    on conflict do nothing`,
+  );
+}
+
+export function storeMetrics(db: Db, tenantId: string, rows: MetricRow[]): Promise<Stored> {
+  return insertBatch(
+    db,
+    tenantId,
+    rows,
+    (batch) => sql`
+    insert into metric_points (tenant_id, point_key, ${sql.raw(METRIC_COLUMNS)})
+    select ${tenantId}::uuid, md5(r::text), ${sql.raw(METRIC_COLUMNS)}
+    from jsonb_to_recordset(${batch}::jsonb) as r(${METRIC_RECORD})
+    on conflict do nothing`,
+  );
+}
+
+/** jsonb refuses \u0000 (and so the whole batch would fail): NUL becomes U+FFFD. An escape is a
+ * backslash preceded by an even number of backslashes. */
+const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+async function insertBatch(
+  db: Db,
+  tenantId: string,
+  rows: readonly object[],
+  insert: (batch: string) => SQL,
+): Promise<Stored> {
+  if (rows.length === 0) return { inserted: 0 };
+  const batch = JSON.stringify(rows).replace(ESCAPED_NUL, "$1\\ufffd");
+  const result = await withTenant(db, tenantId, (tx) => tx.execute(insert(batch)));
+  return { inserted: result.rowCount ?? 0 };
+}

@@ -1,0 +1,48 @@
+// Query parameters shared by every telemetry read: a time range, a bucket size for series and a
+// page size. Parsing returns values or a message naming the bad field; routes turn that into 400.
+export type TimeRange = { from: Date; to: Date };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
+
+const DAY_MS = 86_400_000;
+/** The longest range a query may cover: the longest retention a plan can have, plus slack. */
+const MAX_RANGE_MS = 400 * DAY_MS;
+/** Series have at most this many buckets, whatever the range (a chart needs no more). */
+const MAX_BUCKETS = 500;
+const STEPS_SECONDS = [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400, 7 * 86_400];
+
+export function parseTimeRange(
+  query: Record<string, string | undefined>,
+  now = Date.now(),
+): Parsed<TimeRange> {
+  const to = query.to === undefined ? new Date(now) : new Date(query.to);
+  if (Number.isNaN(to.getTime())) return invalid("to", "an ISO-8601 time");
+  const from = query.from === undefined ? new Date(to.getTime() - DAY_MS) : new Date(query.from);
+  if (Number.isNaN(from.getTime())) return invalid("from", "an ISO-8601 time");
+  if (from >= to) return invalid("from", "before to");
+  if (to.getTime() - from.getTime() > MAX_RANGE_MS) return invalid("from", "at most 400 days before to");
+  return { ok: true, value: { from, to } };
+}
+
+/** A bucket size in seconds: the one asked for, else the smallest that keeps ≤ ~100 buckets. */
+export function parseStep(text: string | undefined, range: TimeRange): Parsed<number> {
+  const spanSeconds = (range.to.getTime() - range.from.getTime()) / 1000;
+  if (text === undefined)
+    return { ok: true, value: STEPS_SECONDS.find((step) => spanSeconds / step <= 100) ?? 7 * 86_400 };
+  const step = Number(text);
+  if (!Number.isInteger(step) || step < 60) return invalid("step", "a whole number of seconds, at least 60");
+  if (spanSeconds / step > MAX_BUCKETS)
+    return invalid("step", `large enough for at most ${MAX_BUCKETS} buckets`);
+  return { ok: true, value: step };
+}
+
+export function parseLimit(text: string | undefined, fallback = 50, max = 500): Parsed<number> {
+  if (text === undefined) return { ok: true, value: fallback };
+  const limit = Number(text);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max)
+    return invalid("limit", `an integer from 1 to ${max}`);
+  return { ok: true, value: limit };
+}
+
+export function invalid(field: string, expected: string): { ok: false; field: string; message: string } {
+  return { ok: false, field, message: `${field} must be ${expected}` };
+}

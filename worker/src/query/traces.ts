@@ -1,0 +1,143 @@
+// Traces: a trace is listed by its root span (parent_span_id is null, a partial index); one trace
+// is every span with its id. All queries run in the tenant's RLS transaction.
+import { sql } from "drizzle-orm";
+import type { Tx } from "../../../db/tenant-scope.ts";
+import { encodeCursor, type Cursor } from "./cursor.ts";
+import { iso } from "./iso.ts";
+import type { TimeRange } from "./time-range.ts";
+
+export const STATUS_CODES = { unset: 0, ok: 1, error: 2 } as const;
+export type StatusName = keyof typeof STATUS_CODES;
+const STATUS_NAMES = ["unset", "ok", "error"] as const;
+
+export type TraceFilters = TimeRange & {
+  service?: string;
+  name?: string;
+  status?: StatusName;
+  minDurationMs?: number;
+  limit: number;
+  cursor?: Cursor;
+};
+
+export type TraceSummary = {
+  traceId: string;
+  rootSpanId: string;
+  name: string;
+  service: string;
+  startTime: string;
+  durationMs: number;
+  status: StatusName;
+  spanCount: number;
+  errorCount: number;
+};
+
+type SummaryRow = {
+  trace_id: string;
+  span_id: string;
+  name: string;
+  service_name: string;
+  start_time: string;
+  duration_ns: string;
+  status_code: number;
+  span_count: number;
+  error_count: number;
+};
+
+export async function listTraces(
+  tx: Tx,
+  filters: TraceFilters,
+): Promise<{ traces: TraceSummary[]; nextCursor: string | null }> {
+  const { from, to, service, name, status, minDurationMs, limit, cursor } = filters;
+  const { rows } = await tx.execute<SummaryRow>(sql`
+    select s.trace_id, s.span_id, s.name, s.service_name, ${iso("s.start_time")} as start_time, s.duration_ns,
+      s.status_code, counts.span_count, counts.error_count
+    from spans s
+    cross join lateral (
+      select count(*)::int as span_count, count(*) filter (where c.status_code = 2)::int as error_count
+      from spans c where c.tenant_id = s.tenant_id and c.trace_id = s.trace_id
+    ) counts
+    where s.tenant_id = app_tenant_id() and s.parent_span_id is null
+      and s.start_time >= ${from.toISOString()} and s.start_time < ${to.toISOString()}
+      ${service ? sql`and s.service_name = ${service}` : sql``}
+      ${name ? sql`and s.name = ${name}` : sql``}
+      ${status ? sql`and s.status_code = ${STATUS_CODES[status]}` : sql``}
+      ${minDurationMs !== undefined ? sql`and s.duration_ns >= ${Math.round(minDurationMs * 1e6)}` : sql``}
+      ${cursor ? sql`and (s.start_time, s.span_id) < (${cursor.time}::timestamptz, ${cursor.id})` : sql``}
+    order by s.start_time desc, s.span_id desc
+    limit ${limit + 1}`);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    traces: page.map((row) => ({
+      traceId: row.trace_id,
+      rootSpanId: row.span_id,
+      name: row.name,
+      service: row.service_name,
+      startTime: row.start_time,
+      durationMs: Number(row.duration_ns) / 1e6,
+      status: STATUS_NAMES[row.status_code] ?? "unset",
+      spanCount: row.span_count,
+      errorCount: row.error_count,
+    })),
+    nextCursor:
+      rows.length > limit && last ? encodeCursor({ time: last.start_time, id: last.span_id }) : null,
+  };
+}
+
+export type TraceSpan = {
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  service: string;
+  kind: number;
+  startTime: string;
+  durationMs: number;
+  status: StatusName;
+  statusMessage: string | null;
+  attributes: Record<string, unknown>;
+  resource: Record<string, unknown>;
+  events: unknown[];
+  links: unknown[];
+};
+
+/** Every span of the trace in start order, or null when the tenant has none with this id. */
+export async function getTrace(
+  tx: Tx,
+  traceId: string,
+): Promise<{ traceId: string; spans: TraceSpan[] } | null> {
+  const { rows } = await tx.execute<Record<string, unknown>>(sql`
+    select span_id, parent_span_id, name, service_name, kind, ${iso("start_time")} as start_time, duration_ns,
+      status_code, status_message, attributes, resource, events, links
+    from spans
+    where tenant_id = app_tenant_id() and trace_id = ${traceId}
+    order by start_time, span_id
+    limit 10000`);
+  if (rows.length === 0) return null;
+  return {
+    traceId,
+    spans: rows.map((row) => ({
+      spanId: row.span_id as string,
+      parentSpanId: row.parent_span_id as string | null,
+      name: row.name as string,
+      service: row.service_name as string,
+      kind: row.kind as number,
+      startTime: row.start_time as string,
+      durationMs: Number(row.duration_ns) / 1e6,
+      status: STATUS_NAMES[row.status_code as number] ?? "unset",
+      statusMessage: row.status_message as string | null,
+      attributes: row.attributes as Record<string, unknown>,
+      resource: row.resource as Record<string, unknown>,
+      events: (row.events as unknown[] | null) ?? [],
+      links: (row.links as unknown[] | null) ?? [],
+    })),
+  };
+}
+
+/** Service names seen in the range, for filters. */
+export async function listServices(tx: Tx, range: TimeRange): Promise<string[]> {
+  const { rows } = await tx.execute<{ service_name: string }>(sql`
+    select distinct service_name from spans
+    where tenant_id = app_tenant_id() and start_time >= ${range.from.toISOString()} and start_time < ${range.to.toISOString()}
+    order by service_name limit 200`);
+  return rows.map((row) => row.service_name);
+}

@@ -1,0 +1,122 @@
+// OTLP/HTTP 1.x ingest: POST /v1/traces|logs|metrics with a bearer API token. Backend tokens send
+// anything from anywhere; frontend (browser) tokens send traces only, only from the tenant's
+// allowed origins, through the privacy firewall. Every answer is in the request's encoding and
+// every error is a google.rpc.Status (OTLP spec); nothing is answered 200 unless it is stored.
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../env.ts";
+import { HttpError } from "../errors.ts";
+import { requireApiToken } from "../middleware/api-token.ts";
+import { enforceRateLimit } from "../middleware/rate-limit.ts";
+import type { Signal } from "../otlp/decode.ts";
+import { prepareBatch, type Batch } from "../otlp/ingest.ts";
+import type { EdgeFacts } from "../otlp/privacy-firewall.ts";
+import { encodingOf, readBody } from "../otlp/request-body.ts";
+import { exportResponse, statusResponse, type OtlpBody } from "../otlp/response.ts";
+import { planOf } from "../otlp/tenant-plan.ts";
+import { policyFor } from "../rate-limit/consume.ts";
+import { tenantKey } from "../rate-limit/keys.ts";
+import { isOriginAllowedByAnyTenant, loadAllowedOrigins } from "../tenancy/origins.ts";
+
+/** Seconds an exporter should wait before retrying when storage is down. */
+const STORAGE_RETRY_AFTER_SECONDS = 5;
+const SIGNAL = "/:signal{traces|logs|metrics}";
+const CORS_REQUEST_HEADERS = "Authorization, Content-Type, Content-Encoding";
+const CORS_EXPOSED_HEADERS = "Retry-After, RateLimit, RateLimit-Policy";
+
+export const otlp = new Hono<AppEnv>();
+
+otlp.onError((error, c) => {
+  if (error instanceof HttpError) return answer(c, error.status, statusOf(c, error), error.headers);
+  // Past the checks every failure is the database's (auth lookup, plan, insert): retryable, and
+  // nothing was stored, so the exporter keeps the batch and retries.
+  console.error(JSON.stringify({ msg: "ingest failed", requestId: c.var.requestId, error: String(error) }));
+  const unavailable = new HttpError(
+    503,
+    "STORAGE_UNAVAILABLE",
+    "Telemetry storage is unavailable; retry later",
+  );
+  return answer(c, 503, statusOf(c, unavailable), { "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) });
+});
+
+/**
+ * CORS preflight. It carries no token, so the question is only whether some tenant allows this
+ * origin; the POST then checks the token's own tenant. Never Allow-Credentials. Only traces:
+ * frontend tokens cannot send logs or metrics.
+ */
+otlp.options(SIGNAL, async (c) => {
+  const origin = c.req.header("Origin");
+  c.header("Vary", "Origin");
+  if (
+    c.req.param("signal") !== "traces" ||
+    !origin ||
+    !(await isOriginAllowedByAnyTenant(c.var.db, origin))
+  ) {
+    return c.body(null, 204);
+  }
+  c.header("Access-Control-Allow-Origin", origin);
+  c.header("Access-Control-Allow-Methods", "POST");
+  c.header("Access-Control-Allow-Headers", CORS_REQUEST_HEADERS);
+  c.header("Access-Control-Max-Age", "600");
+  return c.body(null, 204);
+});
+
+otlp.post(SIGNAL, async (c, next) => {
+  // Before authentication: a body we could never read is refused without a database query.
+  if (!encodingOf(c.req.header("Content-Type"))) {
+    throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", "Use application/x-protobuf or application/json");
+  }
+  await next();
+});
+
+otlp.post(SIGNAL, requireApiToken, async (c) => {
+  const signal = c.req.param("signal") as Signal;
+  const token = c.var.apiToken;
+  const browser = token.type === "frontend" ? await admitBrowser(c, signal, token.tenantId) : undefined;
+  const encoding = encodingOf(c.req.header("Content-Type"))!;
+  const body = await readBody(c.req.raw);
+  if (!body.ok) throw new HttpError(body.status, body.code, body.message);
+  const prepared = prepareBatch(signal, encoding, body.bytes, Date.now(), browser);
+  if (!prepared.ok) throw new HttpError(400, "INVALID_REQUEST", prepared.message);
+  const batch = prepared.batch;
+  const plan = await planOf(c.var.db, token.tenantId);
+  await enforceRateLimit(
+    c,
+    tenantKey(token.tenantId),
+    policyFor("ingest", plan, token.tenantId),
+    Math.max(batch.received, 1),
+  );
+  await storeBatch(c, batch, token.tenantId);
+  return answer(c, 200, exportResponse(signal, encoding, batch.rejected, batch.errorMessage));
+});
+
+async function storeBatch(c: Context<AppEnv>, batch: Batch, tenantId: string): Promise<void> {
+  const { inserted } = await batch.store(c.var.db, tenantId);
+  const duplicates = batch.received - batch.rejected - inserted;
+  if (duplicates > 0) {
+    console.log(JSON.stringify({ msg: "ingest duplicates skipped", requestId: c.var.requestId, duplicates }));
+  }
+}
+
+/** Frontend tokens: traces only, from an allowed origin of the token's tenant. */
+async function admitBrowser(c: Context<AppEnv>, signal: Signal, tenantId: string): Promise<EdgeFacts> {
+  if (signal !== "traces")
+    throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Frontend tokens can only send traces");
+  const origin = c.req.header("Origin");
+  if (!origin || !(await loadAllowedOrigins(c.var.db, tenantId)).includes(origin)) {
+    throw new HttpError(403, "ORIGIN_NOT_ALLOWED", "This origin is not allowed for the token's tenant");
+  }
+  c.header("Access-Control-Allow-Origin", origin);
+  c.header("Access-Control-Expose-Headers", CORS_EXPOSED_HEADERS);
+  c.header("Vary", "Origin");
+  const cf = c.req.raw.cf as { country?: string; colo?: string } | undefined;
+  return { country: cf?.country, colo: cf?.colo };
+}
+
+function statusOf(c: Context<AppEnv>, error: HttpError): OtlpBody {
+  const encoding = encodingOf(c.req.header("Content-Type")) ?? "json";
+  return statusResponse(encoding, error.status, error.code, error.detail ?? "", c.var.requestId);
+}
+
+function answer(c: Context<AppEnv>, status: number, { body, contentType }: OtlpBody, headers = {}): Response {
+  return c.body(body as string, status as 200, { ...headers, "Content-Type": contentType });
+}

@@ -1,0 +1,145 @@
+// Telemetry reads for one tenant: /api/tenants/:tid/{traces,logs,metrics,rum/*}. A member's
+// session or the tenant's backend token may read; a frontend token never can (it ships in web
+// pages). Every query runs in the tenant's RLS transaction. Shapes: docs/query.md.
+import { Hono, type Context, type Next } from "hono";
+import { withTenant } from "../../../db/tenant-scope.ts";
+import type { AppEnv } from "../env.ts";
+import { HttpError } from "../errors.ts";
+import { requireApiToken } from "../middleware/api-token.ts";
+import { requireUser } from "../middleware/session.ts";
+import { isUuid, requireTenantRole } from "../middleware/tenant.ts";
+import { decodeCursor } from "../query/cursor.ts";
+import { searchLogs } from "../query/logs.ts";
+import { listMetricNames, metricSeries } from "../query/metrics.ts";
+import { geoReport, pagesReport, vitalsReport } from "../query/rum.ts";
+import { parseLimit, parseStep, parseTimeRange, type Parsed } from "../query/time-range.ts";
+import { getTrace, listServices, listTraces, STATUS_CODES, type StatusName } from "../query/traces.ts";
+
+export const query = new Hono<AppEnv>();
+
+const HEX_TRACE_ID = /^[0-9a-f]{32}$/;
+
+/** Bearer token → that tenant's backend token; otherwise the session user's membership. */
+async function tenantReader(c: Context<AppEnv>, next: Next): Promise<void> {
+  if (!c.req.header("Authorization")) {
+    await requireUser(c, async () => {
+      await requireTenantRole("member")(c, next);
+    });
+    return;
+  }
+  await requireApiToken(c, async () => {
+    const tenantId = c.req.param("tid");
+    const token = c.var.apiToken;
+    if (!isUuid(tenantId) || token.tenantId !== tenantId.toLowerCase())
+      throw new HttpError(404, "TENANT_NOT_FOUND");
+    if (token.type !== "backend")
+      throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Frontend tokens cannot read telemetry");
+    await withTenant(c.var.db, token.tenantId, async (tx) => {
+      c.set("tenantTx", tx);
+      await next();
+      if (c.error) throw c.error;
+    });
+  });
+}
+
+query.use("*", tenantReader);
+
+query.get("/traces", async (c) => {
+  const q = c.req.query();
+  const range = valid(parseTimeRange(q));
+  const status = q.status as StatusName | undefined;
+  if (status !== undefined && !(status in STATUS_CODES)) throw invalidField("status", "unset, ok or error");
+  const minDurationMs = q.minDurationMs === undefined ? undefined : Number(q.minDurationMs);
+  if (minDurationMs !== undefined && !(minDurationMs >= 0))
+    throw invalidField("minDurationMs", "a number ≥ 0");
+  const result = await listTraces(c.var.tenantTx, {
+    ...range,
+    service: q.service || undefined,
+    name: q.name || undefined,
+    status,
+    minDurationMs,
+    limit: valid(parseLimit(q.limit)),
+    cursor: cursorOf(q.cursor),
+  });
+  return c.json(result);
+});
+
+query.get("/traces/:traceId", async (c) => {
+  const traceId = c.req.param("traceId").toLowerCase();
+  if (!HEX_TRACE_ID.test(traceId)) throw invalidField("traceId", "32 hex characters");
+  const trace = await getTrace(c.var.tenantTx, traceId);
+  if (!trace) throw new HttpError(404, "TRACE_NOT_FOUND");
+  return c.json(trace);
+});
+
+query.get("/services", async (c) => {
+  return c.json({ services: await listServices(c.var.tenantTx, valid(parseTimeRange(c.req.query()))) });
+});
+
+query.get("/logs", async (c) => {
+  const q = c.req.query();
+  const minSeverity = q.severity === undefined ? undefined : Number(q.severity);
+  if (
+    minSeverity !== undefined &&
+    !(Number.isInteger(minSeverity) && minSeverity >= 1 && minSeverity <= 24)
+  ) {
+    throw invalidField("severity", "a severity number from 1 to 24");
+  }
+  if (q.traceId !== undefined && !HEX_TRACE_ID.test(q.traceId))
+    throw invalidField("traceId", "32 hex characters");
+  if (q.q !== undefined && q.q.length > 200) throw invalidField("q", "at most 200 characters");
+  const result = await searchLogs(c.var.tenantTx, {
+    ...valid(parseTimeRange(q)),
+    service: q.service || undefined,
+    minSeverity,
+    text: q.q || undefined,
+    traceId: q.traceId,
+    limit: valid(parseLimit(q.limit, 100, 1000)),
+    cursor: cursorOf(q.cursor),
+  });
+  return c.json(result);
+});
+
+query.get("/metrics", async (c) => {
+  return c.json({ metrics: await listMetricNames(c.var.tenantTx, valid(parseTimeRange(c.req.query()))) });
+});
+
+query.get("/metrics/:name", async (c) => {
+  const q = c.req.query();
+  const range = valid(parseTimeRange(q));
+  const step = valid(parseStep(q.step, range));
+  return c.json(await metricSeries(c.var.tenantTx, c.req.param("name"), range, step, q.service || undefined));
+});
+
+query.get("/rum/vitals", async (c) => {
+  const q = c.req.query();
+  const range = valid(parseTimeRange(q));
+  return c.json(
+    await vitalsReport(c.var.tenantTx, range, valid(parseStep(q.step, range)), q.path || undefined),
+  );
+});
+
+query.get("/rum/pages", async (c) => {
+  const q = c.req.query();
+  const range = valid(parseTimeRange(q));
+  return c.json(await pagesReport(c.var.tenantTx, range, valid(parseStep(q.step, range))));
+});
+
+query.get("/rum/geo", async (c) => {
+  return c.json(await geoReport(c.var.tenantTx, valid(parseTimeRange(c.req.query()))));
+});
+
+function valid<T>(parsed: Parsed<T>): T {
+  if (!parsed.ok) throw new HttpError(400, "INVALID_REQUEST", parsed.message);
+  return parsed.value;
+}
+
+function invalidField(field: string, expected: string): HttpError {
+  return new HttpError(400, "INVALID_REQUEST", `${field} must be ${expected}`);
+}
+
+function cursorOf(text: string | undefined) {
+  const cursor = decodeCursor(text);
+  if (cursor === null) throw invalidField("cursor", "a cursor from a previous page");
+  return cursor;
+}
