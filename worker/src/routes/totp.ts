@@ -12,8 +12,11 @@ import { csrf } from "../middleware/csrf.ts";
 import { markReauthenticated, requireFreshAuth, requireUser } from "../middleware/session.ts";
 import { checkCodeThrottled, signInWithCode, type CodeCheck } from "./code-sign-in.ts";
 
-/** Verified against when there is no secret, so a missing account costs the same HMAC work. */
-const DECOY_SECRET = createTotpSecret();
+/**
+ * Verified against when there is no secret, so a missing account costs the same HMAC work. A
+ * constant (randomness is not allowed at a Worker's global scope); it belongs to no account.
+ */
+const DECOY_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
 function verifyTotpFor(c: Context<AppEnv>): CodeCheck {
   return async (userId, code, now) => {
