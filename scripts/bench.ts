@@ -7,6 +7,9 @@ import { spawn } from "node:child_process";
 import { freePort } from "../db/local/postgres.ts";
 import { bundleWorker, coldStartMs, sizes } from "./bench/bundle.ts";
 import { measure, warmUp, type LoadResult } from "./bench/load.ts";
+import { benchRateLimit } from "./bench/rate-limit.ts";
+import type { BenchRow } from "./bench/report.ts";
+import { benchRum } from "./bench/rum.ts";
 import { databaseSecrets, OFFLINE_ENV, ROOT, startEmbeddedDatabase, startWorker } from "./local-stack.ts";
 import { generateWorkerSecrets } from "./worker-secrets.ts";
 
@@ -14,6 +17,10 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 function row(label: string, ...cells: string[]): void {
   console.log(`  ${label.padEnd(44)} ${cells.map((cell) => cell.padStart(12)).join(" ")}`);
+}
+function printRows(title: string, rows: BenchRow[]): void {
+  console.log(`\n${title}`);
+  for (const { metric, value } of rows) row(metric, value);
 }
 function loadRow(label: string, result: LoadResult, baseline?: LoadResult): void {
   const ratio = baseline ? `${(result.p50 / baseline.p50).toFixed(2)}× p50` : "";
@@ -42,7 +49,8 @@ row("module startup cost (app − bare)", ms(appStart - bareStart));
 const database = await startEmbeddedDatabase({});
 const worker = await startWorker({
   port: await freePort(),
-  secrets: { ...databaseSecrets(database), ...generateWorkerSecrets() },
+  // BENCH=1 enables the bench-only routes (worker/src/routes/bench.ts); never set in production.
+  secrets: { ...databaseSecrets(database), ...generateWorkerSecrets(), BENCH: "1" },
   persistDir: mkdtempSync(join(tmpdir(), "sightline-bench-")),
   quiet: true,
 });
@@ -77,6 +85,9 @@ try {
   const healthUrl = `${worker.origin.replace("localhost", "127.0.0.1")}/api/health`;
   await warmUp(healthUrl);
   loadRow("GET /api/health (1 query)", await measure(healthUrl), bare);
+
+  printRows("Rate limiter (Durable Object)", await benchRateLimit(worker.origin));
+  printRows("RUM SDK and consent (sizes, Lighthouse mobile)", await benchRum());
 } finally {
   if (baseline.pid) process.kill(-baseline.pid, "SIGTERM");
   await worker.stop();

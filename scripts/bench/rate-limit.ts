@@ -3,7 +3,7 @@
 // per second one key's object serves before it overloads. Loopback only, bounded in time.
 // Needs the Worker started with BENCH=1 (enables /api/bench/*, see worker/src/routes/bench.ts).
 
-export type BenchRow = { metric: string; value: string };
+import type { BenchRow } from "./report.ts";
 
 const LATENCY_SAMPLES = 1_500; // per variant
 const LATENCY_BUDGET_MS = 20_000;
