@@ -3,3 +3,4 @@ export * from "./tenants.ts";
 export * from "./accounts.ts";
 export * from "./tenancy.ts";
 export * from "./telemetry.ts";
+export * from "./privacy.ts";

@@ -1,15 +1,56 @@
 import { createDb, useLocalRelay } from "../../db/client.ts";
 import type { Db } from "../../db/client.ts";
+import { describeError } from "./errors.ts";
+import { auditEvents } from "./retention/audit-events.ts";
+import { deletedAccounts } from "./retention/deleted-accounts.ts";
+import { expiredApiTokens } from "./retention/expired-api-tokens.ts";
+import { expiredChallenges } from "./retention/expired-challenges.ts";
+import { expiredInvitations } from "./retention/expired-invitations.ts";
+import { expiredSessions } from "./retention/expired-sessions.ts";
+import { telemetry } from "./retention/telemetry.ts";
 
 /** A retention job: idempotent, bounded per run, returns how many rows it removed. */
 export type RetentionJob = { name: string; run(db: Db, now: Date): Promise<number> };
 
-/** Jobs run in order; each one is added by the issue that owns the data it purges. */
-export const retentionJobs: RetentionJob[] = [];
+/**
+ * Jobs run in order (docs/privacy-operations.md). Deleted accounts go first: purging one deletes
+ * its sole-member tenants, whose telemetry the telemetry job then finds orphaned.
+ */
+export const retentionJobs: RetentionJob[] = [
+  deletedAccounts,
+  expiredSessions,
+  expiredChallenges,
+  expiredInvitations,
+  expiredApiTokens,
+  auditEvents,
+  telemetry,
+];
 
+/**
+ * Runs every job and logs what each did. A failing job is logged and reported as -1; the others
+ * still run (each is idempotent, so the next run retries it).
+ */
 export async function runRetention(db: Db, now: Date, jobs = retentionJobs): Promise<Record<string, number>> {
   const report: Record<string, number> = {};
-  for (const job of jobs) report[job.name] = await job.run(db, now);
+  for (const job of jobs) {
+    const started = Date.now();
+    try {
+      report[job.name] = await job.run(db, now);
+      console.log(
+        JSON.stringify({
+          msg: "retention job",
+          job: job.name,
+          purged: report[job.name],
+          ms: Date.now() - started,
+        }),
+      );
+    } catch (error) {
+      report[job.name] = -1;
+      console.error(
+        JSON.stringify({ msg: "retention job failed", job: job.name, error: describeError(error) }),
+      );
+    }
+  }
   console.log(JSON.stringify({ msg: "retention run", at: now.toISOString(), report }));
   return report;
 }

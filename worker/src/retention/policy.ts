@@ -1,0 +1,15 @@
+// How long Sightline keeps what. The one source for these numbers: the retention jobs use them,
+// the Privacy Policy page renders them, and tests/worker/retention*.test.ts check that the
+// database's purge functions (migrations/*_privacy_rls.sql) enforce exactly these windows.
+export const RETENTION = {
+  /** A deleted account is restorable this long, then purged. */
+  deletedAccountDays: 30,
+  /** An expired API token is kept this long after its expiry (audit trail), then purged. */
+  expiredApiTokenDays: 90,
+  /** Audit log entries. */
+  auditEventDays: 365,
+  /** Telemetry per tenant plan: free is fixed; paid plans choose within the range. */
+  telemetry: { freeDays: 7, paidDefaultDays: 30, paidMinDays: 30, paidMaxDays: 365 },
+} as const;
+
+export const DAY_MS = 24 * 3600_000;
