@@ -53,11 +53,16 @@ export async function makeSessionStale(user: TestUser): Promise<void> {
   });
 }
 
-export type TestTenant = { id: string; users: Record<Role, TestUser> };
+export type TestTenant = { id: string; users: Record<Role, TestUser>; otherMember: TestUser };
 
-/** A tenant with one owner, one admin and one member. */
+/** A tenant with one owner, one admin and two members (the second one is a target for actions). */
 export async function tenantWithRoles(): Promise<TestTenant> {
-  const [owner, admin, member] = await Promise.all([signedInUser(), signedInUser(), signedInUser()]);
+  const [owner, admin, member, otherMember] = await Promise.all([
+    signedInUser(),
+    signedInUser(),
+    signedInUser(),
+    signedInUser(),
+  ]);
   const id = crypto.randomUUID();
   await withDb((db) =>
     withTenant(db, id, async (tx) => {
@@ -66,10 +71,11 @@ export async function tenantWithRoles(): Promise<TestTenant> {
         { tenantId: id, userId: owner.id, role: "owner" },
         { tenantId: id, userId: admin.id, role: "admin" },
         { tenantId: id, userId: member.id, role: "member" },
+        { tenantId: id, userId: otherMember.id, role: "member" },
       ]);
     }),
   );
-  return { id, users: { owner, admin, member } };
+  return { id, users: { owner, admin, member }, otherMember };
 }
 
 /** A same-origin JSON request as this user. */
