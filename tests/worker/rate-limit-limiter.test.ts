@@ -146,3 +146,17 @@ describe("tenant limits", () => {
     expect(await readTenantLimits(env, tenantId, "free")).toEqual(limits);
   });
 });
+
+describe("RateLimiter clock", () => {
+  it("cannot be read or set over RPC: only code inside the object (tests) can move time", async () => {
+    const stub = env.RATE_LIMITER.getByName(`tenant:${crypto.randomUUID()}`);
+    const remote = stub as unknown as { clock: () => Promise<number> };
+    const failure = await Promise.resolve()
+      .then(() => remote.clock())
+      .then(
+        () => null,
+        (error: Error) => error.message,
+      );
+    expect(failure).toContain('does not implement "clock"');
+  });
+});

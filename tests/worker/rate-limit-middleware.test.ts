@@ -12,7 +12,7 @@ import {
   rateLimit,
 } from "../../worker/src/middleware/rate-limit.ts";
 import { requestId } from "../../worker/src/middleware/request-id.ts";
-import { accountKey, ipKey, tenantKey } from "../../worker/src/rate-limit/keys.ts";
+import { accountKey, ipKey, tenantKey, type LimitKey } from "../../worker/src/rate-limit/keys.ts";
 import { problemOf } from "./helpers.ts";
 
 // The middleware in a minimal app built from the Worker's own pieces (request id, API headers,
@@ -48,14 +48,18 @@ async function send(path: string, headers: Record<string, string> = {}, bindings
   return response;
 }
 
+/** Freezes the clock of `key`'s limiter object at the current time. */
+async function freeze(key: LimitKey): Promise<void> {
+  const frozen = Date.now();
+  await runInDurableObject(env.RATE_LIMITER.getByName(key), (instance) => {
+    instance.clock = () => frozen;
+  });
+}
+
 /** A fresh client IP whose limiter object reads a frozen clock. */
 async function frozenClient() {
   const ip = `203.0.113.${Math.floor(Math.random() * 250)}:${crypto.randomUUID()}`;
-  const key = (await ipKey(new Request("http://x", { headers: { "CF-Connecting-IP": ip } }), SECRET))!;
-  await runInDurableObject(env.RATE_LIMITER.getByName(key), (instance) => {
-    const frozen = Date.now();
-    instance.clock = () => frozen;
-  });
+  await freeze((await ipKey(new Request("http://x", { headers: { "CF-Connecting-IP": ip } }), SECRET))!);
   return { "CF-Connecting-IP": ip };
 }
 
@@ -138,6 +142,7 @@ describe("rate limit middleware", () => {
 
   it("weighs ingest by the number of spans in the batch", async () => {
     const tenant = crypto.randomUUID();
+    await freeze(tenantKey(tenant));
     const response = await send(`/ingest/${tenant}?spans=2500`);
     expect(response.headers.get("RateLimit-Policy")).toBe('"tenant";q=10000;w=60');
     expect(response.headers.get("RateLimit")).toMatch(/^"tenant";r=7500;t=\d+$/);
@@ -158,10 +163,7 @@ describe("sign-in attempts per account", () => {
   /** A fresh email whose account limiter reads a frozen clock. */
   async function frozenAccount() {
     const email = `${crypto.randomUUID()}@example.com`;
-    await runInDurableObject(env.RATE_LIMITER.getByName(await accountKey(email, SECRET)), (instance) => {
-      const frozen = Date.now();
-      instance.clock = () => frozen;
-    });
+    await freeze(await accountKey(email, SECRET));
     return email;
   }
 
