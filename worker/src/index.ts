@@ -9,6 +9,7 @@ import { apiHeaders } from "./middleware/api-headers.ts";
 import { database } from "./middleware/database.ts";
 import { limitAuthByIp } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { account } from "./routes/account.ts";
 import { auth } from "./routes/auth.ts";
 import { apiTokenRoutes } from "./routes/api-tokens.ts";
 import { bench } from "./routes/bench.ts";
@@ -35,6 +36,7 @@ for (const path of [
   "/api/auth/passkey/*",
   "/api/auth/totp/signin",
   "/api/auth/recovery/signin",
+  "/api/account/restore/*",
 ]) {
   app.use(path, limitAuthByIp);
 }
@@ -48,6 +50,7 @@ app.route("/api/auth/reauth/totp", totpReauth);
 app.route("/api/auth", recoveryCodes);
 app.route("/api/sessions", sessionRoutes);
 app.route("/api/me", me);
+app.route("/api/account", account);
 app.route("/api/tenants", tenantRoutes);
 app.route("/api/tenants", tenantInvitations);
 app.route("/api/tenants", apiTokenRoutes);

@@ -8,7 +8,7 @@ import { fromBase64url } from "./base64url.ts";
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 
-export type Ceremony = "signup" | "signin" | "add-passkey" | "reauth";
+export type Ceremony = "signup" | "signin" | "add-passkey" | "reauth" | "restore";
 export type StoredChallenge = typeof webauthnChallenges.$inferSelect;
 
 export async function storeChallenge(

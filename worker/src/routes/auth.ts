@@ -85,13 +85,16 @@ async function failPasskey(
  * Verifies an assertion for `ceremony` against the stored challenge: the credential must exist,
  * belong to the challenge's user when it names one, and match the userHandle the authenticator
  * returned. A counter regression is audited on its own.
+ * A disabled account passes only the "restore" ceremony (routes/account.ts), which then restores it
+ * only if its deletion is still pending.
  */
-async function verifyAssertion(c: Context<AppEnv>, ceremony: Ceremony, body: Record<string, unknown>) {
+export async function verifyAssertion(c: Context<AppEnv>, ceremony: Ceremony, body: Record<string, unknown>) {
   const response = objectField<AuthenticationResponseJSON>(body, "response");
   const stored = await takeChallenge(c, response, ceremony);
   const passkey =
     typeof response.id === "string" ? await findPasskeyByCredentialId(c.var.db, response.id) : null;
-  if (!passkey || passkey.disabledAt) return failPasskey(c, ceremony, "unknown-credential", stored.userId);
+  if (!passkey || (passkey.disabledAt && ceremony !== "restore"))
+    return failPasskey(c, ceremony, "unknown-credential", stored.userId);
   if (stored.userId && stored.userId !== passkey.userId)
     return failPasskey(c, ceremony, "credential-of-another-user", stored.userId);
   const userHandle = response.response?.userHandle;

@@ -1,0 +1,135 @@
+// The caller's own data (API.md "Account data"; docs/privacy-operations.md): export it, delete the
+// account, or restore it while its deletion is pending. Export and deletion need a fresh sign-in
+// (≤ 10 minutes). Restoring is a passkey ceremony of its own: a pending-deletion account cannot
+// sign in, so proving the passkey *and* calling restore is the confirmation.
+import { Hono, type Context } from "hono";
+import { createDb } from "../../../db/client.ts";
+import { recordAuditEvent } from "../auth/audit.ts";
+import { storeChallenge } from "../auth/challenges.ts";
+import { credentialsOf } from "../auth/passkeys.ts";
+import { normaliseEmail } from "../auth/users.ts";
+import { authenticationOptions } from "../auth/webauthn.ts";
+import type { AppEnv } from "../env.ts";
+import { describeError, HttpError } from "../errors.ts";
+import { csrf } from "../middleware/csrf.ts";
+import { clearSessionCookie, loadSession, requireFreshAuth, startSession } from "../middleware/session.ts";
+import { accountExportChunks } from "../privacy/account-export.ts";
+import { findRestorableAccount, requestAccountDeletion, restoreAccount } from "../privacy/account-erasure.ts";
+import { jsonBody, optionalStringField } from "../request-body.ts";
+import { verifyAssertion } from "./auth.ts";
+import { relyingParty } from "./relying-party.ts";
+
+/**
+ * A streamed body over the export's chunks. It has its own pool: the request's pool is ended when
+ * the handler returns, long before a large export has been read. The first chunk is produced
+ * before the response starts, so an early database failure is still a proper 500.
+ */
+async function exportStream(c: Context<AppEnv>): Promise<ReadableStream<Uint8Array>> {
+  const { db, pool } = createDb(c.env.DATABASE_URL);
+  const chunks = accountExportChunks(db, {
+    userId: c.var.user.id,
+    now: new Date(),
+    rumTenantId: c.env.RUM_TENANT_ID || null,
+  });
+  const encoder = new TextEncoder();
+  const finish = () => c.executionCtx.waitUntil(pool.end());
+  let first: IteratorResult<string>;
+  try {
+    first = await chunks.next();
+  } catch (error) {
+    finish();
+    throw error;
+  }
+  let pending: IteratorResult<string> | null = first;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = pending ?? (await chunks.next());
+        pending = null;
+        if (next.done) {
+          controller.close();
+          finish();
+        } else controller.enqueue(encoder.encode(next.value));
+      } catch (error) {
+        console.error(
+          JSON.stringify({
+            msg: "account export failed",
+            requestId: c.var.requestId,
+            error: describeError(error),
+          }),
+        );
+        controller.error(error);
+        finish();
+      }
+    },
+    async cancel() {
+      await chunks.return(undefined);
+      finish();
+    },
+  });
+}
+
+export const account = new Hono<AppEnv>()
+  .use("*", csrf)
+  .get("/export", requireFreshAuth, async (c) => {
+    await recordAuditEvent(c.var.db, {
+      action: "account.exported",
+      actorUserId: c.var.user.id,
+      requestId: c.var.requestId,
+    });
+    const day = new Date().toISOString().slice(0, 10);
+    return c.body(await exportStream(c), 200, {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Disposition": `attachment; filename="sightline-account-${day}.json"`,
+    });
+  })
+  .delete("/", requireFreshAuth, async (c) => {
+    const result = await requestAccountDeletion(c.var.db, {
+      userId: c.var.user.id,
+      requestId: c.var.requestId,
+      now: new Date(),
+    });
+    if (!result.ok) {
+      const names = result.tenants.map((tenant) => `"${tenant.name}"`).join(", ");
+      throw new HttpError(
+        409,
+        "LAST_OWNER",
+        `You are the last owner of ${names}, which other people belong to. Make one of them an owner (or remove them), then delete your account.`,
+      );
+    }
+    clearSessionCookie(c);
+    return c.json(
+      { status: "scheduled", purgeAfter: result.purgeAfter, tenantsToDelete: result.tenantsToDelete },
+      202,
+    );
+  })
+  .post("/restore/options", async (c) => {
+    const email = optionalStringField(await jsonBody(c), "email", 254);
+    const now = new Date();
+    // With an email, only a restorable account's passkeys are offered; otherwise any discoverable one.
+    const restorable = email ? await findRestorableAccount(c.var.db, normaliseEmail(email), now) : null;
+    const options = await authenticationOptions(
+      relyingParty(c),
+      restorable ? await credentialsOf(c.var.db, restorable.id) : [],
+    );
+    await storeChallenge(c.var.db, {
+      challenge: options.challenge,
+      ceremony: "restore",
+      userId: restorable?.id,
+      now,
+    });
+    return c.json(options);
+  })
+  .post("/restore/verify", loadSession, async (c) => {
+    const { passkey } = await verifyAssertion(c, "restore", await jsonBody(c));
+    const restored = await restoreAccount(c.var.db, {
+      userId: passkey.userId,
+      requestId: c.var.requestId,
+      now: new Date(),
+    });
+    if (!restored)
+      throw new HttpError(409, "NOT_RESTORABLE", "This account has no pending deletion to cancel");
+    const user = { id: passkey.userId, email: passkey.email, name: passkey.name };
+    await startSession(c, user, "passkey");
+    return c.json({ user });
+  });
