@@ -28,11 +28,16 @@ export async function readBody(request: Request, maxBytes = MAX_BODY_BYTES): Pro
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   if (declared > maxBytes) return tooLarge(maxBytes);
   if (!request.body) return { ok: true, bytes: new Uint8Array(0) };
-  const stream = coding === "gzip" ? request.body.pipeThrough(new DecompressionStream("gzip")) : request.body;
-  return collect(stream, maxBytes, coding === "gzip");
+  return readStream(request.body, coding === "gzip", maxBytes);
 }
 
-async function collect(stream: ReadableStream<Uint8Array>, maxBytes: number, gzip: boolean): Promise<Body> {
+/** The (decompressed) bytes of a body, read chunk by chunk and abandoned at the limit. */
+export async function readStream(
+  body: ReadableStream<Uint8Array>,
+  gzip: boolean,
+  maxBytes: number,
+): Promise<Body> {
+  const stream = gzip ? body.pipeThrough(new DecompressionStream("gzip")) : body;
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

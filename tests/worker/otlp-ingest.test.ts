@@ -1,0 +1,429 @@
+// OTLP/HTTP ingest behaviour, SECURITY G32–G37 and I41: encodings, content types and codings,
+// malformed input, limits after decompression, partial success, duplicates, auth and outages.
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { fromBinary } from "@bufbuild/protobuf";
+import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { describe, expect, it } from "vitest";
+import worker from "../../worker/src/index.ts";
+import { ExportServiceResponseSchema, RpcStatusSchema } from "../../worker/src/otlp/generated/otlp_pb.ts";
+import { MAX_BODY_BYTES, readStream } from "../../worker/src/otlp/request-body.ts";
+import { call, ORIGIN } from "./helpers.ts";
+import { createTenant, gzip, nowNanos, postOtlp, randomHex, rowsOf } from "./support/telemetry.ts";
+
+const JSON_TYPE = "application/json";
+const PROTOBUF = "application/x-protobuf";
+
+function jsonSpan(overrides: Record<string, unknown> = {}) {
+  return {
+    traceId: randomHex(16),
+    spanId: randomHex(8),
+    name: "work",
+    kind: 2,
+    startTimeUnixNano: nowNanos(-1000),
+    endTimeUnixNano: nowNanos(),
+    ...overrides,
+  };
+}
+
+function jsonTraces(spans: unknown[], extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: "service.name", value: { stringValue: "svc" } }] },
+        scopeSpans: [{ scope: { name: "test" }, spans }],
+        ...extra,
+      },
+    ],
+  });
+}
+
+/** Protobuf bytes from the official serializer for `count` real SDK spans (one may get a zero span id). */
+function protobufTraces(count: number, { zeroSpanIdOf }: { zeroSpanIdOf?: number } = {}): Uint8Array {
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ "service.name": "proto-svc" }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  });
+  const tracer = provider.getTracer("test");
+  for (let i = 0; i < count; i++) tracer.startSpan(`op ${i}`).end();
+  const spans = exporter.getFinishedSpans();
+  if (zeroSpanIdOf !== undefined) {
+    const span = spans[zeroSpanIdOf];
+    const context = span.spanContext();
+    spans[zeroSpanIdOf] = Object.assign(Object.create(span), {
+      spanContext: () => ({ ...context, spanId: "0".repeat(16) }),
+    });
+  }
+  return ProtobufTraceSerializer.serializeRequest(spans)!;
+}
+
+async function statusOf(response: Response) {
+  if (response.headers.get("Content-Type") === PROTOBUF) {
+    return fromBinary(RpcStatusSchema, new Uint8Array(await response.arrayBuffer()));
+  }
+  return response.json() as Promise<{ code: number; message: string; details: { reason: string }[] }>;
+}
+
+const spanCount = async (tenantId: string) =>
+  (await rowsOf(tenantId, "select count(*)::int as n from spans"))[0].n;
+
+describe("OTLP ingest: encodings (G32, G33)", () => {
+  it("G32: valid JSON answers 200 in JSON with partial_success unset, and the spans are stored", async () => {
+    const tenant = await createTenant();
+    const response = await postOtlp("traces", jsonTraces([jsonSpan(), jsonSpan()]), {
+      token: tenant.backend,
+      contentType: JSON_TYPE,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe(JSON_TYPE);
+    expect(await response.json()).toEqual({});
+    expect(await spanCount(tenant.id)).toBe(2);
+  });
+
+  it("G32: valid protobuf answers 200 in protobuf with partial_success unset", async () => {
+    const tenant = await createTenant();
+    const response = await postOtlp("traces", protobufTraces(3), {
+      token: tenant.backend,
+      contentType: PROTOBUF,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe(PROTOBUF);
+    const body = fromBinary(ExportServiceResponseSchema, new Uint8Array(await response.arrayBuffer()));
+    expect(body.partialSuccess).toBeUndefined();
+    expect(await spanCount(tenant.id)).toBe(3);
+  });
+
+  it("G32: an empty request answers 200, in either encoding and for every signal", async () => {
+    const tenant = await createTenant();
+    for (const signal of ["traces", "logs", "metrics"]) {
+      for (const [contentType, body] of [
+        [JSON_TYPE, "{}"],
+        [JSON_TYPE, ""],
+        [PROTOBUF, ""],
+      ]) {
+        const response = await postOtlp(signal, body, { token: tenant.backend, contentType });
+        expect(response.status, `${signal} ${contentType} ${JSON.stringify(body)}`).toBe(200);
+      }
+    }
+  });
+
+  it("G32: unknown JSON fields are ignored", async () => {
+    const tenant = await createTenant();
+    const body = jsonTraces([jsonSpan({ futureField: { nested: [1, 2] } })], { somethingNew: true });
+    const response = await postOtlp("traces", body, { token: tenant.backend, contentType: JSON_TYPE });
+    expect(response.status).toBe(200);
+    expect(await spanCount(tenant.id)).toBe(1);
+  });
+
+  it("G33: text/plain or no content type answers 415", async () => {
+    const tenant = await createTenant();
+    for (const contentType of ["text/plain", "", "application/protobuf"]) {
+      const response = await postOtlp("traces", jsonTraces([jsonSpan()]), {
+        token: tenant.backend,
+        contentType,
+      });
+      expect(response.status, contentType).toBe(415);
+      expect((await statusOf(response)).message).toMatch(/^UNSUPPORTED_MEDIA_TYPE/);
+    }
+    expect(await spanCount(tenant.id)).toBe(0);
+  });
+
+  it("G33: GET answers 405", async () => {
+    const response = await call("/v1/traces");
+    expect(response.status).toBe(405);
+    expect(response.headers.get("Allow")).toContain("POST");
+  });
+
+  it("G33: a gzip body is accepted, JSON and protobuf", async () => {
+    const tenant = await createTenant();
+    const json = await postOtlp("traces", await gzip(jsonTraces([jsonSpan()])), {
+      token: tenant.backend,
+      contentType: JSON_TYPE,
+      encoding: "gzip",
+    });
+    expect(json.status).toBe(200);
+    const proto = await postOtlp("traces", await gzip(protobufTraces(2)), {
+      token: tenant.backend,
+      contentType: PROTOBUF,
+      encoding: "gzip",
+    });
+    expect(proto.status).toBe(200);
+    expect(await spanCount(tenant.id)).toBe(3);
+  });
+
+  it("G33: an unknown content encoding answers 415", async () => {
+    const tenant = await createTenant();
+    const response = await postOtlp("traces", jsonTraces([jsonSpan()]), {
+      token: tenant.backend,
+      contentType: JSON_TYPE,
+      encoding: "br",
+    });
+    expect(response.status).toBe(415);
+    expect((await statusOf(response)).message).toMatch(/^UNSUPPORTED_ENCODING/);
+  });
+});
+
+describe("OTLP ingest: malformed input (G34)", () => {
+  it("G34: malformed protobuf answers 400 with a protobuf google.rpc.Status", async () => {
+    const tenant = await createTenant();
+    const response = await postOtlp("traces", new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0x0f, 1]), {
+      token: tenant.backend,
+      contentType: PROTOBUF,
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("Content-Type")).toBe(PROTOBUF);
+    const status = await statusOf(response);
+    expect(status.code).toBe(3);
+    expect(status.message).toMatch(/^INVALID_REQUEST: Malformed protobuf traces request/);
+  });
+
+  it("G34: malformed JSON answers 400 with a JSON google.rpc.Status carrying the error code", async () => {
+    const tenant = await createTenant();
+    for (const body of ["{not json", '{"resourceSpans": {"oops": 1}}', "[1,2]"]) {
+      const response = await postOtlp("traces", body, { token: tenant.backend, contentType: JSON_TYPE });
+      expect(response.status, body).toBe(400);
+      const status = (await statusOf(response)) as {
+        code: number;
+        message: string;
+        details: { reason: string }[];
+      };
+      expect(status.code).toBe(3);
+      expect(status.details[0].reason).toBe("INVALID_REQUEST");
+    }
+  });
+
+  it("G34: an enum given by name answers 400", async () => {
+    const tenant = await createTenant();
+    const response = await postOtlp("traces", jsonTraces([jsonSpan({ kind: "SPAN_KIND_SERVER" })]), {
+      token: tenant.backend,
+      contentType: JSON_TYPE,
+    });
+    expect(response.status).toBe(400);
+    expect(await spanCount(tenant.id)).toBe(0);
+  });
+
+  it("G34: base64 trace and span ids answer 400 (OTLP/JSON ids are hex)", async () => {
+    const tenant = await createTenant();
+    const base64Trace = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+    const base64Span = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(8))));
+    for (const span of [jsonSpan({ traceId: base64Trace }), jsonSpan({ spanId: base64Span })]) {
+      const response = await postOtlp("traces", jsonTraces([span]), {
+        token: tenant.backend,
+        contentType: JSON_TYPE,
+      });
+      expect(response.status).toBe(400);
+      expect((await statusOf(response)).message).toMatch(/hex, not base64/);
+    }
+  });
+
+  it("G34: a corrupt gzip stream answers 400", async () => {
+    const tenant = await createTenant();
+    const bytes = await gzip(jsonTraces([jsonSpan()]));
+    bytes[bytes.length - 5] ^= 0xff;
+    const body = bytes.slice(0, 20);
+    const response = await postOtlp("traces", body, {
+      token: tenant.backend,
+      contentType: JSON_TYPE,
+      encoding: "gzip",
+    });
+    expect(response.status).toBe(400);
+    expect((await statusOf(response)).message).toMatch(/^INVALID_GZIP/);
+  });
+});
+
+describe("OTLP ingest: limits after decompression (G35)", () => {
+  it("G35: a body over the limit answers 413", async () => {
+    const tenant = await createTenant();
+    const response = await postOtlp("traces", new Uint8Array(MAX_BODY_BYTES + 1), {
+      token: tenant.backend,
+      contentType: PROTOBUF,
+    });
+    expect(response.status).toBe(413);
+  });
+
+  it("G35: a gzip bomb (1 MiB expanding to 1 GiB) answers 413", async () => {
+    const [tenant, body] = await Promise.all([createTenant(), gzipBomb()]);
+    const started = Date.now();
+    const response = await postOtlp("traces", body, {
+      token: tenant.backend,
+      contentType: PROTOBUF,
+      encoding: "gzip",
+    });
+    expect(response.status).toBe(413);
+    expect((await statusOf(response)).message).toMatch(/^PAYLOAD_TOO_LARGE/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("G35: the gzip bomb is cut off mid-stream: at most ~the limit is ever decompressed, so memory stays flat", async () => {
+    const bomb = await gzipBomb();
+    let decompressed = 0;
+    // Counts what the decompressor produced before the reader gave up (backpressure stops it).
+    const counted = new Blob([bomb])
+      .stream()
+      .pipeThrough(new DecompressionStream("gzip"))
+      .pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            decompressed += chunk.byteLength;
+            controller.enqueue(chunk);
+          },
+        }),
+      );
+    expect(await readStream(counted, false, MAX_BODY_BYTES)).toMatchObject({ ok: false, status: 413 });
+    expect(decompressed).toBeLessThan(2 * MAX_BODY_BYTES);
+  });
+});
+
+let bomb: Promise<Uint8Array> | undefined;
+/** 1 GiB of zeros gzipped (≈ 1 MiB, deflate's best ratio), built once per file. */
+function gzipBomb(): Promise<Uint8Array> {
+  bomb ??= gzipOfZeros(1024);
+  return bomb;
+}
+
+/** gzip of `mebibytes` MiB of zeros, compressed chunk by chunk (never the whole input in memory). */
+async function gzipOfZeros(mebibytes: number): Promise<Uint8Array> {
+  const zeros = new Uint8Array(1024 * 1024);
+  let left = mebibytes;
+  const source = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (left-- === 0) return controller.close();
+      controller.enqueue(zeros);
+    },
+  });
+  return new Uint8Array(await new Response(source.pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
+}
+
+describe("OTLP ingest: partial success and duplicates (G36, I41)", () => {
+  it("G36: a mixed batch answers 200 with rejectedSpans and an error message, and stores the valid spans", async () => {
+    const tenant = await createTenant();
+    const spans = [
+      jsonSpan(),
+      jsonSpan({ traceId: "0".repeat(32) }),
+      jsonSpan({ endTimeUnixNano: nowNanos(-5000) }),
+      jsonSpan({ spanId: "" }),
+      jsonSpan(),
+    ];
+    const response = await postOtlp("traces", jsonTraces(spans), {
+      token: tenant.backend,
+      contentType: JSON_TYPE,
+    });
+    expect(response.status).toBe(200);
+    const body = await response.json<{ partialSuccess: { rejectedSpans: string; errorMessage: string } }>();
+    expect(Number(body.partialSuccess.rejectedSpans)).toBe(3);
+    expect(body.partialSuccess.errorMessage).toMatch(/invalid trace_id/);
+    expect(body.partialSuccess.errorMessage).toMatch(/end_time_unix_nano before start_time_unix_nano/);
+    expect(await spanCount(tenant.id)).toBe(2);
+  });
+
+  it("G36: partial success in protobuf carries rejected_spans and error_message", async () => {
+    const tenant = await createTenant();
+    const response = await postOtlp("traces", protobufTraces(3, { zeroSpanIdOf: 1 }), {
+      token: tenant.backend,
+      contentType: PROTOBUF,
+    });
+    expect(response.status).toBe(200);
+    const body = fromBinary(ExportServiceResponseSchema, new Uint8Array(await response.arrayBuffer()));
+    expect(body.partialSuccess?.rejected).toBe(1n);
+    expect(body.partialSuccess?.errorMessage).toMatch(/1 invalid span_id/);
+    expect(await spanCount(tenant.id)).toBe(2);
+  });
+
+  it("I41: a re-sent batch is stored once (deduplicated by trace id + span id)", async () => {
+    const tenant = await createTenant();
+    const bytes = protobufTraces(5);
+    for (let i = 0; i < 3; i++) {
+      const response = await postOtlp("traces", bytes, { token: tenant.backend, contentType: PROTOBUF });
+      expect(response.status).toBe(200);
+    }
+    expect(await spanCount(tenant.id)).toBe(5);
+  });
+
+  it("I41: a re-sent log batch is stored once (deduplicated by content)", async () => {
+    const tenant = await createTenant();
+    const body = JSON.stringify({
+      resourceLogs: [
+        {
+          scopeLogs: [
+            { logRecords: [{ timeUnixNano: nowNanos(), severityNumber: 9, body: { stringValue: "hello" } }] },
+          ],
+        },
+      ],
+    });
+    for (let i = 0; i < 2; i++)
+      expect((await postOtlp("logs", body, { token: tenant.backend, contentType: JSON_TYPE })).status).toBe(
+        200,
+      );
+    expect((await rowsOf(tenant.id, "select count(*)::int as n from log_records"))[0].n).toBe(1);
+  });
+});
+
+describe("OTLP ingest: tokens (G37, D22)", () => {
+  it("G37: a missing token answers 401", async () => {
+    const response = await postOtlp("traces", jsonTraces([jsonSpan()]), { contentType: JSON_TYPE });
+    expect(response.status).toBe(401);
+    expect((await statusOf(response)).code).toBe(16);
+  });
+
+  it("G37: a revoked token answers 401 on the very next request", async () => {
+    const tenant = await createTenant();
+    expect((await postOtlp("traces", "{}", { token: tenant.backend, contentType: JSON_TYPE })).status).toBe(
+      200,
+    );
+    await rowsOf(tenant.id, "delete from api_tokens where type = 'backend' returning id");
+    const response = await postOtlp("traces", "{}", { token: tenant.backend, contentType: JSON_TYPE });
+    expect(response.status).toBe(401);
+  });
+
+  it("D22: a token in the query string is refused", async () => {
+    const tenant = await createTenant();
+    const response = await call(`/v1/traces?token=${tenant.backend}`, {
+      method: "POST",
+      headers: { "Content-Type": JSON_TYPE },
+      body: "{}",
+    });
+    expect(response.status).toBe(400);
+    expect((await statusOf(response)).message).toMatch(/^TOKEN_IN_QUERY/);
+  });
+
+  it("a frontend token cannot send logs or metrics", async () => {
+    const tenant = await createTenant(["https://shop.example"]);
+    for (const signal of ["logs", "metrics"]) {
+      const response = await postOtlp(signal, "{}", {
+        token: tenant.frontend,
+        contentType: JSON_TYPE,
+        origin: "https://shop.example",
+      });
+      expect(response.status).toBe(403);
+      expect((await statusOf(response)).message).toMatch(/^TOKEN_NOT_ALLOWED/);
+    }
+  });
+});
+
+describe("OTLP ingest: storage outage (I41)", () => {
+  it("I41: with the database down ingest answers 503 with Retry-After, and the same batch re-sent later is stored", async () => {
+    const tenant = await createTenant();
+    const bytes = protobufTraces(4);
+    const ctx = createExecutionContext();
+    const down = await worker.fetch(
+      new Request(`${ORIGIN}/v1/traces`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${tenant.backend}`, "Content-Type": PROTOBUF },
+        body: bytes,
+      }),
+      { ...env, DATABASE_URL: env.TEST_STOPPED_DATABASE_URL },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(down.status).toBe(503);
+    expect(Number(down.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect((await statusOf(down)).code).toBe(14);
+    expect(await spanCount(tenant.id)).toBe(0);
+    const retried = await postOtlp("traces", bytes, { token: tenant.backend, contentType: PROTOBUF });
+    expect(retried.status).toBe(200);
+    expect(await spanCount(tenant.id)).toBe(4);
+  });
+});
