@@ -59,7 +59,7 @@ describe("tenants", () => {
     const members = (await (await as(users.member, `/api/tenants/${id}/members`)).json()) as {
       role: string;
     }[];
-    expect(members.map((m) => m.role).sort()).toEqual(["admin", "member", "owner"]);
+    expect(members.map((m) => m.role).sort()).toEqual(["admin", "member", "member", "owner"]);
   });
 
   it("an owner renames the tenant; an admin cannot", async () => {
