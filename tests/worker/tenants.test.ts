@@ -238,3 +238,15 @@ describe("members and roles", () => {
     expect((await problemOf(response)).code).toBe("MEMBER_NOT_FOUND");
   });
 });
+
+describe("GET /api/me", () => {
+  it("lists the caller's tenant memberships with names and roles", async () => {
+    const { id, users } = await tenantWithRoles();
+    const response = await as(users.admin, "/api/me");
+    expect(response.status).toBe(200);
+    const me = (await response.json()) as { memberships: unknown[] };
+    expect(me.memberships).toEqual([
+      { tenantId: id, tenantName: expect.stringMatching(/^Tenant /), role: "admin" },
+    ]);
+  });
+});
