@@ -14,6 +14,7 @@ import { HttpError } from "../errors.ts";
 import { hasRoleAtLeast } from "../tenancy/roles.ts";
 import { refuseApiTokens } from "./api-token.ts";
 import { csrf } from "./csrf.ts";
+import { limitTenantApi } from "./rate-limit.ts";
 import { requireUser } from "./session.ts";
 
 /** Cookie-authenticated management routes: API tokens refused, same-origin only, signed in. */
@@ -42,7 +43,8 @@ export function requireTenantRole(minimum: Role) {
       }
       c.set("tenant", { id: tenantId, role: membership.role });
       c.set("tenantTx", tx);
-      await next();
+      // Per-tenant API limit, spent only once membership is proven (docs/rate-limiting.md).
+      await limitTenantApi(c, next);
       // Hono turns a handler's error into a response before next() returns; rethrowing it here
       // rolls the transaction back (and the outer handler renders the same error again).
       if (c.error) throw c.error;

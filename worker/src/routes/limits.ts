@@ -2,7 +2,6 @@
 // remains of them now and its 429s in the last 24 hours (docs/rate-limiting.md).
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
-import { limitTenantApi } from "../middleware/rate-limit.ts";
 import { requireUser } from "../middleware/session.ts";
 import { requireTenantRole } from "../middleware/tenant.ts";
 import { planOf, readTenantLimits } from "../rate-limit/tenant-limits.ts";
@@ -10,8 +9,7 @@ import { planOf, readTenantLimits } from "../rate-limit/tenant-limits.ts";
 export const limits = new Hono<AppEnv>().get(
   "/",
   requireUser,
-  requireTenantRole("admin"),
-  limitTenantApi,
+  requireTenantRole("admin"), // also spends one unit of the tenant's `api` limit
   async (c) => {
     const plan = await planOf(c.var.tenantTx, c.var.tenant.id);
     return c.json({ plan, limits: await readTenantLimits(c.env, c.var.tenant.id, plan) });
