@@ -66,7 +66,7 @@ export type NewApiToken = {
   description: string;
   type: TokenType;
   expiresAt: Date | null;
-  createdBy: string;
+  createdBy: string | null;
 };
 
 /** Inside the tenant's transaction. The secret is returned here and never again. */

@@ -1,0 +1,37 @@
+// ensureSiteTenant (called by `npm run dev`): creates the site's tenant once, keeps its origins as
+// given, and issues a working frontend token on every call while the previous one stops working.
+import { describe, expect, it } from "vitest";
+import { authenticateApiToken } from "../../worker/src/tenancy/api-tokens.ts";
+import { loadAllowedOrigins } from "../../worker/src/tenancy/origins.ts";
+import { ensureSiteTenant } from "../../worker/src/tenancy/site-tenant.ts";
+import { withDb } from "./support/tenancy.ts";
+
+describe("ensureSiteTenant", () => {
+  it("is idempotent: same tenant, the given origins, a fresh frontend token that replaces the last one", async () => {
+    const tenantId = crypto.randomUUID();
+    const first = await withDb((db) =>
+      ensureSiteTenant(db, { tenantId, origins: ["http://localhost:8787"] }),
+    );
+    expect(first).toMatchObject({ tenantId, origins: ["http://localhost:8787"] });
+    expect(first.frontendToken).toMatch(/^sl_fe_/);
+    const second = await withDb((db) =>
+      ensureSiteTenant(db, { tenantId, origins: ["http://localhost:8787", "https://sightline.example"] }),
+    );
+    expect(second.tenantId).toBe(tenantId);
+    expect(await withDb((db) => loadAllowedOrigins(db, tenantId))).toEqual([
+      "http://localhost:8787",
+      "https://sightline.example",
+    ]);
+    expect(await withDb((db) => authenticateApiToken(db, second.frontendToken, new Date()))).toMatchObject({
+      tenantId,
+      type: "frontend",
+    });
+    expect(await withDb((db) => authenticateApiToken(db, first.frontendToken, new Date()))).toBeNull();
+  });
+
+  it("refuses an origin that is not allowed", async () => {
+    await expect(
+      withDb((db) => ensureSiteTenant(db, { tenantId: crypto.randomUUID(), origins: ["*"] })),
+    ).rejects.toThrow(/not an allowed origin/);
+  });
+});
