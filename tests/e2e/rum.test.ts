@@ -83,6 +83,7 @@ describe("after Accept all", () => {
       "browser.viewport.width": expect.any(Number),
       "browser.viewport.height": expect.any(Number),
       "browser.device_pixel_ratio": expect.any(Number),
+      "network.connection.effective_type": expect.stringMatching(/^(slow-2g|2g|3g|4g)$/),
     });
     expect(first!.attributes["session.id"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(second!.attributes).toMatchObject({

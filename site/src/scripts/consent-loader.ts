@@ -19,18 +19,30 @@ const dashboard = isDashboardPath(location.pathname);
 let sdk: Sdk | undefined;
 let loading = false;
 
-const allowed = () => mayMeasure(readConsent(localStorage), dashboard);
+/** Storage can be switched off and then throws on access: no remembered choice, no analytics. */
+function attempt<T>(action: () => T, fallback: T): T {
+  try {
+    return action();
+  } catch {
+    return fallback;
+  }
+}
+
+const allowed = () => attempt(() => mayMeasure(readConsent(localStorage), dashboard), false);
 
 function loadWhenIdle(): void {
   const { rumToken: token, rumSrc: src, rumEndpoint: endpoint } = banner.dataset;
   if (!token || !src || loading) return;
   loading = true;
   const run = () =>
-    import(/* @vite-ignore */ src).then((module: Sdk) => {
-      sdk = module;
-      // The visitor may have withdrawn while the SDK was downloading.
-      if (allowed()) sdk.start({ token, endpoint });
-    });
+    import(/* @vite-ignore */ src).then(
+      (module: Sdk) => {
+        sdk = module;
+        // The visitor may have withdrawn while the SDK was downloading.
+        if (allowed()) sdk.start({ token, endpoint });
+      },
+      () => (loading = false),
+    );
   if ("requestIdleCallback" in window) requestIdleCallback(run);
   else setTimeout(run, 1);
 }
@@ -38,11 +50,11 @@ function loadWhenIdle(): void {
 function withdraw(): void {
   sdk?.stop();
   // A session from an earlier page of this tab goes too, even if the SDK never loaded here.
-  sessionStorage.removeItem(SESSION_KEY);
+  attempt(() => sessionStorage.removeItem(SESSION_KEY), undefined);
 }
 
 function choose(choice: ConsentChoice): void {
-  saveConsent(localStorage, choice, new Date());
+  attempt(() => saveConsent(localStorage, choice, new Date()), undefined);
   banner.hidden = true;
   if (choice === "accepted") {
     if (sdk) sdk.start({ token: banner.dataset.rumToken ?? "", endpoint: banner.dataset.rumEndpoint });
@@ -52,16 +64,17 @@ function choose(choice: ConsentChoice): void {
 }
 
 document.addEventListener("click", (event) => {
-  const action = (event.target as Element).closest<HTMLElement>("[data-consent]")?.dataset.consent;
+  const target = event.target;
+  const action =
+    target instanceof Element ? target.closest<HTMLElement>("[data-consent]")?.dataset.consent : undefined;
   if (action === "accept" || action === "reject") choose(action === "accept" ? "accepted" : "rejected");
   if (action === "settings") {
-    clearConsent(localStorage);
+    attempt(() => clearConsent(localStorage), undefined);
     withdraw();
     banner.hidden = false;
     banner.querySelector("button")?.focus();
   }
 });
 
-const choice = readConsent(localStorage);
-if (choice === null && !dashboard) banner.hidden = false;
+if (attempt(() => readConsent(localStorage), null) === null && !dashboard) banner.hidden = false;
 if (allowed()) loadWhenIdle();
