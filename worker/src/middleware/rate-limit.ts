@@ -109,10 +109,11 @@ export async function limitSignInAttempts(c: Context<AppEnv>, email: string): Pr
 }
 
 /**
- * Tenant API reads and writes, per tenant by its plan. Mount after requireTenantRole: keyed by the
- * path's tenant only once membership is proven, so nobody can spend another tenant's quota.
+ * Tenant API reads and writes, per tenant by its plan. Mount after requireTenantRole (or, for a
+ * backend token reading telemetry, after the token's tenant matched the path): the key is the
+ * tenant proven by membership or by the token, so nobody can spend another tenant's quota.
  */
 export const limitTenantApi = rateLimit("api", async (c) => {
-  const tenantId = c.var.tenant.id;
+  const tenantId = c.var.tenant?.id ?? c.var.apiToken.tenantId;
   return { key: tenantKey(tenantId), plan: await planOf(c.var.tenantTx, tenantId), tenantId };
 });

@@ -6,6 +6,7 @@ import { withTenant } from "../../../db/tenant-scope.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { requireApiToken } from "../middleware/api-token.ts";
+import { limitTenantApi } from "../middleware/rate-limit.ts";
 import { requireUser } from "../middleware/session.ts";
 import { isUuid, requireTenantRole } from "../middleware/tenant.ts";
 import { decodeCursor } from "../query/cursor.ts";
@@ -36,7 +37,7 @@ async function tenantReader(c: Context<AppEnv>, next: Next): Promise<void> {
       throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Frontend tokens cannot read telemetry");
     await withTenant(c.var.db, token.tenantId, async (tx) => {
       c.set("tenantTx", tx);
-      await next();
+      await limitTenantApi(c, next); // the tenant's API limit (docs/rate-limiting.md)
       if (c.error) throw c.error;
     });
   });
