@@ -7,7 +7,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@open
 import { SpanStatusCode } from "@opentelemetry/api";
 import { ExportResultCode } from "@opentelemetry/core";
 import { describe, expect, it } from "vitest";
-import { RumExporter } from "../../rum-sdk/src/exporter.ts";
+import { RumExporter } from "./support/rum-exporter.js";
 import { ORIGIN } from "./helpers.ts";
 import { createTenant, postOtlp, rowsOf } from "./support/telemetry.ts";
 
