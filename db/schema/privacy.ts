@@ -2,8 +2,8 @@
 // them) and each tenant's telemetry retention setting. Retention windows themselves live in
 // worker/src/retention/policy.ts; the purge functions are in migrations/*_privacy_rls.sql.
 import { sql } from "drizzle-orm";
-import { check, integer, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
-import { users } from "./accounts.ts";
+import { check, integer, pgTable, primaryKey, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sessions, users } from "./accounts.ts";
 import { tenants } from "./tenants.ts";
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -27,4 +27,20 @@ export const telemetryRetention = pgTable(
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
   (t) => [check("telemetry_retention_days_range", sql`${t.days} between 30 and 365`)],
+);
+
+/**
+ * Each fresh authentication of a session authorises one export (SECURITY.md F31: single-use,
+ * short-lived): the primary key is the session and the time it was last authenticated.
+ */
+export const accountExports = pgTable(
+  "account_exports",
+  {
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    authenticatedAt: at("authenticated_at").notNull(),
+    exportedAt: at("exported_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.authenticatedAt] })],
 );

@@ -92,6 +92,15 @@ describe("GET /api/account/export", () => {
     );
   });
 
+  it("export: each fresh sign-in is good for one download (single-use), two parallel downloads get one", async () => {
+    const account = await signUp();
+    const statuses = await Promise.all([exportOf(account.cookie), exportOf(account.cookie)]);
+    expect(statuses.map((response) => response.status).sort()).toEqual([200, 403]);
+    const again = await exportOf(account.cookie);
+    expect(again.status).toBe(403);
+    expect((await problemOf(again)).code).toBe("REAUTH_REQUIRED");
+  });
+
   it("export: holds the requester's tenancy data and only theirs", async () => {
     const account = await signUp();
     const me = testUser(account);

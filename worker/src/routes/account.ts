@@ -1,7 +1,8 @@
 // The caller's own data (API.md "Account data"; docs/privacy-operations.md): export it, delete the
 // account, or restore it while its deletion is pending. Export and deletion need a fresh sign-in
-// (≤ 10 minutes). Restoring is a passkey ceremony of its own: a pending-deletion account cannot
-// sign in, so proving the passkey *and* calling restore is the confirmation.
+// (≤ 10 minutes), and each fresh sign-in is good for one export. Restoring is a passkey ceremony
+// of its own: a pending-deletion account cannot sign in, so proving the passkey *and* calling
+// restore is the confirmation.
 import { Hono, type Context } from "hono";
 import { createDb } from "../../../db/client.ts";
 import { recordAuditEvent } from "../auth/audit.ts";
@@ -15,6 +16,7 @@ import { csrf } from "../middleware/csrf.ts";
 import { clearSessionCookie, loadSession, requireFreshAuth, startSession } from "../middleware/session.ts";
 import { accountExportChunks } from "../privacy/account-export.ts";
 import { findRestorableAccount, requestAccountDeletion, restoreAccount } from "../privacy/account-erasure.ts";
+import { spendExportGrant } from "../privacy/export-grants.ts";
 import { jsonBody, optionalStringField } from "../request-body.ts";
 import { verifyAssertion } from "./auth.ts";
 import { relyingParty } from "./relying-party.ts";
@@ -72,6 +74,9 @@ async function exportStream(c: Context<AppEnv>): Promise<ReadableStream<Uint8Arr
 export const account = new Hono<AppEnv>()
   .use("*", csrf)
   .get("/export", requireFreshAuth, async (c) => {
+    if (!(await spendExportGrant(c.var.db, c.var.session, new Date()))) {
+      throw new HttpError(403, "REAUTH_REQUIRED", "Each download needs a fresh confirmation that it's you");
+    }
     await recordAuditEvent(c.var.db, {
       action: "account.exported",
       actorUserId: c.var.user.id,
