@@ -7,7 +7,7 @@ import { handleError, HttpError, problemResponse } from "./errors.ts";
 import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";
 import { apiHeaders } from "./middleware/api-headers.ts";
 import { database } from "./middleware/database.ts";
-import { limitAuthByIp } from "./middleware/rate-limit.ts";
+import { limitAccountApi, limitAuthByIp } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { account } from "./routes/account.ts";
 import { auth } from "./routes/auth.ts";
@@ -39,6 +39,21 @@ for (const path of [
   "/api/account/restore/*",
 ]) {
   app.use(path, limitAuthByIp);
+}
+// Signed-in requests outside a tenant, per account; tenant routes have their per-tenant limit.
+for (const path of [
+  "/api/me",
+  "/api/sessions/*",
+  "/api/account/*",
+  "/api/invitations/*",
+  "/api/tenants",
+  "/api/auth/logout",
+  "/api/auth/passkeys/*",
+  "/api/auth/totp/*",
+  "/api/auth/reauth/*",
+  "/api/auth/recovery-codes",
+]) {
+  app.use(path, limitAccountApi);
 }
 
 app.route("/api/health", health);

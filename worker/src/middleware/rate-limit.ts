@@ -8,6 +8,7 @@ import { rateLimitHeaders } from "../rate-limit/headers.ts";
 import { accountKey, ipKey, kindOf, tenantKey, type LimitKey } from "../rate-limit/keys.ts";
 import type { Plan, Surface } from "../rate-limit/policies.ts";
 import { planOf } from "../rate-limit/tenant-limits.ts";
+import { loadSession } from "./session.ts";
 
 /** Retry-After when the limiter itself is unreachable: long enough not to hammer it. */
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
@@ -116,4 +117,14 @@ export async function limitSignInAttempts(c: Context<AppEnv>, email: string): Pr
 export const limitTenantApi = rateLimit("api", async (c) => {
   const tenantId = c.var.tenant?.id ?? c.var.apiToken.tenantId;
   return { key: tenantKey(tenantId), plan: await planOf(c.var.tenantTx, tenantId), tenantId };
+});
+
+/**
+ * Signed-in requests outside a tenant (me, sessions, passkeys, account, invitations...), per
+ * account; requests without a live session are not limited here. Loads the session once for the
+ * request (the routes' requireUser reuses it).
+ */
+export const limitAccountApi = rateLimit("api", async (c) => {
+  await loadSession(c, async () => {});
+  return c.var.user ? { key: await accountKey(c.var.user.email, c.env.RATE_LIMIT_SALT) } : null;
 });
