@@ -35,7 +35,12 @@ export async function api<T = unknown>(path: string, method = "GET", body?: unkn
     };
   }
   const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // Not JSON (e.g. a proxy's error page): fall through to the generic message.
+  }
   if (response.ok) return { ok: true, status: response.status, data: data as T };
   const code: string = data?.code ?? "ERROR";
   let message = MESSAGES[code] ?? data?.detail ?? "Something went wrong. Please try again.";
