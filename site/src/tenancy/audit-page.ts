@@ -1,0 +1,48 @@
+// /app/t/<tid>/audit: the tenant's audit events, newest first, 50 at a time (admins).
+import { api } from "../auth/api.ts";
+import { $, hasRole, loadTenant, report, row, tenantPath, when, type Tenant } from "./tenant-page.ts";
+
+type AuditEvent = {
+  id: number;
+  occurredAt: string;
+  action: string;
+  actorEmail: string | null;
+  details: Record<string, unknown>;
+};
+
+const PAGE = 50;
+let tenant: Tenant;
+let oldest: number | null = null;
+
+function describe(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(", ") : String(value)}`)
+    .join("; ");
+}
+
+async function loadPage(): Promise<void> {
+  const query = `?limit=${PAGE}${oldest === null ? "" : `&before=${oldest}`}`;
+  const events = await api<AuditEvent[]>(tenantPath(tenant.id, `/audit${query}`));
+  if (!events.ok) return void report(events, "");
+  $("#events").append(
+    ...events.data.map((event) =>
+      row([when(event.occurredAt), event.actorEmail ?? "—", event.action, describe(event.details)]),
+    ),
+  );
+  if (events.data.length > 0) oldest = events.data[events.data.length - 1].id;
+  $("#more").hidden = events.data.length < PAGE;
+}
+
+$("#more").addEventListener("click", () => void loadPage());
+
+async function start(): Promise<void> {
+  const loaded = await loadTenant();
+  if (!loaded) return;
+  tenant = loaded;
+  const admin = hasRole(tenant, "admin");
+  $("#not-admin").hidden = admin;
+  $("#audit").hidden = !admin;
+  if (admin) await loadPage();
+}
+
+void start();

@@ -1,0 +1,126 @@
+// /app/t/<tid>/members: the member list with role changes and removal (what the caller may do is
+// enforced by the API; the page only hides what cannot work), invitations for admins.
+import { api, show } from "../auth/api.ts";
+import { withStepUp } from "../auth/step-up.ts";
+import {
+  $,
+  button,
+  copy,
+  hasRole,
+  loadTenant,
+  report,
+  row,
+  tenantPath,
+  when,
+  type Role,
+  type Tenant,
+} from "./tenant-page.ts";
+
+type Member = { userId: string; email: string; name: string; role: Role };
+type Invitation = { id: string; email: string; role: Role; expiresAt: string };
+
+let tenant: Tenant;
+let myUserId = "";
+
+function roleSelect(member: Member): HTMLSelectElement {
+  const select = document.createElement("select");
+  select.setAttribute("aria-label", `Role of ${member.email}`);
+  const roles: Role[] = tenant.role === "owner" ? ["member", "admin", "owner"] : ["member", "admin"];
+  for (const role of roles) select.add(new Option(role, role, false, role === member.role));
+  select.addEventListener("change", () => void changeRole(member, select.value as Role));
+  return select;
+}
+
+function manageable(member: Member): boolean {
+  return tenant.role === "owner" || (tenant.role === "admin" && member.role !== "owner");
+}
+
+async function loadMembers(): Promise<void> {
+  const members = await api<Member[]>(tenantPath(tenant.id, "/members"));
+  if (!members.ok) return void report(members, "");
+  $("#members").replaceChildren(
+    ...members.data.map((member) => {
+      const self = member.userId === myUserId;
+      const actions: HTMLElement[] = [];
+      if (manageable(member)) actions.push(roleSelect(member));
+      if (self) actions.push(button("Leave", () => void remove(member, true), "Leave this tenant"));
+      else if (manageable(member))
+        actions.push(button("Remove", () => void remove(member, false), `Remove ${member.email}`));
+      return row([member.name, member.email, self ? `${member.role} (you)` : member.role], actions);
+    }),
+  );
+}
+
+async function changeRole(member: Member, role: Role): Promise<void> {
+  const result = await withStepUp(() =>
+    api(tenantPath(tenant.id, `/members/${member.userId}`), "PATCH", { role }),
+  );
+  report(result, `${member.email} is now ${role}.`);
+  await loadMembers();
+}
+
+async function remove(member: Member, self: boolean): Promise<void> {
+  if (
+    !confirm(
+      self ? "Leave this tenant? You will lose access to it." : `Remove ${member.email} from this tenant?`,
+    )
+  )
+    return;
+  const result = await api(tenantPath(tenant.id, `/members/${member.userId}`), "DELETE");
+  if (!report(result, self ? "You left the tenant." : `${member.email} was removed.`)) return;
+  if (self) location.assign("/app");
+  else await loadMembers();
+}
+
+async function loadInvitations(): Promise<void> {
+  const invitations = await api<Invitation[]>(tenantPath(tenant.id, "/invitations"));
+  if (!invitations.ok) return;
+  $("#pending").replaceChildren(
+    ...invitations.data.map((invitation) => {
+      const li = document.createElement("li");
+      li.append(`${invitation.email} as ${invitation.role}, expires ${when(invitation.expiresAt)} `);
+      li.append(
+        button("Revoke", () => void revoke(invitation), `Revoke the invitation for ${invitation.email}`),
+      );
+      return li;
+    }),
+  );
+}
+
+async function revoke(invitation: Invitation): Promise<void> {
+  const result = await api(tenantPath(tenant.id, `/invitations/${invitation.id}`), "DELETE");
+  if (report(result, `The invitation for ${invitation.email} was revoked.`)) await loadInvitations();
+}
+
+$<HTMLFormElement>("#invite").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const email = $<HTMLInputElement>("#invite-email").value.trim();
+  const role = $<HTMLSelectElement>("#invite-role").value;
+  if (!email) return show($("#error"), "Please enter the email address to invite.");
+  const created = await api<{ url: string }>(tenantPath(tenant.id, "/invitations"), "POST", { email, role });
+  if (!report(created, `Invitation created for ${email}.`) || !created.ok) return;
+  $<HTMLInputElement>("#invite-link").value = created.data.url;
+  $("#invite-result").hidden = false;
+  $<HTMLInputElement>("#invite-link").select();
+  await loadInvitations();
+});
+$("#copy-invite").addEventListener(
+  "click",
+  () => void copy($<HTMLInputElement>("#invite-link").value, "Invitation link"),
+);
+
+async function start(): Promise<void> {
+  const loaded = await loadTenant();
+  if (!loaded) return;
+  tenant = loaded;
+  const me = await api<{ user: { id: string } }>("/api/me");
+  if (me.ok) myUserId = me.data.user.id;
+  if (hasRole(tenant, "admin")) {
+    $("#invitations").hidden = false;
+    if (tenant.role !== "owner") $<HTMLSelectElement>("#invite-role").options[2].disabled = true;
+    await loadInvitations();
+  }
+  await loadMembers();
+}
+
+void start();

@@ -1,0 +1,94 @@
+// Shared by the tenant pages (/app/t/<tid>/...): the tenant id from the URL, the tenant's name and
+// the caller's role, navigation links, and status/error reporting. Signed out → /signin; not a
+// member (404) → a plain "not found" message.
+import { api, show, type ApiResult } from "../auth/api.ts";
+
+export type Role = "owner" | "admin" | "member";
+export type Tenant = { id: string; name: string; role: Role };
+
+const RANK: Record<Role, number> = { member: 1, admin: 2, owner: 3 };
+
+export const $ = <T extends HTMLElement = HTMLElement>(selector: string) =>
+  document.querySelector<T>(selector)!;
+
+export function hasRole(tenant: Tenant, minimum: Role): boolean {
+  return RANK[tenant.role] >= RANK[minimum];
+}
+
+/** The tenant id in /app/t/<tid>/<page>, or null. */
+export function tenantIdFromPath(): string | null {
+  const match = /^\/app\/t\/([0-9a-f-]{36})\//i.exec(location.pathname);
+  return match ? match[1] : null;
+}
+
+export function tenantPath(tenantId: string, rest = ""): string {
+  return `/api/tenants/${tenantId}${rest}`;
+}
+
+/** Shows a result: the error in the alert region, or the success message in the status region. */
+export function report(result: ApiResult<unknown>, success: string): boolean {
+  show($("#error"), result.ok ? "" : result.message);
+  show($("#status"), result.ok ? success : "");
+  return result.ok;
+}
+
+export function when(iso: string | null): string {
+  return iso ? new Date(iso).toLocaleString() : "never";
+}
+
+/** Loads the page's tenant, fills in the heading and navigation; null when it cannot be shown. */
+export async function loadTenant(): Promise<Tenant | null> {
+  const tenantId = tenantIdFromPath();
+  const result = tenantId ? await api<Tenant>(tenantPath(tenantId)) : null;
+  if (result && !result.ok && result.status === 401) {
+    location.assign("/signin");
+    return null;
+  }
+  if (!result || !result.ok) {
+    $("#tenant-name").textContent = "Tenant not found";
+    show($("#error"), "This tenant does not exist or you are not a member of it.");
+    return null;
+  }
+  const tenant = result.data;
+  $("#tenant-name").textContent = tenant.name;
+  $("#tenant-role").textContent = `Your role: ${tenant.role}`;
+  document.title = `${tenant.name} · Sightline`;
+  for (const link of document.querySelectorAll<HTMLAnchorElement>("a[data-page]")) {
+    link.href = `/app/t/${tenant.id}/${link.dataset.page}`;
+  }
+  return tenant;
+}
+
+/** A button that runs an action, for lists built in the page. */
+export function button(label: string, onClick: () => void, accessibleName?: string): HTMLButtonElement {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.textContent = label;
+  if (accessibleName) element.setAttribute("aria-label", accessibleName);
+  element.addEventListener("click", onClick);
+  return element;
+}
+
+/** A table row of text cells, then any elements (buttons, selects) in a last cell. */
+export function row(cells: string[], actions: HTMLElement[] = []): HTMLTableRowElement {
+  const tr = document.createElement("tr");
+  for (const text of cells) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    tr.append(td);
+  }
+  const td = document.createElement("td");
+  td.append(...actions);
+  tr.append(td);
+  return tr;
+}
+
+/** Copies text and says so; the text stays selectable for browsers without clipboard access. */
+export async function copy(text: string, label: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    show($("#status"), `${label} copied to the clipboard.`);
+  } catch {
+    show($("#status"), `Select the ${label.toLowerCase()} and copy it.`);
+  }
+}
