@@ -37,7 +37,10 @@ export async function readStream(
   gzip: boolean,
   maxBytes: number,
 ): Promise<Body> {
-  const stream = gzip ? body.pipeThrough(new DecompressionStream("gzip")) : body;
+  // The cast: DOM and Workers typings disagree on DecompressionStream's writable chunk type.
+  const stream = gzip
+    ? body.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>)
+    : body;
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

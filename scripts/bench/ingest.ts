@@ -1,0 +1,190 @@
+// OTLP ingest figures for `npm run bench`: spans/s through the running Worker (wrangler dev → relay
+// → Postgres) for batches of 100 and 1,000 spans in JSON and protobuf, next to the physical limit
+// measured in the same run: a raw multi-row INSERT of the same rows into the same table through
+// the same driver and relay. Also the CPU the Worker's own code spends on a 1,000-span batch
+// (decode + map + serialise for the INSERT), measured here in Node's V8 (wrangler dev reports no
+// CPU time). Each variant uses fresh span ids so nothing is skipped as a duplicate.
+import { neonConfig } from "@neondatabase/serverless";
+import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+  type ReadableSpan,
+} from "@opentelemetry/sdk-trace";
+import { sql } from "drizzle-orm";
+import { WebSocket } from "ws";
+import { createDb, useLocalRelay, type Db } from "../../db/client.ts";
+import { apiTokens, tenants } from "../../db/schema/index.ts";
+import { withTenant } from "../../db/tenant-scope.ts";
+import { mapSpans, type SpanRow } from "../../worker/src/otlp/map-spans.ts";
+import { decodeRequest } from "../../worker/src/otlp/decode.ts";
+import { generateApiToken, hashApiToken } from "../../worker/src/tenancy/api-tokens.ts";
+import type { Database } from "../local-stack.ts";
+import type { BenchRow } from "./report.ts";
+
+const CONCURRENCY = 4;
+/** Spans per variant: 4 variants × 2 × 20,000 stays under the pro plan's 200,000-span burst. */
+const SPANS_PER_VARIANT = 20_000;
+const CPU_SAMPLES = 30;
+
+type Encoding = "json" | "protobuf";
+const CONTENT_TYPES: Record<Encoding, string> = {
+  json: "application/json",
+  protobuf: "application/x-protobuf",
+};
+
+export async function benchIngest(baseUrl: string, database: Database): Promise<BenchRow[]> {
+  neonConfig.webSocketConstructor = WebSocket;
+  if (database.relayAddress) useLocalRelay(database.relayAddress);
+  const { db, pool } = createDb(database.ownerUrl);
+  try {
+    const { tenantId, token } = await createBenchTenant(db);
+    const rows: BenchRow[] = [];
+    for (const size of [100, 1000]) {
+      const batches = SPANS_PER_VARIANT / size;
+      const raw = await rawInsertRate(db, tenantId, size, batches);
+      for (const encoding of ["json", "protobuf"] as const) {
+        const worker = await workerRate(baseUrl, token, encoding, size, batches);
+        rows.push({
+          metric: `${size}-span batches, ${encoding}: Worker vs raw INSERT`,
+          value: `${fmt(worker)} vs ${fmt(raw)} spans/s (${(worker / raw).toFixed(2)}×)`,
+        });
+      }
+    }
+    for (const encoding of ["json", "protobuf"] as const) {
+      rows.push({
+        metric: `CPU per 1,000-span batch, ${encoding} (decode+map+serialise)`,
+        value: `${cpuMs(encoding).toFixed(2)} ms`,
+      });
+    }
+    return rows;
+  } finally {
+    await pool.end();
+  }
+}
+
+async function createBenchTenant(db: Db): Promise<{ tenantId: string; token: string }> {
+  const tenantId = crypto.randomUUID();
+  const token = generateApiToken("backend");
+  await withTenant(db, tenantId, async (tx) => {
+    // Pro: the bench sends ~160,000 spans within a minute; the free quota would answer 429.
+    await tx.insert(tenants).values({ id: tenantId, name: "bench", plan: "pro" });
+    await tx
+      .insert(apiTokens)
+      .values({ tenantId, name: "bench", type: "backend", tokenHash: await hashApiToken(token) });
+  });
+  return { tenantId, token };
+}
+
+/** `count` finished spans like a backend SDK makes them: a few attributes, one event on some. */
+function makeSpans(count: number): ReadableSpan[] {
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({
+      "service.name": "bench",
+      "service.version": "1.0.0",
+      "host.name": "bench-host",
+    }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  });
+  const tracer = provider.getTracer("bench", "1.0.0");
+  for (let i = 0; i < count; i++) {
+    const span = tracer.startSpan(`GET /items/${i % 50}`, {
+      attributes: {
+        "http.request.method": "GET",
+        "http.route": "/items/:id",
+        "http.response.status_code": 200,
+        "url.path": `/items/${i}`,
+      },
+    });
+    if (i % 10 === 0) span.addEvent("cache miss", { key: `item:${i}` });
+    span.end();
+  }
+  return exporter.getFinishedSpans();
+}
+
+function encode(spans: ReadableSpan[], encoding: Encoding): Uint8Array {
+  return (encoding === "json" ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest(spans)!;
+}
+
+async function workerRate(
+  baseUrl: string,
+  token: string,
+  encoding: Encoding,
+  size: number,
+  batches: number,
+): Promise<number> {
+  const bodies = Array.from({ length: batches }, () => encode(makeSpans(size), encoding));
+  const url = new URL("/v1/traces", baseUrl).toString();
+  const headers = { Authorization: `Bearer ${token}`, "Content-Type": CONTENT_TYPES[encoding] };
+  return timedRate(size * batches, bodies, async (body) => {
+    const response = await fetch(url, { method: "POST", headers, body: body as Uint8Array<ArrayBuffer> });
+    if (response.status !== 200)
+      throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+  });
+}
+
+const COLUMNS =
+  sql.raw(`tenant_id, trace_id, span_id, parent_span_id, start_time, duration_ns, service_name, name, kind,
+  status_code, status_message, attributes, resource, scope, events, links, source`);
+
+/** The same rows the Worker stores, as one plain multi-row INSERT … VALUES per batch. */
+async function rawInsertRate(db: Db, tenantId: string, size: number, batches: number): Promise<number> {
+  const now = Date.now();
+  const rowBatches = Array.from({ length: batches }, () => {
+    const decoded = decodeRequest("traces", "protobuf", encode(makeSpans(size), "protobuf"));
+    if (!decoded.ok) throw new Error(decoded.message);
+    return mapSpans(decoded.request, now).rows;
+  });
+  return timedRate(size * batches, rowBatches, (rows) =>
+    withTenant(db, tenantId, (tx) =>
+      tx.execute(
+        sql`insert into spans (${COLUMNS}) values ${sql.join(
+          rows.map((row) => valuesOf(tenantId, row)),
+          sql`, `,
+        )}`,
+      ),
+    ),
+  );
+}
+
+function valuesOf(tenantId: string, row: SpanRow) {
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  return sql`(${tenantId}, ${row.trace_id}, ${row.span_id}, ${row.parent_span_id}, ${row.start_time}, ${row.duration_ns},
+    ${row.service_name}, ${row.name}, ${row.kind}, ${row.status_code}, ${row.status_message}, ${json(row.attributes)},
+    ${json(row.resource)}, ${json(row.scope)}, ${json(row.events)}, ${json(row.links)}, ${row.source})`;
+}
+
+/** Items per second for `work` over all inputs with CONCURRENCY workers. */
+async function timedRate<T>(
+  items: number,
+  inputs: T[],
+  work: (input: T) => Promise<unknown>,
+): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < inputs.length) await work(inputs[next++]);
+    }),
+  );
+  return items / ((performance.now() - started) / 1000);
+}
+
+/** Median CPU time of the Worker's code path for one 1,000-span batch (without I/O). */
+function cpuMs(encoding: Encoding): number {
+  const body = encode(makeSpans(1000), encoding);
+  const samples: number[] = [];
+  for (let i = 0; i < CPU_SAMPLES; i++) {
+    const started = performance.now();
+    const decoded = decodeRequest("traces", encoding, body);
+    if (!decoded.ok) throw new Error(decoded.message);
+    JSON.stringify(mapSpans(decoded.request, Date.now()).rows);
+    samples.push(performance.now() - started);
+  }
+  return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+}
+
+const fmt = (rate: number) => Math.round(rate).toLocaleString("en-US");
