@@ -10,6 +10,7 @@ import {
   auditEvents as auditEventsTable,
   memberships,
   sessions,
+  signInFailures,
   telemetryRetention,
   tenants,
   users,
@@ -25,6 +26,7 @@ import { expiredApiTokens } from "../../worker/src/retention/expired-api-tokens.
 import { expiredChallenges } from "../../worker/src/retention/expired-challenges.ts";
 import { expiredInvitations } from "../../worker/src/retention/expired-invitations.ts";
 import { expiredSessions } from "../../worker/src/retention/expired-sessions.ts";
+import { expiredSignInFailures } from "../../worker/src/retention/expired-sign-in-failures.ts";
 import { telemetry } from "../../worker/src/retention/telemetry.ts";
 import { runRetention } from "../../worker/src/scheduled.ts";
 import { randomEmail } from "./support/accounts.ts";
@@ -232,6 +234,21 @@ describe("sessions, challenges and invitations", () => {
       .from(webauthnChallenges)
       .where(inArray(webauthnChallenges.challenge, [expired, live]));
     expect(left).toEqual([{ challenge: live }]);
+  });
+
+  it("retention: failed code sign-ins are forgotten after a day", async () => {
+    const now = new Date();
+    const accountKey = crypto.getRandomValues(new Uint8Array(32));
+    await db.insert(signInFailures).values([
+      { accountKey, failedAt: new Date(now.getTime() - DAY - 60_000) },
+      { accountKey, failedAt: new Date(now.getTime() - DAY + 60_000) },
+    ]);
+    await expiredSignInFailures.run(db, now);
+    const left = await db
+      .select({ failedAt: signInFailures.failedAt })
+      .from(signInFailures)
+      .where(eq(signInFailures.accountKey, accountKey));
+    expect(left).toEqual([{ failedAt: new Date(now.getTime() - DAY + 60_000) }]);
   });
 
   it("retention: expired invitations are removed, pending ones kept", async () => {

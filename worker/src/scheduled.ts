@@ -7,6 +7,7 @@ import { expiredApiTokens } from "./retention/expired-api-tokens.ts";
 import { expiredChallenges } from "./retention/expired-challenges.ts";
 import { expiredInvitations } from "./retention/expired-invitations.ts";
 import { expiredSessions } from "./retention/expired-sessions.ts";
+import { expiredSignInFailures } from "./retention/expired-sign-in-failures.ts";
 import { telemetry } from "./retention/telemetry.ts";
 
 /** A retention job: idempotent, bounded per run, returns how many rows it removed. */
@@ -21,6 +22,7 @@ export const retentionJobs: RetentionJob[] = [
   expiredSessions,
   expiredChallenges,
   expiredInvitations,
+  expiredSignInFailures,
   expiredApiTokens,
   auditEvents,
   telemetry,

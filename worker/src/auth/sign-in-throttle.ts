@@ -7,7 +7,7 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
 import { signInFailures } from "../../../db/schema/index.ts";
 
-const MEMORY_MS = 24 * 3600_000;
+export const MEMORY_MS = 24 * 3600_000;
 const FREE_FAILURES = 5;
 const BASE_DELAY_S = 60;
 const MAX_DELAY_S = 3600;
