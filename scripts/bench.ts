@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { freePort } from "../db/local/postgres.ts";
 import { bundleWorker, coldStartMs, sizes } from "./bench/bundle.ts";
 import { measure, warmUp, type LoadResult } from "./bench/load.ts";
+import { benchIngest } from "./bench/ingest.ts";
 import { benchRateLimit } from "./bench/rate-limit.ts";
 import type { BenchRow } from "./bench/report.ts";
 import { benchRum } from "./bench/rum.ts";
@@ -87,6 +88,7 @@ try {
   loadRow("GET /api/health (1 query)", await measure(healthUrl), bare);
 
   printRows("Rate limiter (Durable Object)", await benchRateLimit(worker.origin));
+  printRows("OTLP ingest (spans/s: Worker vs raw INSERT, same run)", await benchIngest(worker.origin, database));
   printRows("RUM SDK and consent (sizes, Lighthouse mobile)", await benchRum());
 } finally {
   if (baseline.pid) process.kill(-baseline.pid, "SIGTERM");
