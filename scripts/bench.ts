@@ -88,7 +88,7 @@ try {
   loadRow("GET /api/health (1 query)", await measure(healthUrl), bare);
 
   printRows("Rate limiter (Durable Object)", await benchRateLimit(worker.origin));
-  printRows("OTLP ingest (spans/s: Worker vs raw INSERT, same run)", await benchIngest(worker.origin, database));
+  printRows("OTLP ingest (Worker vs raw INSERT)", await benchIngest(worker.origin, database));
   printRows("RUM SDK and consent (sizes, Lighthouse mobile)", await benchRum());
 } finally {
   if (baseline.pid) process.kill(-baseline.pid, "SIGTERM");
