@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
-import { freePort } from "../db/local/postgres.ts";
+import { freePort } from "../db/local/free-port.ts";
 import { bundleWorker, coldStartMs, sizes } from "./bench/bundle.ts";
 import { measure, warmUp, type LoadResult } from "./bench/load.ts";
 import { benchIngest } from "./bench/ingest.ts";

@@ -63,7 +63,7 @@ try {
   });
   running.worker.process.once("exit", () => void stopAll(1));
 
-  const local = running.database.local;
+  const local = running.database.embedded;
   console.log(`
 Sightline is running
   Site        ${running.worker.origin}/

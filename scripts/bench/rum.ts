@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import lighthouse from "lighthouse";
 import { chromium } from "playwright-core";
-import { freePort } from "../../db/local/postgres.ts";
+import { freePort } from "../../db/local/free-port.ts";
 import { bundleRumSdk } from "../../rum-sdk/build.ts";
 import { CONSENT_KEY, CONSENT_VERSION } from "../../rum-sdk/src/consent.ts";
 import {

@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePort } from "../../db/local/postgres.ts";
+import { freePort } from "../../db/local/free-port.ts";
 import { databaseSecrets, ROOT, startEmbeddedDatabase, startWorker } from "../../scripts/local-stack.ts";
 import { generateWorkerSecrets } from "../../scripts/worker-secrets.ts";
 
@@ -31,9 +31,9 @@ export default async function setup(project: TestProject) {
     quiet: true,
   });
   const control = createServer(async (request, response) => {
-    const local = database.local!;
-    if (request.method === "POST" && request.url === "/database/stop") await local.stop();
-    else if (request.method === "POST" && request.url === "/database/start") await local.start();
+    const embedded = database.embedded!;
+    if (request.method === "POST" && request.url === "/database/stop") await embedded.stopPostgres();
+    else if (request.method === "POST" && request.url === "/database/start") await embedded.startPostgres();
     else response.statusCode = 404;
     response.end();
   });

@@ -18,7 +18,7 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const [live, stopped] = await Promise.all([startEmbeddedDatabase({}), startEmbeddedDatabase({})]);
-  await stopped.local!.stop();
+  await stopped.embedded!.stopPostgres();
   project.provide("appDatabaseUrl", live.appUrl);
   project.provide("ownerDatabaseUrl", live.ownerUrl);
   project.provide("relayAddress", live.relayAddress!);

