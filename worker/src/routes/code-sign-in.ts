@@ -12,6 +12,12 @@ import { jsonBody, stringField } from "../request-body.ts";
 import { limitSignInAttempts } from "../middleware/rate-limit.ts";
 import { startSession } from "../middleware/session.ts";
 
+/**
+ * Stands in for the user id when there is no account, so an unknown email runs the same queries
+ * as a known one (same timing class); no user has this id.
+ */
+export const NO_ACCOUNT = "00000000-0000-0000-0000-000000000000";
+
 /** Checks a code for a user (null: no such account, so only a decoy check runs). */
 export type CodeCheck = (userId: string | null, code: string, now: Date) => Promise<boolean>;
 

@@ -6,16 +6,12 @@ import { replaceRecoveryCodes, useRecoveryCode } from "../auth/recovery-codes.ts
 import type { AppEnv } from "../env.ts";
 import { csrf } from "../middleware/csrf.ts";
 import { requireFreshAuth } from "../middleware/session.ts";
-import { signInWithCode } from "./code-sign-in.ts";
-
-/** A fixed-cost stand-in when there is no account, so unknown emails take the same path. */
-// A fixed id that no account has (Workers forbid random values at module scope).
-const DECOY_USER = "00000000-0000-4000-8000-000000000000";
+import { NO_ACCOUNT, signInWithCode } from "./code-sign-in.ts";
 
 export const recoveryCodes = new Hono<AppEnv>()
   .use("*", csrf)
   .post("/recovery/signin", (c) =>
-    signInWithCode(c, "recovery", (userId, code) => useRecoveryCode(c.var.db, userId ?? DECOY_USER, code)),
+    signInWithCode(c, "recovery", (userId, code) => useRecoveryCode(c.var.db, userId ?? NO_ACCOUNT, code)),
   )
   .post("/recovery-codes", requireFreshAuth, async (c) => {
     const codes = await replaceRecoveryCodes(c.var.db, c.var.user.id);

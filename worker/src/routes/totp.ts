@@ -10,7 +10,7 @@ import { HttpError } from "../errors.ts";
 import { jsonBody, stringField } from "../request-body.ts";
 import { csrf } from "../middleware/csrf.ts";
 import { markReauthenticated, requireFreshAuth, requireUser } from "../middleware/session.ts";
-import { checkCodeThrottled, signInWithCode, type CodeCheck } from "./code-sign-in.ts";
+import { checkCodeThrottled, NO_ACCOUNT, signInWithCode, type CodeCheck } from "./code-sign-in.ts";
 
 /**
  * Verified against when there is no secret, so a missing account costs the same HMAC work. A
@@ -20,9 +20,8 @@ const DECOY_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
 function verifyTotpFor(c: Context<AppEnv>): CodeCheck {
   return async (userId, code, now) => {
-    const state = userId
-      ? await loadTotpSecret(c.var.db, await keyRingFor(c.env.TOTP_ENCRYPTION_KEYS), userId)
-      : null;
+    const ring = await keyRingFor(c.env.TOTP_ENCRYPTION_KEYS);
+    const state = await loadTotpSecret(c.var.db, ring, userId ?? NO_ACCOUNT);
     if (!userId || !state?.enabled || !state.secret) {
       await matchTotpStep(DECOY_SECRET, code, now);
       return false;
