@@ -1,0 +1,112 @@
+// Tenancy end to end in real Chromium on the whole stack: the owner signs up and creates a tenant
+// from /app, invites a second user who signs up and accepts from the link, then the owner creates
+// an API token (the secret shown once), sees it work, revokes it, and it stops working.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchBrowser } from "../support/browser.ts";
+
+const baseUrl = inject("baseUrl");
+let browser: Browser;
+let tenantUrl = "";
+let owner: Page;
+let invitee: Page;
+let inviteeEmail = "";
+
+/** A fresh browser profile with a virtual passkey authenticator, signed up with a new account. */
+async function signedUpPage(name: string): Promise<{ page: Page; email: string; context: BrowserContext }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  const email = `tenancy-${crypto.randomUUID()}@example.com`;
+  await page.goto(`${baseUrl}/signup`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Your name").fill(name);
+  await page.getByRole("button", { name: "Create account with a passkey" }).click();
+  await page.waitForURL(/\/app\//);
+  return { page, email, context };
+}
+
+/** Ingest-style use of a token from outside the browser: the query API accepts backend tokens. */
+function useToken(token: string): Promise<Response> {
+  const tenantId = /\/app\/t\/([^/]+)\//.exec(tenantUrl)![1];
+  return fetch(`${baseUrl}/api/tenants/${tenantId}/traces`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  ({ page: owner } = await signedUpPage("Olive Owner"));
+  ({ page: invitee, email: inviteeEmail } = await signedUpPage("Ivan Invitee"));
+});
+afterAll(() => browser?.close());
+
+describe("tenants in the browser", () => {
+  it("the owner creates a tenant from /app and lands on its members page", async () => {
+    await owner.goto(`${baseUrl}/app`);
+    await owner.getByLabel("Name").fill("Acme E2E");
+    await owner.getByRole("button", { name: "Create tenant" }).click();
+    await owner.waitForURL(/\/app\/t\/[0-9a-f-]{36}\/members$/);
+    tenantUrl = owner.url();
+    await expect.poll(() => owner.locator("#tenant-name").textContent()).toBe("Acme E2E");
+    await expect.poll(() => owner.locator("#members tr").count()).toBe(1);
+  });
+
+  it("the owner invites a second user, who accepts from the link and becomes a member", async () => {
+    await owner.getByLabel("Email", { exact: true }).fill(inviteeEmail);
+    await owner.getByLabel("Role", { exact: true }).selectOption("member");
+    await owner.getByRole("button", { name: "Create invitation" }).click();
+    await expect.poll(() => owner.locator("#invite-link").inputValue()).toMatch(/\/app\/invite#/);
+    const link = await owner.locator("#invite-link").inputValue();
+
+    await invitee.goto(link);
+    await invitee.getByRole("button", { name: "Accept invitation" }).click();
+    await invitee.waitForURL(/\/app\/t\/[0-9a-f-]{36}\/members$/);
+    await expect.poll(() => invitee.locator("#tenant-role").textContent()).toBe("Your role: member");
+
+    await owner.reload();
+    await expect.poll(() => owner.locator("#members tr").count()).toBe(2);
+    await expect.poll(() => owner.locator("#members").textContent()).toContain(inviteeEmail);
+  });
+
+  it("the member sees no token management", async () => {
+    await invitee.goto(tenantUrl.replace(/members$/, "tokens"));
+    await expect.poll(() => invitee.locator("#not-admin").isVisible()).toBe(true);
+  });
+
+  it("the owner creates a token (shown once), it works, then revoking it makes the next request fail", async () => {
+    await owner.goto(tenantUrl.replace(/members$/, "tokens"));
+    await owner.getByLabel("Name", { exact: true }).fill("ci");
+    await owner.getByRole("button", { name: "Create token" }).click();
+    await expect.poll(() => owner.locator("#secret-value").inputValue()).toMatch(/^sl_be_/);
+    const token = await owner.locator("#secret-value").inputValue();
+    await expect.poll(() => owner.locator("#tokens tr").count()).toBe(1);
+    expect(await owner.locator("#tokens").textContent()).not.toContain(token);
+    expect((await useToken(token)).status).toBe(200);
+
+    owner.once("dialog", (dialog) => void dialog.accept());
+    await owner.getByRole("button", { name: "Revoke the token ci" }).click();
+    await expect.poll(() => owner.locator("#tokens tr").count()).toBe(0);
+    expect((await useToken(token)).status).toBe(401);
+  });
+
+  it("the audit page lists what happened", async () => {
+    await owner.goto(tenantUrl.replace(/members$/, "audit"));
+    await expect.poll(() => owner.locator("#events").textContent()).toContain("token.revoked");
+    const text = await owner.locator("#events").textContent();
+    for (const action of ["token.created", "invitation.accepted", "invitation.created", "tenant.created"]) {
+      expect(text).toContain(action);
+    }
+  });
+});
