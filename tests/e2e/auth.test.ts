@@ -1,9 +1,12 @@
 // Accounts end to end in real Chromium with a CDP virtual authenticator (a real WebAuthn client):
 // sign up, sign out, sign in by autofill and by button, add TOTP, sign in with TOTP, use a recovery
 // code, revoke another session.
+import { Client, neonConfig } from "@neondatabase/serverless";
 import { generate } from "otplib";
 import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { WebSocket } from "ws";
+import { useLocalRelay } from "../../db/client.ts";
 import { launchBrowser } from "../support/browser.ts";
 
 const baseUrl = inject("baseUrl");
@@ -42,6 +45,22 @@ async function onSecurityPage(target: Page): Promise<void> {
 async function signOut(): Promise<void> {
   await page.locator("#signout").click();
   await page.waitForURL(/\/signin\/?$/);
+}
+
+/** Makes every session of the test user older than the 10-minute step-up window. */
+async function ageSignIns(): Promise<void> {
+  neonConfig.webSocketConstructor = WebSocket;
+  useLocalRelay(inject("e2eRelayAddress"));
+  const owner = new Client(inject("e2eOwnerDatabaseUrl"));
+  await owner.connect();
+  try {
+    await owner.query(
+      "UPDATE sessions SET authenticated_at = now() - interval '11 minutes' WHERE user_id = (SELECT id FROM users WHERE email = $1)",
+      [email],
+    );
+  } finally {
+    await owner.end();
+  }
 }
 
 function totpCode(offsetSeconds: number): Promise<string> {
@@ -94,6 +113,20 @@ describe("accounts in the browser", () => {
     await page.getByRole("button", { name: "Generate new recovery codes" }).click();
     await expect.poll(() => page.locator("#codes li").count()).toBe(10);
     recoveryCodes = await page.locator("#codes li").allTextContents();
+  });
+
+  it("asks to confirm with a passkey when the sign-in is older than 10 minutes, then does it", async () => {
+    await ageSignIns();
+    const before = recoveryCodes.join();
+    await page.getByRole("button", { name: "Generate new recovery codes" }).click();
+    await expect.poll(() => page.locator("#reauth").isVisible()).toBe(true);
+    await page.getByRole("button", { name: "Use a passkey" }).click();
+    await expect
+      .poll(async () => (await page.locator("#codes li").allTextContents()).join())
+      .not.toBe(before);
+    expect(await page.locator("#reauth").isVisible()).toBe(false);
+    recoveryCodes = await page.locator("#codes li").allTextContents();
+    expect(recoveryCodes).toHaveLength(10);
   });
 
   it("signs in on a device without the passkey with email and an authenticator code, and is offered a passkey", async () => {
