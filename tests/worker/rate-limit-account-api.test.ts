@@ -9,27 +9,27 @@ import { api, signUp } from "./support/accounts.ts";
 
 const ACCOUNT_API = POLICIES.api.plans.free;
 
-/** The account's limiter with a frozen clock, and `units` of its api bucket already spent. */
-async function accountLimiter(email: string, units: number) {
+/** The account's limiter, with its clock frozen for the whole test. */
+async function frozenAccountLimiter(email: string) {
   const stub = env.RATE_LIMITER.getByName(await accountKey(email, env.RATE_LIMIT_SALT));
   const frozen = Date.now();
   await runInDurableObject(stub, (instance) => {
     instance.clock = () => frozen;
   });
-  if (units > 0) await stub.consume("api", ACCOUNT_API, units);
+  return stub;
 }
 
 describe("account API limit", () => {
   it("ratelimit: signed-in requests outside a tenant carry the account's limit and get 429 over it", async () => {
     const user = await signUp();
-    await accountLimiter(user.user.email, 0);
+    const limiter = await frozenAccountLimiter(user.user.email);
     const policy = `"account";q=${ACCOUNT_API.quota};w=${ACCOUNT_API.windowSeconds}`;
     for (const path of ["/api/me", "/api/sessions", "/api/auth/passkeys", "/api/tenants"]) {
       const response = await api(path, { cookie: user.cookie });
       expect(response.status, path).toBe(200);
       expect(response.headers.get("RateLimit-Policy"), path).toBe(policy);
     }
-    await accountLimiter(user.user.email, ACCOUNT_API.quota - 4);
+    await limiter.consume("api", ACCOUNT_API, ACCOUNT_API.quota - 4);
     const refused = await api("/api/me", { cookie: user.cookie });
     expect(refused.status).toBe(429);
     expect((await problemOf(refused)).code).toBe("RATE_LIMITED");
