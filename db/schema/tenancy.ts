@@ -25,6 +25,7 @@ const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" 
 
 export const ROLES = ["owner", "admin", "member"] as const;
 export type Role = (typeof ROLES)[number];
+export type TenantPlan = (typeof tenants.$inferSelect)["plan"];
 export const TOKEN_TYPES = ["backend", "frontend"] as const;
 export type TokenType = (typeof TOKEN_TYPES)[number];
 

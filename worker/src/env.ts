@@ -1,7 +1,7 @@
 import { createFactory } from "hono/factory";
 import type { Db } from "../../db/client.ts";
 import type { Tx } from "../../db/tenant-scope.ts";
-import type { Role } from "../../db/schema/index.ts";
+import type { Role, TenantPlan } from "../../db/schema/index.ts";
 import type { ActiveSession, SessionUser } from "./auth/sessions.ts";
 import type { AuthenticatedToken } from "./tenancy/api-tokens.ts";
 import type { RateLimitItem } from "./rate-limit/headers.ts";
@@ -17,8 +17,8 @@ export type AppEnv = {
     session: ActiveSession;
     /** Set by requireApiToken (worker/src/middleware/api-token.ts); undefined before. */
     apiToken: AuthenticatedToken;
-    /** Set by requireTenantRole (worker/src/middleware/tenant.ts): the path's tenant and the caller's role. */
-    tenant: { id: string; role: Role };
+    /** Set by requireTenantRole (worker/src/middleware/tenant.ts): the path's tenant, its plan and the caller's role. */
+    tenant: { id: string; role: Role; plan: TenantPlan };
     /** requireTenantRole's transaction, scoped to c.var.tenant by RLS: the handler's queries go here. */
     tenantTx: Tx;
     /** Every rate limiter that decided on this request (worker/src/middleware/rate-limit.ts); undefined before. */

@@ -116,7 +116,8 @@ export async function limitSignInAttempts(c: Context<AppEnv>, email: string): Pr
  */
 export const limitTenantApi = rateLimit("api", async (c) => {
   const tenantId = c.var.tenant?.id ?? c.var.apiToken.tenantId;
-  return { key: tenantKey(tenantId), plan: await planOf(c.var.tenantTx, tenantId), tenantId };
+  const plan = c.var.tenant?.plan ?? (await planOf(c.var.tenantTx, tenantId));
+  return { key: tenantKey(tenantId), plan, tenantId };
 });
 
 /**

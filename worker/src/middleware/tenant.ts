@@ -6,7 +6,7 @@
 // :tid counts; a tenant id in a header or the body never overrides it.
 import type { Context } from "hono";
 import { and, eq } from "drizzle-orm";
-import { memberships, type Role } from "../../../db/schema/index.ts";
+import { memberships, tenants, type Role } from "../../../db/schema/index.ts";
 import { withTenant } from "../../../db/tenant-scope.ts";
 import { recordAuditEvent } from "../auth/audit.ts";
 import { factory, type AppEnv } from "../env.ts";
@@ -33,15 +33,17 @@ export function requireTenantRole(minimum: Role) {
     const tenantId = c.req.param("tid")?.toLowerCase();
     if (!isUuid(tenantId)) throw new HttpError(404, "TENANT_NOT_FOUND");
     await withTenant(c.var.db, tenantId, async (tx) => {
+      // The plan rides along (the tenant rate limit needs it): one round trip, not two.
       const [membership] = await tx
-        .select({ role: memberships.role })
+        .select({ role: memberships.role, plan: tenants.plan })
         .from(memberships)
+        .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
         .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, c.var.user.id)));
       if (!membership) throw new HttpError(404, "TENANT_NOT_FOUND");
       if (!hasRoleAtLeast(membership.role, minimum)) {
         throw new HttpError(403, "ROLE_REQUIRED", `This needs the ${minimum} role or higher`);
       }
-      c.set("tenant", { id: tenantId, role: membership.role });
+      c.set("tenant", { id: tenantId, role: membership.role, plan: membership.plan });
       c.set("tenantTx", tx);
       // Per-tenant API limit, spent only once membership is proven (docs/rate-limiting.md).
       await limitTenantApi(c, next);

@@ -54,7 +54,10 @@ async function isLastOwner(tx: Tx, role: Role): Promise<boolean> {
   return owners <= 1;
 }
 
-/** Changes a role (newRole) or removes the membership (null), inside the tenant's transaction. */
+/**
+ * Changes a role (newRole) or removes the membership (null), inside the tenant's transaction,
+ * serialised per tenant by the tenant row lock.
+ */
 export async function changeMembership(
   tx: Tx,
   tenantId: string,
@@ -63,9 +66,16 @@ export async function changeMembership(
   newRole: Role | null,
 ): Promise<MemberChange> {
   await lockTenant(tx, tenantId);
+  // Re-read under the lock: a concurrent change may have just demoted or removed the actor.
+  const actorRole = await findRole(tx, actor.userId);
+  if (!actorRole) return { ok: false, reason: "FORBIDDEN", detail: "You are no longer a member" };
   const before = await findRole(tx, targetUserId);
   if (!before) return { ok: false, reason: "NOT_FOUND" };
-  const refusal = refusalFor(actor, { userId: targetUserId, role: before }, newRole);
+  const refusal = refusalFor(
+    { userId: actor.userId, role: actorRole },
+    { userId: targetUserId, role: before },
+    newRole,
+  );
   if (refusal) return { ok: false, reason: "FORBIDDEN", detail: refusal };
   if (newRole !== "owner" && (await isLastOwner(tx, before))) return { ok: false, reason: "LAST_OWNER" };
   const target = and(eq(memberships.tenantId, tenantId), eq(memberships.userId, targetUserId));
