@@ -1,13 +1,13 @@
 // A fake Sightline for the consent and RUM browser tests: serves the built site (site/dist, with
 // the headers of site/public/_headers, so the CSP applies) and records every OTLP request the
 // browser sends to /v1/traces. Independent of the ingest endpoint, which is another issue's.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-const DIST = join(ROOT, "site/dist");
+const BUILT_SITE = resolve(import.meta.dirname, "../../site/dist");
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -36,9 +36,12 @@ export type Collector = {
 };
 
 export async function startCollector(): Promise<Collector> {
-  if (!existsSync(join(DIST, "index.html")))
+  if (!existsSync(join(BUILT_SITE, "index.html")))
     throw new Error("site/dist is missing: run `npm run build` first");
-  const siteHeaders = headersFromFile(readFileSync(join(DIST, "_headers"), "utf8"));
+  // A snapshot, so a rebuild of site/dist while tests run cannot pull pages from under them.
+  const dist = mkdtempSync(join(tmpdir(), "sightline-site-"));
+  cpSync(BUILT_SITE, dist, { recursive: true });
+  const siteHeaders = headersFromFile(readFileSync(join(dist, "_headers"), "utf8"));
   const collector: Omit<Collector, "origin" | "close"> = {
     exports: [],
     pages: new Map(),
@@ -63,10 +66,10 @@ export async function startCollector(): Promise<Collector> {
       return;
     }
     const page = collector.pages.get(url.pathname);
-    const file = page === undefined ? fileFor(url.pathname) : undefined;
+    const file = page === undefined ? fileFor(dist, url.pathname) : undefined;
     if (page === undefined && !file) {
       response.writeHead(404, { ...siteHeaders, "content-type": TYPES[".html"] });
-      response.end(readFileSync(join(DIST, "404.html")));
+      response.end(readFileSync(join(dist, "404.html")));
       return;
     }
     const type = TYPES[file ? extname(file) : ".html"] ?? "application/octet-stream";
@@ -79,7 +82,13 @@ export async function startCollector(): Promise<Collector> {
   const { port } = server.address() as AddressInfo;
   return Object.assign(collector, {
     origin: `http://localhost:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          rmSync(dist, { recursive: true, force: true });
+          resolve();
+        }),
+      ),
   });
 }
 
@@ -92,9 +101,9 @@ function withToken(html: string): string {
     .replace('id="consent"', `id="consent" data-rum-token="${TEST_TOKEN}"`);
 }
 
-function fileFor(pathname: string): string | undefined {
-  const path = join(DIST, decodeURIComponent(pathname));
-  if (!path.startsWith(DIST)) return undefined;
+function fileFor(root: string, pathname: string): string | undefined {
+  const path = join(root, decodeURIComponent(pathname));
+  if (!path.startsWith(root)) return undefined;
   for (const candidate of [path, join(path, "index.html")]) {
     if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
   }
