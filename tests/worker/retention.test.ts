@@ -143,6 +143,21 @@ describe("deleted accounts", () => {
     );
     expect(members).toEqual([{ userId: colleague.id }]);
   });
+
+  it("retention: a purge deletes invitations to them and dashboard telemetry that names them, nobody else's", async () => {
+    const now = new Date();
+    const erased = await deletedUser(now, 31);
+    const stays = await insertUser();
+    const tenant = await insertTenant(db);
+    const expiresAt = new Date(now.getTime() + DAY);
+    await insertInvitation(db, tenant, { email: erased.email, expiresAt });
+    const kept = await insertInvitation(db, tenant, { email: stays.email, expiresAt });
+    await insertSpan(db, tenant, { at: now, name: "erased", attributes: { "enduser.id": erased.id } });
+    await insertSpan(db, tenant, { at: now, name: "stays", attributes: { "enduser.id": stays.id } });
+    await deletedAccounts.run(db, now);
+    expect(await invitationIdsOf(db, tenant)).toEqual([kept]);
+    expect(await spanNamesOf(db, tenant)).toEqual(["stays"]);
+  });
 });
 
 describe("expired API tokens", () => {
