@@ -4,7 +4,7 @@
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 600;
 const HEIGHT = 160;
-const PAD = { left: 44, right: 8, top: 8, bottom: 20 };
+const PAD = { left: 64, right: 8, top: 10, bottom: 22 };
 
 export type Point = { time: string; value: number };
 export type Bands = { good: number; poor: number };
@@ -35,11 +35,13 @@ function axisLabel(root: SVGSVGElement, text: string, x: number, y: number, anch
 }
 
 function timeLabels(root: SVGSVGElement, from: number, to: number) {
-  const format = (ms: number) =>
-    to - from > 2 * 86_400_000
-      ? new Date(ms).toLocaleDateString()
-      : new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const options: Intl.DateTimeFormatOptions =
+    to - from > 12 * 3600_000
+      ? { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }
+      : { hour: "2-digit", minute: "2-digit" };
+  const format = (ms: number) => new Date(ms).toLocaleString([], options);
   axisLabel(root, format(from), PAD.left, HEIGHT - 4, "start");
+  axisLabel(root, format((from + to) / 2), (PAD.left + WIDTH - PAD.right) / 2, HEIGHT - 4, "middle");
   axisLabel(root, format(to), WIDTH - PAD.right, HEIGHT - 4);
 }
 

@@ -28,6 +28,8 @@ type GeoReport = {
 
 let tenant: Tenant;
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
+
 const cell = (text: string, className = "") =>
   Object.assign(document.createElement("td"), { textContent: text, className });
 const unitOf = (report: VitalsReport, vital: Vital) => (report.thresholds[vital].unit === "ms" ? " ms" : "");
@@ -39,7 +41,7 @@ function renderVitals(report: VitalsReport, from: number, to: number): void {
       const overall = report.overall[vital];
       const caption = Object.assign(document.createElement("figcaption"), {
         textContent: overall
-          ? `${vital} p75 ${formatValue(overall.p75)}${unitOf(report, vital)} (${overall.rating}, ${overall.samples} samples)`
+          ? `${vital} p75 ${formatValue(overall.p75)}${unitOf(report, vital)} (${overall.rating}, ${plural(overall.samples, "sample")})`
           : `${vital}: no data`,
       });
       const points = (report.series[vital] ?? []).map((p) => ({ time: p.time, value: p.p75 }));
@@ -73,7 +75,7 @@ function renderVitals(report: VitalsReport, from: number, to: number): void {
 }
 
 function renderPages(pages: PagesReport, from: number, to: number): void {
-  $("#views-total").textContent = `${pages.total} page views`;
+  $("#views-total").textContent = plural(pages.total, "page view");
   $("#views-chart").replaceChildren(
     barChart(
       "Page views over time",

@@ -1,0 +1,188 @@
+// Telemetry end to end on the whole stack: a user signs up in Chromium and creates a tenant and
+// tokens; the official OpenTelemetry exporters (Node) send traces and logs, and a "page" sends RUM
+// spans with the frontend token; the dashboard then shows the traces list, the span waterfall,
+// the logs and the Web Vitals charts.
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
+import { SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
+import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchBrowser } from "../support/browser.ts";
+
+const baseUrl = inject("baseUrl");
+const SHOP = "https://shop.example";
+let browser: Browser;
+let page: Page;
+let tenantId = "";
+let backend = "";
+let frontend = "";
+
+async function signUp(): Promise<Page> {
+  const context = await browser.newContext();
+  const signedUp = await context.newPage();
+  const cdp = await context.newCDPSession(signedUp);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  await signedUp.goto(`${baseUrl}/signup`);
+  await signedUp.getByLabel("Email").fill(`telemetry-${crypto.randomUUID()}@example.com`);
+  await signedUp.getByLabel("Your name").fill("Tess Telemetry");
+  await signedUp.getByRole("button", { name: "Create account with a passkey" }).click();
+  await signedUp.waitForURL(/\/app\//);
+  return signedUp;
+}
+
+/** A same-origin JSON call from the signed-in page (cookie and Origin as a browser sends them). */
+function inPage<T>(path: string, method: string, body: unknown): Promise<T> {
+  return page.evaluate(
+    async ([path, method, body]) => {
+      const response = await fetch(path as string, {
+        method: method as string,
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return response.json();
+    },
+    [path, method, body] as const,
+  ) as Promise<T>;
+}
+
+async function sendBackendTelemetry(): Promise<void> {
+  const resource = resourceFromAttributes({ "service.name": "checkout" });
+  const headers = { Authorization: `Bearer ${backend}` };
+  const tracer = new TracerProvider({
+    resource,
+    spanProcessors: [
+      new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${baseUrl}/v1/traces`, headers }) }),
+    ],
+  });
+  const root = tracer.getTracer("e2e").startSpan("GET /checkout");
+  tracer
+    .getTracer("e2e")
+    .startSpan(
+      "SELECT orders",
+      { attributes: { "db.system": "postgresql" } },
+      trace.setSpan(ROOT_CONTEXT, root),
+    )
+    .end();
+  root.end();
+  await tracer.forceFlush();
+  const logs = new LoggerProvider({
+    resource,
+    processors: [
+      new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${baseUrl}/v1/logs`, headers }) }),
+    ],
+  });
+  logs.getLogger("e2e").emit({ severityNumber: 17, severityText: "ERROR", body: "payment declined" });
+  await logs.forceFlush();
+}
+
+/** What the RUM SDK sends from a page on an allowed origin: page views and Web Vitals. */
+async function sendRumSpans(): Promise<void> {
+  const hex = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("hex");
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const span = (name: string, attributes: Record<string, string | number>) => ({
+    traceId: hex(16),
+    spanId: hex(8),
+    name,
+    kind: 1,
+    startTimeUnixNano: String(now - 1_000_000n),
+    endTimeUnixNano: String(now),
+    attributes: Object.entries(attributes).map(([key, value]) => ({
+      key,
+      value: typeof value === "string" ? { stringValue: value } : { doubleValue: value },
+    })),
+  });
+  const spans = [
+    span("browser.page_view", { "url.path": "/pricing" }),
+    ...[1800, 2600, 3900].map((value) =>
+      span("browser.web_vital", {
+        "url.path": "/pricing",
+        "browser.web_vital.name": "LCP",
+        "browser.web_vital.value": value,
+      }),
+    ),
+    span("browser.web_vital", {
+      "url.path": "/pricing",
+      "browser.web_vital.name": "CLS",
+      "browser.web_vital.value": 0.02,
+    }),
+  ];
+  const response = await fetch(`${baseUrl}/v1/traces`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${frontend}`, "Content-Type": "application/json", Origin: SHOP },
+    body: JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: "service.name", value: { stringValue: "shop-web" } }] },
+          scopeSpans: [{ spans }],
+        },
+      ],
+    }),
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get("access-control-allow-origin")).toBe(SHOP);
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  page = await signUp();
+  await page.goto(`${baseUrl}/app`);
+  await page.getByLabel("Name").fill("Telemetry E2E");
+  await page.getByRole("button", { name: "Create tenant" }).click();
+  await page.waitForURL(/\/app\/t\/[0-9a-f-]{36}\//);
+  tenantId = /\/app\/t\/([0-9a-f-]{36})\//.exec(page.url())![1];
+  ({ token: backend } = await inPage<{ token: string }>(`/api/tenants/${tenantId}/tokens`, "POST", {
+    name: "api",
+    type: "backend",
+  }));
+  ({ token: frontend } = await inPage<{ token: string }>(`/api/tenants/${tenantId}/tokens`, "POST", {
+    name: "web",
+    type: "frontend",
+  }));
+  await inPage(`/api/tenants/${tenantId}/origins`, "PUT", { origins: [SHOP] });
+  await sendBackendTelemetry();
+  await sendRumSpans();
+});
+afterAll(() => browser?.close());
+
+describe("the telemetry dashboard", () => {
+  it("lists the trace sent by the official exporter and opens its span waterfall", async () => {
+    await page.goto(`${baseUrl}/app/t/${tenantId}/traces`);
+    await expect.poll(() => page.locator("#rows tr").count()).toBeGreaterThan(0);
+    await page.getByRole("link", { name: "GET /checkout" }).click();
+    await page.waitForURL(/\/traces\/[0-9a-f]{32}$/);
+    await expect.poll(() => page.locator("#waterfall li").count()).toBe(2);
+    await page.getByRole("button", { name: "checkout · SELECT orders" }).click();
+    await expect.poll(() => page.locator("#details").textContent()).toContain("db.system");
+  });
+
+  it("shows the log record", async () => {
+    await page.goto(`${baseUrl}/app/t/${tenantId}/logs`);
+    await expect.poll(() => page.locator("#rows").textContent()).toContain("payment declined");
+  });
+
+  it("charts the Web Vitals p75 with bands and counts the page views", async () => {
+    await page.goto(`${baseUrl}/app/t/${tenantId}/vitals`);
+    await expect.poll(() => page.locator("#vital-charts svg").count()).toBe(5);
+    await expect
+      .poll(() => page.locator("#vital-charts figcaption").first().textContent())
+      .toMatch(/LCP p75 3\.3k ms/);
+    expect(await page.locator("#vital-charts svg").first().locator("rect.band").count()).toBe(3);
+    await expect.poll(() => page.locator("#vital-pages").textContent()).toContain("/pricing");
+    await expect.poll(() => page.locator("#views-total").textContent()).toBe("1 page view");
+    if (process.env.SCREENSHOT_DIR)
+      await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/vitals.png`, fullPage: true });
+  });
+});
