@@ -7,6 +7,7 @@ import { createDb, useLocalRelay, type DbHandle } from "../../db/client.ts";
 import { auditEvents } from "../../db/schema/index.ts";
 import { withUser } from "../../db/user-scope.ts";
 import worker from "../../worker/src/index.ts";
+import { SITE_TENANT_ID } from "../../worker/src/tenancy/site-tenant.ts";
 import { ORIGIN, problemOf } from "./helpers.ts";
 import { api, randomEmail, SESSION_COOKIE, signUp, type Account } from "./support/accounts.ts";
 import { insertInvitation, insertSpan, insertTenant } from "./support/privacy.ts";
@@ -172,6 +173,10 @@ describe("GET /api/account/export", () => {
     await insertSpan(handle.db, rumTenant, { at: new Date(), name: "anonymous" });
     const document = (await (await exportOf(account.cookie, rumTenant)).json()) as Export;
     expect(document.telemetry.spans.map((span) => span.name)).toEqual(["mine"]);
+  });
+
+  it("reads dashboard telemetry from the site's own RUM tenant", () => {
+    expect(env.RUM_TENANT_ID).toBe(SITE_TENANT_ID);
   });
 
   it("export: a long audit history is streamed in pages, complete", async () => {
