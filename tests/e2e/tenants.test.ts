@@ -101,11 +101,26 @@ describe("tenants in the browser", () => {
     expect((await useToken(token)).status).toBe(401);
   });
 
+  it("the owner promotes the member to admin from the members page", async () => {
+    await owner.goto(tenantUrl);
+    await owner.getByLabel(`Role of ${inviteeEmail}`, { exact: true }).selectOption("admin");
+    await owner.getByRole("button", { name: `Change the role of ${inviteeEmail}` }).click();
+    await expect.poll(() => owner.locator("#status").textContent()).toBe(`${inviteeEmail} is now admin.`);
+    await invitee.goto(tenantUrl.replace(/members$/, "tokens"));
+    await expect.poll(() => invitee.locator("#admin-only").isVisible()).toBe(true);
+  });
+
   it("the audit page lists what happened", async () => {
     await owner.goto(tenantUrl.replace(/members$/, "audit"));
     await expect.poll(() => owner.locator("#events").textContent()).toContain("token.revoked");
     const text = await owner.locator("#events").textContent();
-    for (const action of ["token.created", "invitation.accepted", "invitation.created", "tenant.created"]) {
+    for (const action of [
+      "member.role_changed",
+      "token.created",
+      "invitation.accepted",
+      "invitation.created",
+      "tenant.created",
+    ]) {
       expect(text).toContain(action);
     }
   });

@@ -22,13 +22,18 @@ type Invitation = { id: string; email: string; role: Role; expiresAt: string };
 let tenant: Tenant;
 let myUserId = "";
 
-function roleSelect(member: Member): HTMLSelectElement {
+/** A role picker and its own button: changing the selection alone does nothing (keyboard users). */
+function roleControls(member: Member): HTMLElement[] {
   const select = document.createElement("select");
   select.setAttribute("aria-label", `Role of ${member.email}`);
   const roles: Role[] = tenant.role === "owner" ? ["member", "admin", "owner"] : ["member", "admin"];
   for (const role of roles) select.add(new Option(role, role, false, role === member.role));
-  select.addEventListener("change", () => void changeRole(member, select.value as Role));
-  return select;
+  const apply = button(
+    "Change role",
+    () => void changeRole(member, select.value as Role),
+    `Change the role of ${member.email}`,
+  );
+  return [select, apply];
 }
 
 function manageable(member: Member): boolean {
@@ -42,7 +47,7 @@ async function loadMembers(): Promise<void> {
     ...members.data.map((member) => {
       const self = member.userId === myUserId;
       const actions: HTMLElement[] = [];
-      if (manageable(member)) actions.push(roleSelect(member));
+      if (manageable(member)) actions.push(...roleControls(member));
       if (self) actions.push(button("Leave", () => void remove(member, true), "Leave this tenant"));
       else if (manageable(member))
         actions.push(button("Remove", () => void remove(member, false), `Remove ${member.email}`));
@@ -52,6 +57,7 @@ async function loadMembers(): Promise<void> {
 }
 
 async function changeRole(member: Member, role: Role): Promise<void> {
+  if (role === member.role) return;
   const result = await withStepUp(() =>
     api(tenantPath(tenant.id, `/members/${member.userId}`), "PATCH", { role }),
   );
