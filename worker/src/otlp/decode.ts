@@ -64,19 +64,22 @@ function hexIdsToBase64(signal: Signal, json: JsonValue): void {
   }
 }
 
+const ID_FIELDS = [
+  ["traceId", TRACE_ID_BYTES],
+  ["spanId", SPAN_ID_BYTES],
+  ["parentSpanId", SPAN_ID_BYTES],
+] as const;
+const HEX_OF_LENGTH: Record<number, RegExp> = {
+  [TRACE_ID_BYTES]: new RegExp(`^[0-9a-fA-F]{${TRACE_ID_BYTES * 2}}$`),
+  [SPAN_ID_BYTES]: new RegExp(`^[0-9a-fA-F]{${SPAN_ID_BYTES * 2}}$`),
+};
+
 function convertIds(holder: JsonValue): void {
   if (!isObject(holder)) return;
-  for (const [field, bytes] of [
-    ["traceId", TRACE_ID_BYTES],
-    ["spanId", SPAN_ID_BYTES],
-    ["parentSpanId", SPAN_ID_BYTES],
-  ] as const) {
+  for (const [field, bytes] of ID_FIELDS) {
     const value = holder[field];
-    if (value === undefined || value === null) continue;
-    if (
-      typeof value !== "string" ||
-      (value !== "" && !new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`).test(value))
-    ) {
+    if (value === undefined || value === null || value === "") continue;
+    if (typeof value !== "string" || !HEX_OF_LENGTH[bytes].test(value)) {
       throw new InvalidId(`${field} must be ${bytes * 2} hex characters (OTLP/JSON ids are hex, not base64)`);
     }
     holder[field] = hexToBase64(value);
@@ -84,9 +87,9 @@ function convertIds(holder: JsonValue): void {
 }
 
 function hexToBase64(hex: string): string {
-  let binary = "";
-  for (let i = 0; i < hex.length; i += 2) binary += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
-  return btoa(binary);
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.substr(i * 2, 2), 16);
+  return btoa(String.fromCharCode(...bytes));
 }
 
 /** Objects found by following array fields; anything of the wrong shape is left to fromJson. */
