@@ -11,7 +11,15 @@ import { benchIngest } from "./bench/ingest.ts";
 import { benchRateLimit } from "./bench/rate-limit.ts";
 import type { BenchRow } from "./bench/report.ts";
 import { benchRum } from "./bench/rum.ts";
-import { databaseSecrets, OFFLINE_ENV, ROOT, startEmbeddedDatabase, startWorker } from "./local-stack.ts";
+import {
+  databaseSecrets,
+  OFFLINE_ENV,
+  ROOT,
+  startEmbeddedDatabase,
+  startWorker,
+  type Database,
+} from "./local-stack.ts";
+import { createBenchSession } from "./bench/session.ts";
 import { generateWorkerSecrets } from "./worker-secrets.ts";
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -22,6 +30,21 @@ function row(label: string, ...cells: string[]): void {
 function printRows(title: string, rows: BenchRow[]): void {
   console.log(`\n${title}`);
   for (const { metric, value } of rows) row(metric, value);
+}
+/**
+ * Messages the Worker's driver sends through the relay per request: each is one round trip to
+ * Postgres (a new connection's startup and password account for 2 of them).
+ */
+async function roundTripsPerRequest(
+  database: Database,
+  url: string,
+  init?: () => RequestInit,
+): Promise<string> {
+  const embedded = database.embedded!;
+  const before = await embedded.relayedMessages();
+  const requests = 20;
+  for (let i = 0; i < requests; i++) await (await fetch(url, init?.())).arrayBuffer();
+  return ((await embedded.relayedMessages()) - before) / requests + "";
 }
 function loadRow(label: string, result: LoadResult, baseline?: LoadResult): void {
   const ratio = baseline ? `${(result.p50 / baseline.p50).toFixed(2)}× p50` : "";
@@ -86,6 +109,21 @@ try {
   const healthUrl = `${worker.origin.replace("localhost", "127.0.0.1")}/api/health`;
   await warmUp(healthUrl);
   loadRow("GET /api/health (1 query)", await measure(healthUrl), bare);
+
+  console.log("\nAuthenticated reads (p50 ratio against GET /api/health in this run)");
+  const health = await measure(healthUrl);
+  const healthTrips = await roundTripsPerRequest(database, healthUrl);
+  loadRow(`GET /api/health — ${healthTrips} DB round trips`, health);
+  const cookie = await createBenchSession(database.ownerUrl, database.relayAddress);
+  const withCookie = () => ({ headers: { Cookie: cookie } });
+  const meUrl = `${worker.origin.replace("localhost", "127.0.0.1")}/api/me`;
+  await warmUp(meUrl, withCookie);
+  const meTrips = await roundTripsPerRequest(database, meUrl, withCookie);
+  loadRow(
+    `GET /api/me (session) — ${meTrips} DB round trips`,
+    await measure(meUrl, { init: withCookie }),
+    health,
+  );
 
   printRows("Rate limiter (Durable Object)", await benchRateLimit(worker.origin));
   printRows("OTLP ingest (Worker vs raw INSERT)", await benchIngest(worker.origin, database));

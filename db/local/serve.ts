@@ -4,7 +4,9 @@
 // process.exit(0) on beforeExit, which would turn a failing test run into exit code 0).
 //
 // Protocol: prints `READY <json>` once serving; reads `stop` / `start` lines (stop or restart
-// Postgres, answered `OK stop` / `OK start`); shuts everything down when stdin closes.
+// Postgres, answered `OK stop` / `OK start`) and `messages` (answered `OK messages <n>`: how many
+// messages clients sent through the relay, for the bench's round-trip counts); shuts everything
+// down when stdin closes.
 import { createInterface } from "node:readline";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,6 +44,7 @@ const commands = createInterface({ input: process.stdin });
 commands.on("line", async (line) => {
   if (line === "stop") await postgres.stop();
   else if (line === "start") await postgres.start();
+  else if (line === "messages") return console.log(`OK messages ${relay.clientMessages()}`);
   else return;
   console.log(`OK ${line}`);
 });

@@ -12,6 +12,8 @@ export type EmbeddedDatabase = {
   /** Stops Postgres (the relay stays up), as an outage would. */
   stopPostgres(): Promise<void>;
   startPostgres(): Promise<void>;
+  /** Messages clients have sent through the relay so far (one per round trip they start). */
+  relayedMessages(): Promise<number>;
   /** Stops everything and, for a throwaway database, deletes its data. */
   stop(): Promise<void>;
 };
@@ -44,13 +46,14 @@ export async function startEmbeddedDatabaseProcess(options: {
   const command = async (name: string) => {
     const answer = expect(`OK ${name}`);
     child.stdin.write(`${name}\n`);
-    await answer;
+    return answer;
   };
   const ready = JSON.parse((await expect("READY ")).slice("READY ".length));
   return {
     ...ready,
-    stopPostgres: () => command("stop"),
-    startPostgres: () => command("start"),
+    stopPostgres: () => command("stop").then(() => {}),
+    startPostgres: () => command("start").then(() => {}),
+    relayedMessages: async () => Number((await command("messages")).split(" ")[2]),
     async stop() {
       if (child.exitCode !== null) return;
       child.stdin.end();

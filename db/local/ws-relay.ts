@@ -7,7 +7,12 @@ import { WebSocketServer, type WebSocket } from "ws";
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
 
-export type Relay = { port: number; close(): Promise<void> };
+export type Relay = {
+  port: number;
+  /** Messages received from clients so far: one per protocol round trip the driver starts. */
+  clientMessages(): number;
+  close(): Promise<void>;
+};
 
 /** Parses `?address=host:port` and returns the target only when it is a loopback address. */
 export function parseRelayTarget(url: string): { host: string; port: number } | null {
@@ -20,7 +25,7 @@ export function parseRelayTarget(url: string): { host: string; port: number } | 
   return { host, port };
 }
 
-function bridge(socket: WebSocket, target: { host: string; port: number }): void {
+function bridge(socket: WebSocket, target: { host: string; port: number }, onMessage: () => void): void {
   const tcp = createConnection(target);
   const pending: Buffer[] = [];
   let connected = false;
@@ -31,7 +36,11 @@ function bridge(socket: WebSocket, target: { host: string; port: number }): void
   tcp.on("data", (chunk) => socket.send(chunk));
   tcp.on("close", () => socket.close());
   tcp.on("error", () => socket.terminate());
-  socket.on("message", (data: Buffer) => (connected ? tcp.write(data) : pending.push(data)));
+  socket.on("message", (data: Buffer) => {
+    onMessage();
+    if (connected) tcp.write(data);
+    else pending.push(data);
+  });
   socket.on("close", () => tcp.destroy());
   socket.on("error", () => tcp.destroy());
 }
@@ -42,15 +51,17 @@ export async function startRelay(port = 0): Promise<Relay> {
     server.once("listening", resolve);
     server.once("error", reject);
   });
+  let clientMessages = 0;
   server.on("connection", (socket, request) => {
     const target = parseRelayTarget(request.url ?? "");
     if (!target) return socket.close(1008, "target must be a loopback address");
-    bridge(socket, target);
+    bridge(socket, target, () => clientMessages++);
   });
   const address = server.address();
   if (!address || typeof address === "string") throw new Error("relay is not listening on a port");
   return {
     port: address.port,
+    clientMessages: () => clientMessages,
     close: () =>
       new Promise((resolve) => {
         for (const client of server.clients) client.terminate();
