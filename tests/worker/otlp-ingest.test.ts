@@ -403,6 +403,29 @@ describe("OTLP ingest: tokens (G37, D22)", () => {
   });
 });
 
+describe("OTLP ingest: rate limit (H38)", () => {
+  it("H38: ingest is limited per tenant by items, not requests: over the quota → 429 with Retry-After and RateLimit headers, nothing stored", async () => {
+    const tenant = await createTenant();
+    const spans = (count: number) => Array.from({ length: count }, () => jsonSpan());
+    // The free plan's ingest quota is 10,000 items per minute (worker/src/rate-limit/policies.ts).
+    const first = await postOtlp("traces", jsonTraces(spans(6_000)), {
+      token: tenant.backend,
+      contentType: JSON_TYPE,
+    });
+    expect(first.status).toBe(200);
+    expect(first.headers.get("RateLimit-Policy")).toMatch(/"tenant";q=10000;w=60/);
+    const second = await postOtlp("traces", jsonTraces(spans(6_000)), {
+      token: tenant.backend,
+      contentType: JSON_TYPE,
+    });
+    expect(second.status).toBe(429);
+    expect(Number(second.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(second.headers.get("RateLimit")).toMatch(/"tenant";r=\d+;t=\d+/);
+    expect((await statusOf(second)).code).toBe(8);
+    expect(await spanCount(tenant.id)).toBe(6_000);
+  });
+});
+
 describe("OTLP ingest: storage outage (I41)", () => {
   it("I41: with the database down ingest answers 503 with Retry-After, and the same batch re-sent later is stored", async () => {
     const tenant = await createTenant();
