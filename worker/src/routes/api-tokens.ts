@@ -48,7 +48,8 @@ export const apiTokenRoutes = new Hono<AppEnv>()
   .delete("/:tid/tokens/:id", ...signedInBrowser, requireTenantRole("admin"), async (c) => {
     const id = c.req.param("id").toLowerCase();
     const deleted = isUuid(id) ? await deleteApiToken(c.var.tenantTx, id) : null;
-    if (!deleted) throw new HttpError(404, "TOKEN_NOT_FOUND");
+    if (!deleted)
+      throw new HttpError(404, "TOKEN_NOT_FOUND", "No such token in this tenant (already revoked?)");
     await recordTenantEvent(c, "token.revoked", { tokenId: id, name: deleted.name, type: deleted.type });
     return c.body(null, 204);
   });

@@ -55,7 +55,12 @@ export const tenantInvitations = new Hono<AppEnv>()
   .delete("/:tid/invitations/:id", ...signedInBrowser, requireTenantRole("admin"), async (c) => {
     const id = c.req.param("id").toLowerCase();
     const revoked = isUuid(id) ? await revokeInvitation(c.var.tenantTx, id) : null;
-    if (!revoked) throw new HttpError(404, "INVITATION_NOT_FOUND");
+    if (!revoked)
+      throw new HttpError(
+        404,
+        "INVITATION_NOT_FOUND",
+        "No such pending invitation (already used or revoked?)",
+      );
     await recordTenantEvent(c, "invitation.revoked", { invitationId: id, email: revoked.email });
     return c.body(null, 204);
   });

@@ -23,13 +23,14 @@ async function nameFrom(c: Context<AppEnv>): Promise<string> {
 
 function memberIdOf(c: Context<AppEnv>): string {
   const userId = c.req.param("uid")?.toLowerCase();
-  if (!isUuid(userId)) throw new HttpError(404, "MEMBER_NOT_FOUND");
+  if (!isUuid(userId)) throw new HttpError(404, "MEMBER_NOT_FOUND", "No such member in this tenant");
   return userId;
 }
 
 function throwUnlessChanged(change: MemberChange): asserts change is { ok: true; before: Role } {
   if (change.ok) return;
-  if (change.reason === "NOT_FOUND") throw new HttpError(404, "MEMBER_NOT_FOUND");
+  if (change.reason === "NOT_FOUND")
+    throw new HttpError(404, "MEMBER_NOT_FOUND", "No such member in this tenant");
   if (change.reason === "LAST_OWNER") {
     throw new HttpError(409, "LAST_OWNER", "A tenant always keeps at least one owner");
   }
