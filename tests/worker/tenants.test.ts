@@ -253,3 +253,18 @@ describe("GET /api/me", () => {
     ]);
   });
 });
+
+describe("methods", () => {
+  it("a wrong method on a tenant route answers 405, and a state change by GET is impossible", async () => {
+    const { id, users } = await tenantWithRoles();
+    for (const [method, path] of [
+      ["PUT", `/api/tenants/${id}/members`],
+      ["POST", `/api/tenants/${id}/audit`],
+      ["PATCH", `/api/tenants/${id}/tokens`],
+      ["GET", `/api/invitations/${"A".repeat(43)}/accept`],
+    ]) {
+      const response = await as(users.owner, path, { method });
+      expect(response.status, `${method} ${path}`).toBe(405);
+    }
+  });
+});
