@@ -3,6 +3,7 @@
 // the trace's total duration. Selecting a span shows its attributes and events.
 import { api } from "../auth/api.ts";
 import { $, loadTenant, report, tenantPath } from "../tenancy/tenant-page.ts";
+import { waterfallOrder } from "./waterfall.ts";
 
 type Span = {
   spanId: string;
@@ -17,28 +18,6 @@ type Span = {
   resource: Record<string, unknown>;
   events: { time: string; name: string }[];
 };
-
-/** Depth-first order with each span's depth; spans whose parent is missing count as roots. */
-export function waterfallOrder(spans: Span[]): { span: Span; depth: number }[] {
-  const ids = new Set(spans.map((span) => span.spanId));
-  const children = new Map<string | null, Span[]>();
-  for (const span of spans) {
-    const parent = span.parentSpanId && ids.has(span.parentSpanId) ? span.parentSpanId : null;
-    children.set(parent, [...(children.get(parent) ?? []), span]);
-  }
-  const ordered: { span: Span; depth: number }[] = [];
-  const visit = (parent: string | null, depth: number) => {
-    const list = (children.get(parent) ?? []).sort(
-      (a, b) => Date.parse(a.startTime) - Date.parse(b.startTime),
-    );
-    for (const span of list) {
-      ordered.push({ span, depth });
-      visit(span.spanId, depth + 1);
-    }
-  };
-  visit(null, 0);
-  return ordered;
-}
 
 function details(span: Span): void {
   const entries = [
