@@ -2,6 +2,7 @@
 // `now` is captured when the test starts and the rows are placed relative to it; running a job with
 // an earlier `now` replays the past (the database clamps `now` to its own clock, never beyond).
 import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, useLocalRelay, type DbHandle } from "../../db/client.ts";
@@ -28,6 +29,7 @@ import { expiredInvitations } from "../../worker/src/retention/expired-invitatio
 import { expiredSessions } from "../../worker/src/retention/expired-sessions.ts";
 import { expiredSignInFailures } from "../../worker/src/retention/expired-sign-in-failures.ts";
 import { telemetry } from "../../worker/src/retention/telemetry.ts";
+import worker from "../../worker/src/index.ts";
 import { runRetention } from "../../worker/src/scheduled.ts";
 import { randomEmail } from "./support/accounts.ts";
 import {
@@ -357,6 +359,22 @@ describe("running the jobs", () => {
     for (let i = 0; i < 3; i++)
       await insertAuditEvent(db, { tenantId: tenant, actorUserId: null, at: daysBefore(now, 500) });
     expect(await runDatabasePurge(db, "auditEvents", now, 1)).toBe(1);
+  });
+
+  it("retention: the Cron Trigger's scheduled handler runs the jobs", async () => {
+    const challenge = crypto.randomUUID();
+    await db
+      .insert(webauthnChallenges)
+      .values({ challenge, ceremony: "signin", expiresAt: new Date(Date.now() - 1000) });
+    const ctx = createExecutionContext();
+    const controller = { scheduledTime: Date.now(), cron: "23 3 * * *", noRetry() {} };
+    await worker.scheduled(controller, env, ctx);
+    await waitOnExecutionContext(ctx);
+    const left = await db
+      .select()
+      .from(webauthnChallenges)
+      .where(eq(webauthnChallenges.challenge, challenge));
+    expect(left).toEqual([]);
   });
 
   it("retention: a failing job is logged and the others still run", async () => {
