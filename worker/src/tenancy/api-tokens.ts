@@ -27,7 +27,7 @@ export function hashApiToken(token: string): Promise<Uint8Array<ArrayBuffer>> {
   return sha256(token);
 }
 
-export function looksLikeApiToken(text: string): boolean {
+function looksLikeApiToken(text: string): boolean {
   return TOKEN_SHAPE.test(text);
 }
 
