@@ -1,11 +1,11 @@
 // `npm run dev`: Postgres (embedded under .data/, or DATABASE_URL), the loopback relay,
 // migrations, a build of the RUM SDK and the site, then `wrangler dev` on http://localhost:8787.
 // Ctrl-C stops everything it started.
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { prepareSiteTenant } from "./site-tenant.ts";
 import {
+  buildSite,
   databaseSecrets,
-  OFFLINE_ENV,
   ROOT,
   startEmbeddedDatabase,
   startWorker,
@@ -18,6 +18,8 @@ import { loadDevSecrets } from "./worker-secrets.ts";
 const PORT = Number(process.env.PORT ?? 8787);
 const DEV_POSTGRES_PORT = 54329;
 const DATA = join(ROOT, ".data");
+// Whoever signs up with this email can join the site's own tenant as its owner (invitation link below).
+const SITE_OWNER_EMAIL = process.env.SITE_OWNER_EMAIL ?? "owner@sightline.localhost";
 
 const running: { database?: Database; worker?: Worker } = {};
 let stopping = false;
@@ -47,13 +49,12 @@ try {
     : await startEmbeddedDatabase({ dataDir: join(DATA, "postgres"), port: DEV_POSTGRES_PORT });
   step("Migrations applied");
 
+  const origin = `http://localhost:${PORT}`;
+  const site = await prepareSiteTenant(running.database, origin, SITE_OWNER_EMAIL);
+  step(`Site tenant ready (frontend token for ${origin})`);
+
   step("Building the RUM SDK and the site");
-  const build = spawnSync("npm", ["run", "--silent", "build"], {
-    cwd: ROOT,
-    stdio: "inherit",
-    env: { ...process.env, ...OFFLINE_ENV },
-  });
-  if (build.status !== 0) throw new Error("build failed");
+  buildSite(site.frontendToken);
 
   step("Starting wrangler dev");
   running.worker = await startWorker({
@@ -71,6 +72,8 @@ Sightline is running
   OTLP        ${running.worker.origin}/v1/traces · /v1/logs · /v1/metrics
   Postgres    ${local ? `embedded, 127.0.0.1:${local.port} (data in .data/postgres)` : "DATABASE_URL"}
   Relay       ${running.database.relayAddress ? `ws://${running.database.relayAddress} (loopback only)` : "none (Neon)"}
+  Site RUM    tenant "Sightline website" (${site.tenantId}); to see its dashboard, sign up as
+              ${SITE_OWNER_EMAIL} and open ${site.ownerInvitation}
 Press Ctrl-C to stop everything.
 `);
 } catch (error) {

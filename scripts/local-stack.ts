@@ -1,7 +1,7 @@
 // The whole stack as it runs locally, shared by `npm run dev`, the e2e tests and the bench:
 // Postgres (embedded, or DATABASE_URL), the loopback WebSocket relay, migrations, and
 // `wrangler dev` serving the built site and the API on one port.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { startEmbeddedDatabaseProcess, type EmbeddedDatabase } from "../db/local/server.ts";
@@ -110,6 +110,16 @@ async function waitUntilServing(url: string, child: ChildProcess, timeoutMs: num
     }
   }
   throw new Error(`wrangler dev did not answer ${url} within ${timeoutMs} ms`);
+}
+
+/** Builds the RUM SDK and the site; the site tenant's public frontend token is baked into the pages. */
+export function buildSite(rumToken: string): void {
+  const build = spawnSync("npm", ["run", "--silent", "build"], {
+    cwd: ROOT,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, ...OFFLINE_ENV, PUBLIC_SIGHTLINE_RUM_TOKEN: rumToken },
+  });
+  if (build.status !== 0) throw new Error("the build failed");
 }
 
 /** The Worker secrets for a local database. */

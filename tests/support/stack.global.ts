@@ -1,13 +1,14 @@
 // Global setup of the `e2e` project: the whole stack as `npm run dev` runs it, on free ports,
-// with a throwaway database, plus a loopback control endpoint that lets a test stop and restart
-// that database for real.
-import { existsSync, mkdtempSync } from "node:fs";
+// with a throwaway database — site tenant, a build carrying its frontend token, wrangler dev —
+// plus a loopback control endpoint that lets a test stop and restart that database for real.
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { freePort } from "../../db/local/free-port.ts";
-import { databaseSecrets, ROOT, startEmbeddedDatabase, startWorker } from "../../scripts/local-stack.ts";
+import { buildSite, databaseSecrets, startEmbeddedDatabase, startWorker } from "../../scripts/local-stack.ts";
+import { prepareSiteTenant } from "../../scripts/site-tenant.ts";
 import { generateWorkerSecrets } from "../../scripts/worker-secrets.ts";
 
 declare module "vitest" {
@@ -20,12 +21,12 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  if (!existsSync(join(ROOT, "site/dist/index.html"))) {
-    throw new Error("site/dist is missing: run `npm run build` first (npm test does).");
-  }
   const database = await startEmbeddedDatabase({});
+  const port = await freePort();
+  const site = await prepareSiteTenant(database, `http://localhost:${port}`);
+  buildSite(site.frontendToken);
   const worker = await startWorker({
-    port: await freePort(),
+    port,
     secrets: { ...databaseSecrets(database), ...generateWorkerSecrets() },
     persistDir: mkdtempSync(join(tmpdir(), "sightline-e2e-")),
     quiet: true,

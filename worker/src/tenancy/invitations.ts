@@ -17,7 +17,7 @@ const INVITATION_TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 export async function createInvitation(
   tx: Tx,
   tenantId: string,
-  input: { email: string; role: Role; invitedBy: string; now: Date },
+  input: { email: string; role: Role; invitedBy: string | null; now: Date },
 ) {
   const token = base64url(crypto.getRandomValues(new Uint8Array(32)));
   const [row] = await tx
