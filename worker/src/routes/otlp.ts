@@ -12,7 +12,7 @@ import { prepareBatch, type Batch } from "../otlp/ingest.ts";
 import type { EdgeFacts } from "../otlp/privacy-firewall.ts";
 import { encodingOf, readBody } from "../otlp/request-body.ts";
 import { exportResponse, statusResponse, type OtlpBody } from "../otlp/response.ts";
-import { planOf } from "../otlp/tenant-plan.ts";
+import { cachedPlanOf } from "../otlp/tenant-plan.ts";
 import { policyFor } from "../rate-limit/consume.ts";
 import { tenantKey } from "../rate-limit/keys.ts";
 import { isOriginAllowedByAnyTenant, loadAllowedOrigins } from "../tenancy/origins.ts";
@@ -78,7 +78,7 @@ otlp.post(SIGNAL, requireApiToken, async (c) => {
   const prepared = prepareBatch(signal, encoding, body.bytes, Date.now(), browser);
   if (!prepared.ok) throw new HttpError(400, "INVALID_REQUEST", prepared.message);
   const batch = prepared.batch;
-  const plan = await planOf(c.var.db, token.tenantId);
+  const plan = await cachedPlanOf(c.var.db, token.tenantId);
   await enforceRateLimit(
     c,
     tenantKey(token.tenantId),
