@@ -1,8 +1,11 @@
 // Tenants and members through the API: creation, listing, renaming, deletion, role changes, the
 // last-owner rule and mass-assignment refusals.
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { auditEvents } from "../../db/schema/index.ts";
+import { withUser } from "../../db/user-scope.ts";
 import { problemOf } from "./helpers.ts";
-import { as, makeSessionStale, signedInUser, tenantWithRoles } from "./support/tenancy.ts";
+import { as, makeSessionStale, signedInUser, tenantWithRoles, withDb } from "./support/tenancy.ts";
 
 describe("tenants", () => {
   it("a signed-in user creates a tenant, becomes its owner and sees it in their list", async () => {
@@ -83,6 +86,14 @@ describe("tenants", () => {
     const gone = await as(other.users.member, `/api/tenants/${other.id}/members`);
     expect(gone.status).toBe(404);
     expect(await (await as(other.users.member, "/api/tenants")).json()).toEqual([]);
+    const trail = await withDb((db) =>
+      withUser(db, other.users.owner.id, (tx) =>
+        tx.select().from(auditEvents).where(eq(auditEvents.action, "tenant.deleted")),
+      ),
+    );
+    expect(trail).toEqual([
+      expect.objectContaining({ tenantId: null, details: expect.objectContaining({ tenantId: other.id }) }),
+    ]);
   });
 });
 

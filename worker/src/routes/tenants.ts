@@ -3,6 +3,7 @@
 // (requireTenantRole) and works in that tenant's RLS transaction.
 import { Hono, type Context } from "hono";
 import type { Role } from "../../../db/schema/index.ts";
+import { recordAuditEvent } from "../auth/audit.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { isUuid, recordTenantEvent, requireTenantRole, signedInBrowser } from "../middleware/tenant.ts";
@@ -55,9 +56,16 @@ export const tenantRoutes = new Hono<AppEnv>()
     return c.json({ id: c.var.tenant.id, name });
   })
   .delete("/:tid", ...signedInBrowser, requireTenantRole("owner"), requireFreshAuth, async (c) => {
-    // Recorded first: the event outlives the tenant (audit_events has no foreign key to it).
-    await recordTenantEvent(c, "tenant.deleted");
+    const tenant = await findTenant(c.var.tenantTx, c.var.tenant.id);
     await deleteTenant(c.var.tenantTx, c.var.tenant.id);
+    // An account-level event: nobody can read the tenant's own log once the tenant is gone, but the
+    // owner who deleted it can read their account's (and the account export includes it).
+    await recordAuditEvent(c.var.tenantTx, {
+      action: "tenant.deleted",
+      actorUserId: c.var.user.id,
+      requestId: c.var.requestId,
+      details: { tenantId: c.var.tenant.id, name: tenant?.name },
+    });
     return c.body(null, 204);
   })
   .get("/:tid/members", ...signedInBrowser, requireTenantRole("member"), async (c) =>
