@@ -1,13 +1,15 @@
 // Telemetry end to end on the whole stack: a user signs up in Chromium and creates a tenant and
-// tokens; the official OpenTelemetry exporters (Node) send traces and logs, and a "page" sends RUM
-// spans with the frontend token; the dashboard then shows the traces list, the span waterfall,
-// the logs and the Web Vitals charts.
+// tokens; the official OpenTelemetry exporters (Node) send traces, logs and metrics, and a "page"
+// sends RUM spans with the frontend token; the dashboard then shows the traces list, the span
+// waterfall, the logs, the metric chart and the Web Vitals charts.
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
+import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
@@ -86,6 +88,13 @@ async function sendBackendTelemetry(): Promise<void> {
   });
   logs.getLogger("e2e").emit({ severityNumber: 17, severityText: "ERROR", body: "payment declined" });
   await logs.forceFlush();
+  const reader = new PeriodicExportingMetricReader({
+    exporter: new OTLPMetricExporter({ url: `${baseUrl}/v1/metrics`, headers }),
+    exportIntervalMillis: 3_600_000,
+  });
+  const meters = new MeterProvider({ resource, readers: [reader] });
+  meters.getMeter("e2e").createHistogram("checkout.duration", { unit: "ms" }).record(250, { region: "eu" });
+  await meters.forceFlush();
 }
 
 /** What the RUM SDK sends from a page on an allowed origin: page views and Web Vitals. */
@@ -171,6 +180,13 @@ describe("the telemetry dashboard", () => {
   it("shows the log record", async () => {
     await page.goto(`${baseUrl}/app/t/${tenantId}/logs`);
     await expect.poll(() => page.locator("#rows").textContent()).toContain("payment declined");
+  });
+
+  it("charts a metric sent by the official exporter", async () => {
+    await page.goto(`${baseUrl}/app/t/${tenantId}/metrics`);
+    await expect.poll(() => page.locator("#metric option").count()).toBe(1);
+    await expect.poll(() => page.locator("#charts svg").count()).toBe(1);
+    expect(await page.locator("#charts figcaption").textContent()).toBe("region=eu");
   });
 
   it("charts the Web Vitals p75 with bands and counts the page views", async () => {
