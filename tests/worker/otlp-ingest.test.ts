@@ -332,6 +332,38 @@ describe("OTLP ingest: partial success and duplicates (G36, I41)", () => {
     expect(await spanCount(tenant.id)).toBe(2);
   });
 
+  it("G36: values the database could not store are rejected or repaired, never failing the whole batch", async () => {
+    const tenant = await createTenant();
+    const spans = [
+      jsonSpan({ kind: 99 }),
+      jsonSpan({ status: { code: 70000 } }),
+      jsonSpan({
+        name: "nul \u0000 inside",
+        attributes: [{ key: "k\u0000", value: { stringValue: "v\u0000" } }],
+      }),
+    ];
+    const response = await postOtlp("traces", jsonTraces(spans), {
+      token: tenant.backend,
+      contentType: JSON_TYPE,
+    });
+    expect(response.status).toBe(200);
+    const body = await response.json<{ partialSuccess: { rejectedSpans: string; errorMessage: string } }>();
+    expect(body.partialSuccess.rejectedSpans).toBe("2");
+    expect(body.partialSuccess.errorMessage).toMatch(/invalid kind.*invalid status code/);
+    const [stored] = await rowsOf(tenant.id, "select name, attributes from spans");
+    expect(stored.name).toBe("nul \ufffd inside");
+    expect(stored.attributes).toEqual({ "k\ufffd": "v\ufffd" });
+  });
+
+  it("G34: a string that is not valid Unicode (a lone surrogate) is malformed input: 400", async () => {
+    const tenant = await createTenant();
+    const response = await postOtlp("traces", jsonTraces([jsonSpan({ name: "lone \ud800" })]), {
+      token: tenant.backend,
+      contentType: JSON_TYPE,
+    });
+    expect(response.status).toBe(400);
+  });
+
   it("I41: a re-sent batch is stored once (deduplicated by trace id + span id)", async () => {
     const tenant = await createTenant();
     const bytes = protobufTraces(5);

@@ -53,6 +53,10 @@ export function mapMetrics(request: ExportMetricsServiceRequest, now: number): M
           rejections.add("metric without a name", Math.max(points.length, 1));
           continue;
         }
+        if (temporality !== null && (temporality < 0 || temporality > 2)) {
+          rejections.add("invalid aggregation_temporality", Math.max(points.length, 1));
+          continue;
+        }
         for (const point of points) {
           if (point.timeUnixNano === 0n || point.timeUnixNano > latest) {
             rejections.add(

@@ -63,6 +63,8 @@ function problemOf(span: Span, latest: bigint): string | null {
   if (!isValidId(span.spanId, SPAN_ID_BYTES)) return "invalid span_id";
   if (span.parentSpanId.length > 0 && span.parentSpanId.length !== SPAN_ID_BYTES)
     return "invalid parent_span_id";
+  if (span.kind < 0 || span.kind > 5) return "invalid kind";
+  if ((span.status?.code ?? 0) < 0 || (span.status?.code ?? 0) > 2) return "invalid status code";
   if (span.startTimeUnixNano === 0n) return "missing start_time_unix_nano";
   if (span.endTimeUnixNano < span.startTimeUnixNano) return "end_time_unix_nano before start_time_unix_nano";
   if (span.startTimeUnixNano > latest) return "start_time_unix_nano in the future";

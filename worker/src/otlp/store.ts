@@ -74,9 +74,12 @@ export function storeMetrics(db: Db, tenantId: string, rows: MetricRow[]): Promi
   );
 }
 
-/** jsonb refuses \u0000 (and so the whole batch would fail): NUL becomes U+FFFD. An escape is a
- * backslash preceded by an even number of backslashes. */
-const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
+/**
+ * Escapes jsonb refuses, which would fail the whole batch (and a retry forever): NUL, and lone
+ * UTF-16 surrogates (JSON.stringify escapes only lone ones; pairs are written as characters).
+ * Both become U+FFFD. An escape is a backslash preceded by an even number of backslashes.
+ */
+const UNSTORABLE_ESCAPES = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/gi;
 
 async function insertBatch(
   db: Db,
@@ -85,7 +88,7 @@ async function insertBatch(
   insert: (batch: string) => SQL,
 ): Promise<Stored> {
   if (rows.length === 0) return { inserted: 0 };
-  const batch = JSON.stringify(rows).replace(ESCAPED_NUL, "$1\\ufffd");
+  const batch = JSON.stringify(rows).replace(UNSTORABLE_ESCAPES, "$1\\ufffd");
   const result = await withTenant(db, tenantId, (tx) => tx.execute(insert(batch)));
   return { inserted: result.rowCount ?? 0 };
 }
