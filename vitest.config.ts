@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // The Worker logs JSON lines (errors it handled, audit events); show them only for failing tests.
+    silent: "passed-only",
     // Global setups run in plain Node (a project's own would be resolved with workerd conditions).
     globalSetup: ["tests/support/worker.global.ts"],
     projects: [
