@@ -20,6 +20,7 @@ import {
   type Database,
 } from "./local-stack.ts";
 import { createBenchSession } from "./bench/session.ts";
+import { createBenchTenant } from "./bench/tenant-read.ts";
 import { generateWorkerSecrets } from "./worker-secrets.ts";
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -122,6 +123,18 @@ try {
   loadRow(
     `GET /api/me (session) — ${meTrips} DB round trips`,
     await measure(meUrl, { init: withCookie }),
+    health,
+  );
+  const membersUrl = await createBenchTenant(
+    worker.origin.replace("localhost", "127.0.0.1"),
+    cookie,
+    database,
+  );
+  await warmUp(membersUrl, withCookie);
+  const membersTrips = await roundTripsPerRequest(database, membersUrl, withCookie);
+  loadRow(
+    `GET /api/tenants/:tid/members — ${membersTrips} DB round trips`,
+    await measure(membersUrl, { init: withCookie }),
     health,
   );
 
