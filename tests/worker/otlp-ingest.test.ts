@@ -334,9 +334,13 @@ describe("OTLP ingest: partial success and duplicates (G36, I41)", () => {
 
   it("G36: values the database could not store are rejected or repaired, never failing the whole batch", async () => {
     const tenant = await createTenant();
+    let deep: Record<string, unknown> = { stringValue: "bottom" };
+    for (let i = 0; i < 20; i++) deep = { arrayValue: { values: [deep] } };
     const spans = [
       jsonSpan({ kind: 99 }),
       jsonSpan({ status: { code: 70000 } }),
+      jsonSpan({ endTimeUnixNano: "18446744073709551615" }),
+      jsonSpan({ name: "deep", attributes: [{ key: "deep", value: deep }] }),
       jsonSpan({
         name: "nul \u0000 inside",
         attributes: [{ key: "k\u0000", value: { stringValue: "v\u0000" } }],
@@ -348,11 +352,54 @@ describe("OTLP ingest: partial success and duplicates (G36, I41)", () => {
     });
     expect(response.status).toBe(200);
     const body = await response.json<{ partialSuccess: { rejectedSpans: string; errorMessage: string } }>();
-    expect(body.partialSuccess.rejectedSpans).toBe("2");
-    expect(body.partialSuccess.errorMessage).toMatch(/invalid kind.*invalid status code/);
-    const [stored] = await rowsOf(tenant.id, "select name, attributes from spans");
-    expect(stored.name).toBe("nul \ufffd inside");
-    expect(stored.attributes).toEqual({ "k\ufffd": "v\ufffd" });
+    expect(body.partialSuccess.rejectedSpans).toBe("3");
+    expect(body.partialSuccess.errorMessage).toMatch(
+      /invalid kind.*invalid status code.*end_time_unix_nano in the future/,
+    );
+    const stored = await rowsOf(tenant.id, "select name, attributes from spans order by name");
+    expect(stored[0]).toEqual({ name: "deep", attributes: { deep: [[[[[[[["[nested too deep]"]]]]]]]] } });
+    expect(stored[1]).toEqual({ name: "nul \ufffd inside", attributes: { "k\ufffd": "v\ufffd" } });
+  });
+
+  it("G36: a histogram count beyond the column's range is rejected, the other points stored", async () => {
+    const tenant = await createTenant();
+    const point = (count: string) => ({
+      timeUnixNano: nowNanos(),
+      count,
+      sum: 1,
+      bucketCounts: [count],
+      explicitBounds: [],
+    });
+    const body = JSON.stringify({
+      resourceMetrics: [
+        {
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: "h",
+                  histogram: {
+                    aggregationTemporality: 2,
+                    dataPoints: [point("3"), point("18446744073709551615")],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const response = await postOtlp("metrics", body, { token: tenant.backend, contentType: JSON_TYPE });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      partialSuccess: {
+        rejectedDataPoints: "1",
+        errorMessage: "1 data points rejected: 1 count out of range",
+      },
+    });
+    expect(
+      (await rowsOf(tenant.id, "select count from metric_points")).map((row) => Number(row.count)),
+    ).toEqual([3]);
   });
 
   it("G34: a string that is not valid Unicode (a lone surrogate) is malformed input: 400", async () => {

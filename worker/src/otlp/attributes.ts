@@ -5,15 +5,24 @@ export type AttributeValue =
   string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
 export type Attributes = Record<string, AttributeValue>;
 
-export function attributesOf(list: readonly KeyValue[]): Attributes {
+/**
+ * Nested arrays and maps deeper than this are kept as a marker: nesting is unbounded on the wire,
+ * and a very deep value would exhaust the stack of whoever serialises or parses it (the jsonb
+ * parser included), failing the whole batch.
+ */
+const MAX_DEPTH = 8;
+export const TOO_DEEP = "[nested too deep]";
+
+export function attributesOf(list: readonly KeyValue[], depth = 0): Attributes {
   const attributes: Attributes = {};
-  for (const { key, value } of list) attributes[key] = valueOf(value);
+  for (const { key, value } of list) attributes[key] = valueOf(value, depth);
   return attributes;
 }
 
 /** int64 beyond 2^53 stays exact as a string; bytes become base64 (the OTLP JSON form). */
-export function valueOf(value: AnyValue | undefined): AttributeValue {
+export function valueOf(value: AnyValue | undefined, depth = 0): AttributeValue {
   const inner = value?.value;
+  if ((inner?.case === "arrayValue" || inner?.case === "kvlistValue") && depth >= MAX_DEPTH) return TOO_DEEP;
   switch (inner?.case) {
     case "stringValue":
     case "boolValue":
@@ -22,9 +31,9 @@ export function valueOf(value: AnyValue | undefined): AttributeValue {
     case "intValue":
       return safeNumber(inner.value);
     case "arrayValue":
-      return inner.value.values.map(valueOf);
+      return inner.value.values.map((item) => valueOf(item, depth + 1));
     case "kvlistValue":
-      return attributesOf(inner.value.values);
+      return attributesOf(inner.value.values, depth + 1);
     case "bytesValue":
       return btoa(String.fromCharCode(...inner.value));
     default:

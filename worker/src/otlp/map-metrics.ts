@@ -58,10 +58,9 @@ export function mapMetrics(request: ExportMetricsServiceRequest, now: number): M
           continue;
         }
         for (const point of points) {
-          if (point.timeUnixNano === 0n || point.timeUnixNano > latest) {
-            rejections.add(
-              point.timeUnixNano === 0n ? "missing time_unix_nano" : "time_unix_nano in the future",
-            );
+          const problem = problemOf(point, latest);
+          if (problem) {
+            rejections.add(problem);
             continue;
           }
           rows.push({
@@ -90,6 +89,14 @@ export function mapMetrics(request: ExportMetricsServiceRequest, now: number): M
     }
   }
   return { rows, ...rejections.summary("data points") };
+}
+
+function problemOf(point: Point, latest: bigint): string | null {
+  if (point.timeUnixNano === 0n) return "missing time_unix_nano";
+  if (point.timeUnixNano > latest) return "time_unix_nano in the future";
+  // count is a bigint column; fixed64 on the wire can exceed it.
+  if ((point.values.count ?? 0) > Number.MAX_SAFE_INTEGER) return "count out of range";
+  return null;
 }
 
 type Points = {

@@ -67,7 +67,7 @@ function problemOf(span: Span, latest: bigint): string | null {
   if ((span.status?.code ?? 0) < 0 || (span.status?.code ?? 0) > 2) return "invalid status code";
   if (span.startTimeUnixNano === 0n) return "missing start_time_unix_nano";
   if (span.endTimeUnixNano < span.startTimeUnixNano) return "end_time_unix_nano before start_time_unix_nano";
-  if (span.startTimeUnixNano > latest) return "start_time_unix_nano in the future";
+  if (span.endTimeUnixNano > latest) return "end_time_unix_nano in the future";
   return null;
 }
 
