@@ -7,7 +7,7 @@ export default tseslint.config(
     ignores: [
       "node_modules/",
       ".data/",
-      ".wrangler/",
+      "**/.wrangler/",
       ".astro/",
       "site/dist/",
       "site/public/rum/",
