@@ -4,14 +4,14 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import { requireUser } from "../middleware/session.ts";
 import { requireTenantRole } from "../middleware/tenant.ts";
-import { planOf, readTenantLimits } from "../rate-limit/tenant-limits.ts";
+import { readTenantLimits } from "../rate-limit/tenant-limits.ts";
 
 export const limits = new Hono<AppEnv>().get(
   "/",
   requireUser,
   requireTenantRole("admin"), // also spends one unit of the tenant's `api` limit
   async (c) => {
-    const plan = await planOf(c.var.tenantTx, c.var.tenant.id);
-    return c.json({ plan, limits: await readTenantLimits(c.env, c.var.tenant.id, plan) });
+    const { id, plan } = c.var.tenant;
+    return c.json({ plan, limits: await readTenantLimits(c.env, id, plan) });
   },
 );
