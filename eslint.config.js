@@ -35,8 +35,9 @@ export default tseslint.config(
           message: "Never SET app.* — use withTenant() (set_config(..., true) inside the transaction).",
         },
         {
+          // Also when the value is interpolated: `set_config('app.x', ${v}, false)` is split in two.
           selector:
-            "TemplateElement[value.raw=/set_config\\([^)]*false\\s*\\)/i], Literal[value=/set_config\\([^)]*false\\s*\\)/i]",
+            "TemplateElement[value.raw=/set_config\\([^)]*false\\s*\\)/i], Literal[value=/set_config\\([^)]*false\\s*\\)/i], TemplateLiteral:has(TemplateElement[value.raw=/set_config\\(/i]):has(TemplateElement[value.raw=/^\\s*,\\s*false\\s*\\)/i])",
           message: "set_config(..., false) is session-wide and leaks through the pooler; use withTenant().",
         },
       ],
