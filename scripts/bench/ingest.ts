@@ -42,6 +42,10 @@ export async function benchIngest(baseUrl: string, database: Database): Promise<
   try {
     const { tenantId, token } = await createBenchTenant(db);
     const rows: BenchRow[] = [];
+    if (database.embedded) {
+      const trips = await roundTripsPerRequest(baseUrl, token, database.embedded);
+      rows.push({ metric: "DB round trips per ingest request (100 spans)", value: trips.toFixed(1) });
+    }
     for (const size of [100, 1000]) {
       const batches = SPANS_PER_VARIANT / size;
       const raw = await rawInsertRate(db, tenantId, size, batches);
@@ -124,6 +128,27 @@ async function workerRate(
     if (response.status !== 200)
       throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
   });
+}
+
+/**
+ * Messages the Worker's driver sends through the relay per 100-span request, sequentially: each
+ * is one round trip to Postgres (a new connection's startup and password account for 2).
+ */
+async function roundTripsPerRequest(
+  baseUrl: string,
+  token: string,
+  embedded: NonNullable<Database["embedded"]>,
+): Promise<number> {
+  const requests = 20;
+  const bodies = Array.from({ length: requests }, () => encode(makeSpans(100), "protobuf"));
+  const url = new URL("/v1/traces", baseUrl).toString();
+  const headers = { Authorization: `Bearer ${token}`, "Content-Type": CONTENT_TYPES.protobuf };
+  const before = await embedded.relayedMessages();
+  for (const body of bodies) {
+    const response = await fetch(url, { method: "POST", headers, body: body as Uint8Array<ArrayBuffer> });
+    if (response.status !== 200) throw new Error(`ingest answered ${response.status}`);
+  }
+  return ((await embedded.relayedMessages()) - before) / requests;
 }
 
 const COLUMNS =

@@ -1,14 +1,13 @@
 // API tokens: `sl_be_…` (backend: ingest and query) and `sl_fe_…` (frontend: browser trace ingest
 // only). 256 random bits, shown once; only SHA-256(token) is stored, found through its unique
-// index inside a transaction whose RLS context is that hash (db/setting-scope.ts). Revoking deletes
+// index in an RLS context that is that hash (app_authenticate_api_token). Revoking deletes
 // the row, so the very next request fails. Every function takes `now` (tests inject a clock).
 import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
 import { apiTokens, type TokenType } from "../../../db/schema/index.ts";
-import { withSetting } from "../../../db/setting-scope.ts";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { base64url } from "../auth/base64url.ts";
-import { equalInConstantTime, sha256, toHex } from "./secret-hash.ts";
+import { equalInConstantTime, sha256 } from "./secret-hash.ts";
 
 export type AuthenticatedToken = { id: string; tenantId: string; type: TokenType };
 
@@ -33,7 +32,7 @@ function looksLikeApiToken(text: string): boolean {
 
 /**
  * The live token behind a presented secret, or null (unknown, revoked, expired, malformed). One
- * statement inside the lookup transaction; the hourly last_used_at refresh rides along in it.
+ * statement; the hourly last_used_at refresh rides along in it.
  */
 export async function authenticateApiToken(
   db: Db,
@@ -43,16 +42,10 @@ export async function authenticateApiToken(
   if (!looksLikeApiToken(token)) return null;
   const hash = await hashApiToken(token);
   const touchBefore = new Date(now.getTime() - TOUCH_INTERVAL_MS);
-  const rows = await withSetting(db, "app.lookup_hash", toHex(hash), (tx) =>
-    tx.execute<{ id: string; tenant_id: string; type: TokenType; token_hash: Uint8Array }>(sql`
-      with found as (
-        select id, tenant_id, type, token_hash from api_tokens
-        where token_hash = ${hash} and (expires_at is null or expires_at > ${now})
-      ), touched as (
-        update api_tokens set last_used_at = ${now}
-        where id = (select id from found) and (last_used_at is null or last_used_at < ${touchBefore})
-      )
-      select id, tenant_id, type, token_hash from found`),
+  // One round trip, no transaction around it: the function sets the lookup context and reads under
+  // it (migrations/0012_ingest_round_trips.sql).
+  const rows = await db.execute<{ id: string; tenant_id: string; type: TokenType; token_hash: Uint8Array }>(
+    sql`select id, tenant_id, type, token_hash from app_authenticate_api_token(${hash}, ${now}, ${touchBefore})`,
   );
   const row = rows.rows[0];
   // The index found the row by equality; the constant-time check guards against any future change
