@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
+import { addVirtualAuthenticator, signUpWithPasskey } from "./support/passkey-user.ts";
 
 const baseUrl = inject("baseUrl");
 const email = `e2e-data-${crypto.randomUUID()}@example.com`;
@@ -15,18 +16,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const context = await browser.newContext({ acceptDownloads: true });
   page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await addVirtualAuthenticator(context, page);
 });
 afterAll(() => browser?.close());
 
@@ -43,10 +33,7 @@ async function downloadExport(): Promise<Record<string, unknown>> {
 
 describe("account data in the browser", () => {
   it("downloads the export from the security page", async () => {
-    await page.goto(`${baseUrl}/signup`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Your name").fill("Dana Export");
-    await page.getByRole("button", { name: "Create account with a passkey" }).click();
+    await signUpWithPasskey(page, baseUrl, { email, name: "Dana Export" });
     await onSecurityPage();
     const exported = await downloadExport();
     expect(exported).toMatchObject({ format: "sightline.account-export", profile: { email } });

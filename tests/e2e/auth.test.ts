@@ -3,18 +3,18 @@
 // code, revoke another session.
 import { Client, neonConfig } from "@neondatabase/serverless";
 import { generate } from "otplib";
-import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { WebSocket } from "ws";
 import { useLocalRelay } from "../../db/client.ts";
 import { launchBrowser } from "../support/browser.ts";
+import { addVirtualAuthenticator, signUpWithPasskey } from "./support/passkey-user.ts";
 
 const baseUrl = inject("baseUrl");
 const email = `e2e-${crypto.randomUUID()}@example.com`;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-let cdp: CDPSession;
 let totpSecret = "";
 let recoveryCodes: string[] = [];
 
@@ -22,18 +22,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext();
   page = await context.newPage();
-  cdp = await context.newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await addVirtualAuthenticator(context, page);
 });
 afterAll(() => browser?.close());
 
@@ -69,10 +58,7 @@ function totpCode(offsetSeconds: number): Promise<string> {
 
 describe("accounts in the browser", () => {
   it("signs up with a passkey and lands on the security page", async () => {
-    await page.goto(`${baseUrl}/signup`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Your name").fill("Erin Tester");
-    await page.getByRole("button", { name: "Create account with a passkey" }).click();
+    await signUpWithPasskey(page, baseUrl, { email, name: "Erin Tester" });
     await onSecurityPage(page);
     await expect.poll(() => page.locator("#passkey-list li").count()).toBe(1);
     const cookies = await context.cookies();

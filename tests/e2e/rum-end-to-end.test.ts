@@ -5,6 +5,7 @@
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
+import { addVirtualAuthenticator, callApiFrom, signUpWithPasskey } from "./support/passkey-user.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -14,43 +15,19 @@ let frontendToken = "";
 let backendToken = "";
 
 /** Calls the API from the signed-in owner's page (same origin, session cookie). */
-async function asOwner<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const page = owner.pages()[0]!;
-  return page.evaluate(
-    async ([method, path, body]) => {
-      const response = await fetch(path, {
-        method,
-        headers: { "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return response.status === 204 ? null : response.json();
-    },
-    [method, path, body] as const,
-  ) as Promise<T>;
+function asOwner<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return callApiFrom<T>(owner.pages()[0]!, method, path, body);
 }
 
 beforeAll(async () => {
   browser = await launchBrowser();
   owner = await browser.newContext();
   const page = await owner.newPage();
-  const cdp = await owner.newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
+  await addVirtualAuthenticator(owner, page);
+  await signUpWithPasskey(page, baseUrl, {
+    email: `rum-${crypto.randomUUID()}@example.com`,
+    name: "Site Owner",
   });
-  await page.goto(`${baseUrl}/signup`);
-  await page.getByLabel("Email").fill(`rum-${crypto.randomUUID()}@example.com`);
-  await page.getByLabel("Your name").fill("Site Owner");
-  await page.getByRole("button", { name: "Create account with a passkey" }).click();
-  await page.waitForURL(/\/app\//);
   ({ id: tenantId } = await asOwner<{ id: string }>("POST", "/api/tenants", { name: "Sightline website" }));
   await asOwner("PUT", `/api/tenants/${tenantId}/origins`, { origins: [new URL(baseUrl).origin] });
   ({ token: frontendToken } = await asOwner<{ token: string }>("POST", `/api/tenants/${tenantId}/tokens`, {

@@ -13,6 +13,7 @@ import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
+import { addVirtualAuthenticator, callApiFrom, signUpWithPasskey } from "./support/passkey-user.ts";
 
 const baseUrl = inject("baseUrl");
 const SHOP = "https://shop.example";
@@ -25,39 +26,12 @@ let frontend = "";
 async function signUp(): Promise<Page> {
   const context = await browser.newContext();
   const signedUp = await context.newPage();
-  const cdp = await context.newCDPSession(signedUp);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
+  await addVirtualAuthenticator(context, signedUp);
+  await signUpWithPasskey(signedUp, baseUrl, {
+    email: `telemetry-${crypto.randomUUID()}@example.com`,
+    name: "Tess Telemetry",
   });
-  await signedUp.goto(`${baseUrl}/signup`);
-  await signedUp.getByLabel("Email").fill(`telemetry-${crypto.randomUUID()}@example.com`);
-  await signedUp.getByLabel("Your name").fill("Tess Telemetry");
-  await signedUp.getByRole("button", { name: "Create account with a passkey" }).click();
-  await signedUp.waitForURL(/\/app\//);
   return signedUp;
-}
-
-/** A same-origin JSON call from the signed-in page (cookie and Origin as a browser sends them). */
-function inPage<T>(path: string, method: string, body: unknown): Promise<T> {
-  return page.evaluate(
-    async ([path, method, body]) => {
-      const response = await fetch(path as string, {
-        method: method as string,
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      return response.json();
-    },
-    [path, method, body] as const,
-  ) as Promise<T>;
 }
 
 async function sendBackendTelemetry(): Promise<void> {
@@ -144,6 +118,8 @@ async function sendRumSpans(): Promise<void> {
   expect(response.headers.get("access-control-allow-origin")).toBe(SHOP);
 }
 
+type Token = { token: string };
+
 beforeAll(async () => {
   browser = await launchBrowser();
   page = await signUp();
@@ -152,15 +128,10 @@ beforeAll(async () => {
   await page.getByRole("button", { name: "Create tenant" }).click();
   await page.waitForURL(/\/app\/t\/[0-9a-f-]{36}\//);
   tenantId = /\/app\/t\/([0-9a-f-]{36})\//.exec(page.url())![1];
-  ({ token: backend } = await inPage<{ token: string }>(`/api/tenants/${tenantId}/tokens`, "POST", {
-    name: "api",
-    type: "backend",
-  }));
-  ({ token: frontend } = await inPage<{ token: string }>(`/api/tenants/${tenantId}/tokens`, "POST", {
-    name: "web",
-    type: "frontend",
-  }));
-  await inPage(`/api/tenants/${tenantId}/origins`, "PUT", { origins: [SHOP] });
+  const tokens = `/api/tenants/${tenantId}/tokens`;
+  ({ token: backend } = await callApiFrom<Token>(page, "POST", tokens, { name: "api", type: "backend" }));
+  ({ token: frontend } = await callApiFrom<Token>(page, "POST", tokens, { name: "web", type: "frontend" }));
+  await callApiFrom(page, "PUT", `/api/tenants/${tenantId}/origins`, { origins: [SHOP] });
   await sendBackendTelemetry();
   await sendRumSpans();
 });

@@ -4,6 +4,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
+import { addVirtualAuthenticator, signUpWithPasskey } from "./support/passkey-user.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -16,24 +17,9 @@ let inviteeEmail = "";
 async function signedUpPage(name: string): Promise<{ page: Page; email: string; context: BrowserContext }> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await addVirtualAuthenticator(context, page);
   const email = `tenancy-${crypto.randomUUID()}@example.com`;
-  await page.goto(`${baseUrl}/signup`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Your name").fill(name);
-  await page.getByRole("button", { name: "Create account with a passkey" }).click();
-  await page.waitForURL(/\/app\//);
+  await signUpWithPasskey(page, baseUrl, { email, name });
   return { page, email, context };
 }
 
