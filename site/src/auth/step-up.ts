@@ -1,5 +1,5 @@
 // Step-up for sensitive actions: when the API answers REAUTH_REQUIRED, ask the person to confirm
-// with a passkey or an authenticator code (the dialog in /app/security), then retry once.
+// with a passkey or an authenticator code (components/StepUpDialog.astro), then retry once.
 import { startAuthentication } from "@simplewebauthn/browser";
 import { api, ceremonyMessage, show, type ApiResult } from "./api.ts";
 
