@@ -76,5 +76,14 @@ document.addEventListener("click", (event) => {
   }
 });
 
-if (attempt(() => readConsent(localStorage), null) === null && !dashboard) banner.hidden = false;
-if (allowed()) loadWhenIdle();
+const unasked = attempt(() => readConsent(localStorage), null) === null;
+if (unasked && !dashboard && banner.dataset.prompt !== "off") banner.hidden = false;
+// On /app/* every span must carry who is looking: start only once /api/me has announced it
+// (DashboardIdentity.astro); a signed-out visitor is sent to /signin and never measured here.
+const begin = () => allowed() && loadWhenIdle();
+if (dashboard && !document.documentElement.dataset.sightlineUserId)
+  // IDENTITY_EVENT of rum-sdk/src/dashboard-identity.ts, spelled out: importing it would share a
+  // module with DashboardIdentity.astro's script, and Vite would then split this inlined loader
+  // into an external chunk (a request before consent). tests/unit/rum-dashboard-identity checks it.
+  document.addEventListener("sightline:identity", begin, { once: true });
+else begin();
