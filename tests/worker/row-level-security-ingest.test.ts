@@ -56,6 +56,26 @@ beforeAll(async () => {
 afterAll(() => app.pool.end());
 
 describe("row-level security of the one-round-trip ingest functions", () => {
+  it("rls: the ingest functions run as the caller (SECURITY INVOKER) and only the runtime role may execute them", async () => {
+    const client = await connect(env.TEST_OWNER_DATABASE_URL);
+    try {
+      const { rows } = await client.query(
+        `SELECT p.proname, p.prosecdef,
+                array(SELECT coalesce(r.rolname::text, 'PUBLIC') FROM aclexplode(p.proacl) a
+                      LEFT JOIN pg_roles r ON r.oid = a.grantee
+                      WHERE a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner) AS grantees
+         FROM pg_proc p WHERE p.proname IN ('app_authenticate_api_token', 'app_execute_for_tenant')
+         ORDER BY 1`,
+      );
+      expect(rows).toEqual([
+        { proname: "app_authenticate_api_token", prosecdef: false, grantees: ["sightline_app"] },
+        { proname: "app_execute_for_tenant", prosecdef: false, grantees: ["sightline_app"] },
+      ]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it("rls: a statement run for tenant A sees only tenant A's rows", async () => {
     const client = await connect(env.DATABASE_URL);
     try {
