@@ -1,5 +1,5 @@
 /** What is being limited. Each surface has its own bucket inside the key's object. */
-export type Surface = "ingest" | "api" | "auth" | "signin";
+export type Surface = "ingest" | "browser" | "api" | "auth" | "signin";
 export type Plan = "free" | "pro";
 
 /** A token bucket: `quota` units of burst, refilled evenly over `windowSeconds` (q and w in the headers). */
@@ -23,6 +23,13 @@ export const POLICIES: Record<Surface, SurfacePolicy> = {
   ingest: {
     failure: "open",
     plans: { free: { quota: 10_000, windowSeconds: 60 }, pro: { quota: 200_000, windowSeconds: 60 } },
+  },
+  // Browser ingest (frontend tokens are public, embedded in pages) per connecting IP, in front of
+  // the tenant's ingest bucket: one abusive client runs out here, long before it can spend the
+  // tenant's whole quota. A real visitor's tab sends tens of spans a minute.
+  browser: {
+    failure: "open",
+    plans: { free: { quota: 600, windowSeconds: 60 }, pro: { quota: 600, windowSeconds: 60 } },
   },
   api: {
     failure: "open",

@@ -14,7 +14,7 @@ import { encodingOf, readBody } from "../otlp/request-body.ts";
 import { exportResponse, statusResponse, type OtlpBody } from "../otlp/response.ts";
 import { cachedPlanOf } from "../otlp/tenant-plan.ts";
 import { policyFor } from "../rate-limit/consume.ts";
-import { tenantKey } from "../rate-limit/keys.ts";
+import { ipKey, tenantKey } from "../rate-limit/keys.ts";
 import { isOriginAllowedByAnyTenant, loadAllowedOrigins } from "../tenancy/origins.ts";
 
 /** Seconds an exporter should wait before retrying when storage is down. */
@@ -78,13 +78,10 @@ otlp.post(SIGNAL, requireApiToken, async (c) => {
   const prepared = prepareBatch(signal, encoding, body.bytes, Date.now(), browser);
   if (!prepared.ok) throw new HttpError(400, "INVALID_REQUEST", prepared.message);
   const batch = prepared.batch;
+  const weight = Math.max(batch.received, 1);
+  if (browser) await limitBrowserIngest(c, weight);
   const plan = await cachedPlanOf(c.var.db, token.tenantId);
-  await enforceRateLimit(
-    c,
-    tenantKey(token.tenantId),
-    policyFor("ingest", plan, token.tenantId),
-    Math.max(batch.received, 1),
-  );
+  await enforceRateLimit(c, tenantKey(token.tenantId), policyFor("ingest", plan, token.tenantId), weight);
   await storeBatch(c, batch, token.tenantId);
   return answer(c, 200, exportResponse(signal, encoding, batch.rejected, batch.errorMessage));
 });
@@ -95,6 +92,12 @@ async function storeBatch(c: Context<AppEnv>, batch: Batch, tenantId: string): P
   if (duplicates > 0) {
     console.log(JSON.stringify({ msg: "ingest duplicates skipped", requestId: c.var.requestId, duplicates }));
   }
+}
+
+/** A frontend token is public: each connecting IP also has its own, smaller bucket. */
+async function limitBrowserIngest(c: Context<AppEnv>, weight: number): Promise<void> {
+  const key = await ipKey(c.req.raw, c.env.RATE_LIMIT_SALT);
+  if (key) await enforceRateLimit(c, key, policyFor("browser"), weight);
 }
 
 /** Frontend tokens: traces only, from an allowed origin of the token's tenant. */
