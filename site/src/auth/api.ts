@@ -10,6 +10,7 @@ const MESSAGES: Record<string, string> = {
   TOTP_INVALID: "That code is wrong or was already used. Wait for the next code and try again.",
   RECOVERY_CODE_INVALID: "That recovery code is wrong or was already used.",
   TOO_MANY_ATTEMPTS: "Too many wrong codes. For your safety, sign-in with codes is paused",
+  RATE_LIMITED: "Too many requests in a short time. Please wait and try again",
   SESSION_REQUIRED: "Your session has ended. Please sign in again.",
   REAUTH_REQUIRED: "Please confirm it's you first.",
   LAST_CREDENTIAL: "This is your last way to sign in. Add another passkey or an authenticator app first.",
@@ -44,7 +45,7 @@ export async function api<T = unknown>(path: string, method = "GET", body?: unkn
   if (response.ok) return { ok: true, status: response.status, data: data as T };
   const code: string = data?.code ?? "ERROR";
   let message = MESSAGES[code] ?? data?.detail ?? "Something went wrong. Please try again.";
-  if (code === "TOO_MANY_ATTEMPTS") {
+  if (code === "TOO_MANY_ATTEMPTS" || code === "RATE_LIMITED") {
     const seconds = Number(response.headers.get("Retry-After") ?? 60);
     message += ` for ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`}.`;
   }
