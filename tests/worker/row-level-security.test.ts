@@ -84,6 +84,21 @@ describe("row-level security", () => {
     }
   });
 
+  it("rls: no view can read past the policies (every view is security_invoker)", async () => {
+    const client = await connect(env.TEST_OWNER_DATABASE_URL);
+    try {
+      // A view runs with its owner's rights unless security_invoker is set, and the owner's rights
+      // would let a query through a view see every tenant (SECURITY E.26).
+      const { rows } = await client.query(`
+        SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm')
+          AND NOT coalesce('security_invoker=true' = ANY (c.reloptions), false)`);
+      expect(rows).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it("rls: every tenant-owned table has row-level security enabled and forced", async () => {
     const client = await connect(env.TEST_OWNER_DATABASE_URL);
     try {
