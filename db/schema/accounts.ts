@@ -8,23 +8,15 @@ import {
   bigserial,
   boolean,
   check,
-  customType,
   index,
   integer,
   jsonb,
   pgTable,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-
-const bytea = customType<{ data: Uint8Array<ArrayBuffer>; driverData: Uint8Array }>({
-  dataType: () => "bytea",
-  fromDriver: (value) => new Uint8Array(value),
-});
-
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { at, bytea } from "./columns.ts";
 
 export const users = pgTable(
   "users",

@@ -2,11 +2,10 @@
 // them) and each tenant's telemetry retention setting. Retention windows themselves live in
 // worker/src/retention/policy.ts; the purge functions are in migrations/*_privacy_rls.sql.
 import { sql } from "drizzle-orm";
-import { check, integer, pgTable, primaryKey, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, integer, pgTable, primaryKey, uuid } from "drizzle-orm/pg-core";
+import { at } from "./columns.ts";
 import { sessions, users } from "./accounts.ts";
 import { tenants } from "./tenants.ts";
-
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 /** One row per account whose owner asked to delete it; removed on restore or with the account. */
 export const accountDeletions = pgTable("account_deletions", {

@@ -2,26 +2,10 @@
 // browser origins a tenant's frontend tokens may ingest from. Every table is tenant-owned (RLS
 // forced, see migrations/*_tenancy_rls.sql); secrets are stored only as SHA-256 hashes.
 import { sql } from "drizzle-orm";
-import {
-  check,
-  customType,
-  index,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { check, index, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { at, bytea } from "./columns.ts";
 import { users } from "./accounts.ts";
 import { tenants } from "./tenants.ts";
-
-const bytea = customType<{ data: Uint8Array<ArrayBuffer>; driverData: Uint8Array }>({
-  dataType: () => "bytea",
-  fromDriver: (value) => new Uint8Array(value),
-});
-
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 export const ROLES = ["owner", "admin", "member"] as const;
 export type Role = (typeof ROLES)[number];
