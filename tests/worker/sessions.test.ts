@@ -7,6 +7,7 @@ import { createSession, hashSessionToken, validateSessionToken } from "../../wor
 import { connect, problemOf } from "./helpers.ts";
 import { api, sessionCookieOf, signinOptions, signUp, type Account } from "./support/accounts.ts";
 import { signUpWithTotp, totpCode } from "./support/totp.ts";
+import type { SoftwareAuthenticator } from "./support/software-authenticator.ts";
 
 const DAY = 24 * 3600_000;
 let handle: DbHandle;
@@ -34,6 +35,13 @@ async function expectSessionRequired(cookie: string): Promise<void> {
   const response = await api("/api/me", { cookie });
   expect(response.status).toBe(401);
   expect((await problemOf(response)).code).toBe("SESSION_REQUIRED");
+}
+
+/** Step-up of `account`'s session with an assertion signed by `authenticator` (its own or not). */
+async function reauthWithPasskey(account: Account, authenticator: SoftwareAuthenticator): Promise<Response> {
+  const options = await api("/api/auth/reauth/passkey/options", { method: "POST", cookie: account.cookie });
+  const assertion = await authenticator.authenticate(await options.json());
+  return api("/api/auth/reauth/passkey/verify", { json: { response: assertion }, cookie: account.cookie });
 }
 
 describe("session tokens", () => {
@@ -215,12 +223,7 @@ describe("step-up", () => {
   it("step-up: a passkey re-check issues a new cookie, kills the old one and allows the operation", async () => {
     const account = await signUp();
     await stale(account);
-    const options = await api("/api/auth/reauth/passkey/options", { method: "POST", cookie: account.cookie });
-    const assertion = await account.authenticator.authenticate(await options.json());
-    const verify = await api("/api/auth/reauth/passkey/verify", {
-      json: { response: assertion },
-      cookie: account.cookie,
-    });
+    const verify = await reauthWithPasskey(account, account.authenticator);
     expect(verify.status).toBe(204);
     const fresh = sessionCookieOf(verify)!;
     expect(fresh).not.toBe(account.cookie);
@@ -232,12 +235,7 @@ describe("step-up", () => {
     const alice = await signUp();
     const bob = await signUp();
     await stale(alice);
-    const options = await api("/api/auth/reauth/passkey/options", { method: "POST", cookie: alice.cookie });
-    const assertion = await bob.authenticator.authenticate(await options.json());
-    const verify = await api("/api/auth/reauth/passkey/verify", {
-      json: { response: assertion },
-      cookie: alice.cookie,
-    });
+    const verify = await reauthWithPasskey(alice, bob.authenticator);
     expect(verify.status).toBe(401);
     expect((await problemOf(verify)).code).toBe("PASSKEY_VERIFICATION_FAILED");
   });
