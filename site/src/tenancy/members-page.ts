@@ -5,7 +5,8 @@ import { withStepUp } from "../auth/step-up.ts";
 import {
   $,
   button,
-  copy,
+  copyButton,
+  revealOnce,
   hasRole,
   loadTenant,
   report,
@@ -105,15 +106,10 @@ $<HTMLFormElement>("#invite").addEventListener("submit", async (event) => {
   if (!email) return show($("#error"), "Please enter the email address to invite.");
   const created = await api<{ url: string }>(tenantPath(tenant.id, "/invitations"), "POST", { email, role });
   if (!report(created, `Invitation created for ${email}.`) || !created.ok) return;
-  $<HTMLInputElement>("#invite-link").value = created.data.url;
-  $("#invite-result").hidden = false;
-  $<HTMLInputElement>("#invite-link").select();
+  revealOnce("#invite-result", "#invite-link", created.data.url);
   await loadInvitations();
 });
-$("#copy-invite").addEventListener(
-  "click",
-  () => void copy($<HTMLInputElement>("#invite-link").value, "Invitation link"),
-);
+copyButton("#copy-invite", "#invite-link", "Invitation link");
 
 async function start(): Promise<void> {
   const loaded = await loadTenant();

@@ -83,12 +83,25 @@ export function row(cells: string[], actions: HTMLElement[] = []): HTMLTableRowE
   return tr;
 }
 
-/** Copies text and says so; the text stays selectable for browsers without clipboard access. */
-export async function copy(text: string, label: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-    show($("#status"), `${label} copied to the clipboard.`);
-  } catch {
-    show($("#status"), `Select the ${label.toLowerCase()} and copy it.`);
-  }
+/**
+ * A value shown once (a token's secret, an invitation link): put in its read-only input, revealed
+ * and selected, with a copy button that says what happened. The text stays selectable for browsers
+ * without clipboard access.
+ */
+export function revealOnce(box: string, input: string, value: string): void {
+  $<HTMLInputElement>(input).value = value;
+  $(box).hidden = false;
+  $<HTMLInputElement>(input).select();
+}
+
+/** Wires a copy button to the input it copies. */
+export function copyButton(button: string, input: string, label: string): void {
+  $(button).addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText($<HTMLInputElement>(input).value);
+      show($("#status"), `${label} copied to the clipboard.`);
+    } catch {
+      show($("#status"), `Select the ${label.toLowerCase()} and copy it.`);
+    }
+  });
 }

@@ -5,7 +5,8 @@ import { withStepUp } from "../auth/step-up.ts";
 import {
   $,
   button,
-  copy,
+  copyButton,
+  revealOnce,
   hasRole,
   loadTenant,
   report,
@@ -73,15 +74,10 @@ $<HTMLFormElement>("#create").addEventListener("submit", async (event) => {
   );
   if (!report(created, `Token “${name}” created.`) || !created.ok) return;
   form.reset();
-  $<HTMLInputElement>("#secret-value").value = created.data.token;
-  $("#secret").hidden = false;
-  $<HTMLInputElement>("#secret-value").select();
+  revealOnce("#secret", "#secret-value", created.data.token);
   await loadTokens();
 });
-$("#copy-secret").addEventListener(
-  "click",
-  () => void copy($<HTMLInputElement>("#secret-value").value, "Token"),
-);
+copyButton("#copy-secret", "#secret-value", "Token");
 
 async function start(): Promise<void> {
   const loaded = await loadTenant();
