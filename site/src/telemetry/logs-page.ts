@@ -8,6 +8,14 @@ import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-
 
 const FIELDS = ["severity", "service", "q", "traceId"] as const;
 const CLASSES = ["fatal", "error", "warn", "info", "debug", "trace"] as const;
+const COLOURS = {
+  fatal: "#7f1d1d",
+  error: "#c0262d",
+  warn: "#d68a00",
+  info: "#1f5fbf",
+  debug: "#6b7280",
+  trace: "#a3a3a3",
+};
 
 let tenant: Tenant;
 let cursor: string | null = null;
@@ -37,7 +45,14 @@ async function loadCounts(params: URLSearchParams): Promise<void> {
     to: range.to,
     bars: true,
     times: steps.map((step) => Date.parse(step.time)),
-    series: present.map((name) => ({ label: name.toUpperCase(), values: steps.map((step) => step[name]) })),
+    // Stacked: each bar reaches the total of its class and the less severe ones; drawn most severe
+    // first, so the less severe bars sit on top of it. The legend shows each class's own count.
+    series: present.map((name, i) => ({
+      label: name.toUpperCase(),
+      colour: COLOURS[name],
+      values: steps.map((step) => present.slice(i).reduce((sum, other) => sum + step[other], 0)),
+      shown: steps.map((step) => step[name]),
+    })),
   });
 }
 

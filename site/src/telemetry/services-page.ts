@@ -22,6 +22,9 @@ type Overview = { services: (Red & { service: string; operations: Operation[] })
 let tenant: Tenant;
 
 const ms = (value: number | null) => (value === null ? "–" : `${formatNumber(value)} ms`);
+/** Per second from one a second up, per minute below (0.0006/s reads worse than 0.03/min). */
+const rate = (perSecond: number) =>
+  perSecond >= 1 || perSecond === 0 ? `${formatNumber(perSecond)}/s` : `${formatNumber(perSecond * 60)}/min`;
 const percent = (red: Red) => `${formatNumber(red.errorRate * 100)}% (${red.errors})`;
 
 function tracesLink(service: string, name?: string): HTMLAnchorElement {
@@ -41,7 +44,7 @@ function redRow(red: Red, label: HTMLElement, className: string, trend?: SVGSVGE
   const first = document.createElement(className === "service" ? "th" : "td");
   if (className === "service") first.setAttribute("scope", "row");
   first.append(label);
-  const cells = [formatNumber(red.rate), percent(red), ms(red.p50), ms(red.p95), ms(red.p99)].map((text) =>
+  const cells = [rate(red.rate), percent(red), ms(red.p50), ms(red.p95), ms(red.p99)].map((text) =>
     Object.assign(document.createElement("td"), { textContent: text }),
   );
   const last = document.createElement("td");

@@ -7,7 +7,13 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { formatNumber } from "./number-format.ts";
 
-export type ChartSeries = { label: string; values: (number | null)[] };
+/** `shown` replaces the plotted values in the legend (stacked bars plot running totals). */
+export type ChartSeries = {
+  label: string;
+  values: (number | null)[];
+  colour?: string;
+  shown?: (number | null)[];
+};
 export type ChartSpec = {
   title: string;
   unit: string;
@@ -37,16 +43,20 @@ export function timeChart(target: HTMLElement, spec: ChartSpec): uPlot {
         label: "Time",
         value: (_, seconds) => (seconds === null ? "–" : new Date(seconds * 1000).toLocaleString()),
       },
-      ...spec.series.map((series, i) => ({
-        label: series.label,
-        stroke: COLOURS[i % COLOURS.length],
-        fill: spec.bars ? `${COLOURS[i % COLOURS.length]}99` : undefined,
-        width: 2,
-        spanGaps: false,
-        points: { show: true, size: 5 },
-        paths: spec.bars ? uPlot.paths.bars!({ size: [0.8, 40] }) : undefined,
-        value: (_: uPlot, value: number | null) => withUnit(value, spec.unit),
-      })),
+      ...spec.series.map((series, i) => {
+        const colour = series.colour ?? COLOURS[i % COLOURS.length];
+        return {
+          label: series.label,
+          stroke: colour,
+          fill: spec.bars ? colour : undefined,
+          width: spec.bars ? 0 : 2,
+          spanGaps: false,
+          points: { show: !spec.bars, size: 5 },
+          paths: spec.bars ? uPlot.paths.bars!({ size: [0.8, 40] }) : undefined,
+          value: (_: uPlot, value: number | null, _series: number, index: number | null) =>
+            withUnit(series.shown && index !== null ? series.shown[index] : value, spec.unit),
+        };
+      }),
     ],
     axes: [{}, { size: 70, values: (_, splits) => splits.map((value) => withUnit(value, spec.unit)) }],
     legend: { live: true },

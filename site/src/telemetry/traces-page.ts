@@ -67,7 +67,8 @@ function traceRow(trace: TraceSummary): HTMLTableRowElement {
     trace.service,
     `${trace.durationMs.toFixed(1)} ms`,
     String(trace.spanCount),
-    trace.status === "error" ? `error (${trace.errorCount})` : trace.status,
+    // A trace fails when any span does, whatever its root says.
+    trace.errorCount ? `${trace.status} · ${trace.errorCount} failed` : trace.status,
   ];
   const nameCell = document.createElement("td");
   nameCell.append(link);
@@ -75,7 +76,7 @@ function traceRow(trace: TraceSummary): HTMLTableRowElement {
     nameCell,
     ...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })),
   );
-  if (trace.status === "error") tr.className = "error";
+  if (trace.errorCount) tr.className = "error";
   return tr;
 }
 
