@@ -57,7 +57,7 @@ async function load(): Promise<void> {
   const result = await api<Overview>(tenantPath(tenant.id, `/services?${rangeQuery(currentRange())}`));
   if (!result.ok) return void report(result, "");
   const { services } = result.data;
-  $("#services-table").hidden = services.length === 0;
+  $("#services-table").hidden = $("#services-hint").hidden = services.length === 0;
   if (services.length === 0) return void showSendData(tenant);
   $("#send-data").hidden = true;
   $("#rows").replaceChildren(
