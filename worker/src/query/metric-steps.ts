@@ -70,7 +70,11 @@ export function stepPoints(semantics: Semantics, points: RawPoint[], steps: Step
 
 function streamsOf(points: RawPoint[]): RawPoint[][] {
   const streams = new Map<string, RawPoint[]>();
-  for (const point of points) streams.set(point.stream, [...(streams.get(point.stream) ?? []), point]);
+  for (const point of points) {
+    const stream = streams.get(point.stream);
+    if (stream) stream.push(point);
+    else streams.set(point.stream, [point]);
+  }
   return [...streams.values()].map((stream) => stream.sort((a, b) => a.time - b.time));
 }
 
