@@ -48,6 +48,9 @@ export default defineConfig({
           // Stack and browser start once; the files share them one after another.
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // Pages fill themselves from the API: on a loaded machine that can take longer than
+          // expect.poll's default second.
+          expect: { poll: { timeout: 15_000 } },
           fileParallelism: false,
         },
       },

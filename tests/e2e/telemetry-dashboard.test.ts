@@ -33,9 +33,6 @@ let metricsRange = "";
 
 const pageErrors: string[] = [];
 
-/** Pages fill themselves from the API; on a busy machine that takes more than poll's default second. */
-const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000 });
-
 /** A screenshot for review, once the page has thrown nothing. */
 async function shoot(name: string): Promise<void> {
   expect(pageErrors).toEqual([]);
@@ -176,7 +173,7 @@ afterAll(() => browser?.close());
 describe("a new tenant", () => {
   it("opens on the services page, which shows how to send data with this site's OTLP settings", async () => {
     await page.goto(`${baseUrl}/app/t/${tenantId}/services`);
-    await poll(() => page.locator("#send-data").isVisible()).toBe(true);
+    await expect.poll(() => page.locator("#send-data").isVisible()).toBe(true);
     expect(await page.locator("#otlp-settings").textContent()).toContain(
       `OTEL_EXPORTER_OTLP_ENDPOINT=${baseUrl}`,
     );
@@ -196,18 +193,18 @@ describe("the telemetry dashboard", () => {
   it("shows the services overview with rate, errors and quantiles, linking to filtered traces", async () => {
     await page.goto(`${baseUrl}/app/t/${tenantId}/services?range=1h`);
     const row = page.locator("tr.operation", { hasText: "GET /checkout" });
-    await poll(() => row.count()).toBe(1);
+    await expect.poll(() => row.count()).toBe(1);
     expect(await page.locator("tr.service").allTextContents()).toEqual([expect.stringContaining("checkout")]);
     expect(await row.locator("svg.sparkline").count()).toBe(1);
     await shoot("services");
     await row.getByRole("link", { name: "GET /checkout" }).click();
     await page.waitForURL(/\/traces\?.*service=checkout/);
-    await poll(() => page.locator("#rows tr").count()).toBe(2);
+    await expect.poll(() => page.locator("#rows tr").count()).toBe(2);
   });
 
   it("filters the trace list by attribute, keeping the filter in the URL", async () => {
     await page.goto(`${baseUrl}/app/t/${tenantId}/traces?attr=payment.method:card`);
-    await poll(() => page.locator("#rows tr").count()).toBe(1);
+    await expect.poll(() => page.locator("#rows tr").count()).toBe(1);
     expect(await page.locator("#attributes input").first().inputValue()).toBe("payment.method:card");
     expect(await page.locator("#rows tr").first().textContent()).toContain("1 failed");
     await shoot("traces-filtered");
@@ -215,15 +212,15 @@ describe("the telemetry dashboard", () => {
 
   it("opens the waterfall, marks the failed span and shows its exception and the trace's logs", async () => {
     await page.goto(`${baseUrl}/app/t/${tenantId}/traces/${failedTraceId}`);
-    await poll(() => page.locator("#waterfall li[data-span-id]").count()).toBe(3);
+    await expect.poll(() => page.locator("#waterfall li[data-span-id]").count()).toBe(3);
     expect(await page.locator("#waterfall .tick").count()).toBe(5);
     expect(await page.locator("#waterfall li.error").count()).toBe(1);
     await page.getByRole("button", { name: "⚠ checkout · charge card" }).click();
     const detail = page.locator("#span-detail");
-    await poll(() => detail.textContent()).toContain("TypeError: card declined");
+    await expect.poll(() => detail.textContent()).toContain("TypeError: card declined");
     expect(await detail.locator("pre.stack").textContent()).toContain("TypeError: card declined");
     expect(await detail.textContent()).toContain("host.name");
-    await poll(() => page.locator("#trace-logs").textContent()).toContain("payment declined");
+    await expect.poll(() => page.locator("#trace-logs").textContent()).toContain("payment declined");
     await shoot("trace");
     await page.getByRole("button", { name: "Fold the children of GET /checkout" }).click();
     expect(await page.locator("#waterfall li[data-span-id]:visible").count()).toBe(1);
@@ -232,7 +229,7 @@ describe("the telemetry dashboard", () => {
   it("expands a log record to its attributes, resource and trace, and counts severities", async () => {
     await page.goto(`${baseUrl}/app/t/${tenantId}/logs?range=1h`);
     const record = page.locator("#rows tr", { hasText: "payment declined" });
-    await poll(() => record.count()).toBe(1);
+    await expect.poll(() => record.count()).toBe(1);
     await record.getByRole("button", { name: "Show the record's details" }).click();
     const detail = page.locator("#rows .log-detail");
     expect(await detail.textContent()).toContain("o-42");
@@ -247,31 +244,31 @@ describe("the telemetry dashboard", () => {
   it("charts a counter as a rate and a histogram as quantiles, with legend and hover values", async () => {
     await page.goto(`${baseUrl}/app/t/${tenantId}/metrics?metric=checkout.requests&${metricsRange}`);
     const chart = page.locator("#charts .chart-box").first();
-    await poll(() => chart.locator("canvas").count()).toBe(1);
+    await expect.poll(() => chart.locator("canvas").count()).toBe(1);
     expect(await chart.locator(".u-title").textContent()).toBe("checkout.requests · Rate");
     await hoverMiddle(chart);
     // 12 requests in the one-minute step: 0.2 per second.
-    await poll(() => chart.locator(".u-legend").textContent()).toContain("region=eu0.2 request/s");
+    await expect.poll(() => chart.locator(".u-legend").textContent()).toContain("region=eu0.2 request/s");
     await shoot("metrics-counter");
     await page.goto(`${baseUrl}/app/t/${tenantId}/metrics?metric=checkout.duration&${metricsRange}`);
-    await poll(() => page.locator("#charts .chart-box").count()).toBe(4);
+    await expect.poll(() => page.locator("#charts .chart-box").count()).toBe(4);
     const p50 = page.locator("#charts .chart-box").first();
     expect(await p50.locator(".u-title").textContent()).toBe("checkout.duration · p50");
     await hoverMiddle(p50);
     // One observation of 250 ms: every quantile is 250 (clamped to the observed min and max).
-    await poll(() => p50.locator(".u-legend").textContent()).toContain("region=eu250 ms");
+    await expect.poll(() => p50.locator(".u-legend").textContent()).toContain("region=eu250 ms");
     await shoot("metrics-histogram");
   });
 
   it("charts the Web Vitals p75 with bands and counts the page views", async () => {
     await page.goto(`${baseUrl}/app/t/${tenantId}/vitals`);
-    await poll(() => page.locator("#vital-charts svg").count()).toBe(5);
-    await poll(() => page.locator("#vital-charts figcaption").first().textContent()).toMatch(
-      /LCP p75 3\.3k ms/,
-    );
+    await expect.poll(() => page.locator("#vital-charts svg").count()).toBe(5);
+    await expect
+      .poll(() => page.locator("#vital-charts figcaption").first().textContent())
+      .toMatch(/LCP p75 3\.3k ms/);
     expect(await page.locator("#vital-charts svg").first().locator("rect.band").count()).toBe(3);
-    await poll(() => page.locator("#vital-pages").textContent()).toContain("/pricing");
-    await poll(() => page.locator("#views-total").textContent()).toBe("1 page view");
+    await expect.poll(() => page.locator("#vital-pages").textContent()).toContain("/pricing");
+    await expect.poll(() => page.locator("#views-total").textContent()).toBe("1 page view");
     await shoot("vitals");
   });
 });
