@@ -58,7 +58,11 @@ export function timeChart(target: HTMLElement, spec: ChartSpec): uPlot {
         };
       }),
     ],
-    axes: [{}, { size: 70, values: (_, splits) => splits.map((value) => withUnit(value, spec.unit)) }],
+    // Tick labels carry numbers only; the unit names the y axis (and follows each legend value).
+    axes: [
+      { space: 90 },
+      { label: spec.unit || undefined, size: 60, values: (_, splits) => splits.map(formatNumber) },
+    ],
     legend: { live: true },
   };
   const data = [
