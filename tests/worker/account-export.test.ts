@@ -107,7 +107,7 @@ describe("GET /api/account/export", () => {
     const me = testUser(account);
     const created = await as(me, "/api/tenants", { json: { name: "Mine" } });
     const tenant = (await created.json()) as { id: string };
-    const colleague = await signedInUser();
+    const colleague = await signedInUser(undefined, { verified: true });
     const invite = await as(me, `/api/tenants/${tenant.id}/invitations`, {
       json: { email: colleague.email, role: "admin" },
     });

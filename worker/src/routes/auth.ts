@@ -18,6 +18,7 @@ import {
   recordPasskeyUse,
 } from "../auth/passkeys.ts";
 import { deleteSession } from "../auth/sessions.ts";
+import { sendVerificationEmail } from "../email/account-mail.ts";
 import {
   createUserWithPasskey,
   findUserByEmail,
@@ -146,7 +147,8 @@ export const auth = new Hono<AppEnv>()
       requestId: c.var.requestId,
     });
     await startSession(c, user, "passkey");
-    return c.json({ user }, 201);
+    await sendVerificationEmail(c, user, { change: false });
+    return c.json({ user: { ...user, emailVerified: false } }, 201);
   })
   .post("/passkey/options", async (c) => {
     const body = await jsonBody(c);
