@@ -121,9 +121,10 @@ describe("email verification", () => {
     expect(change.status).toBe(202);
     const notice = await lastMessageTo(account.user.email, "notice.email-change");
     expect(notice.text).toContain(newEmail);
-    expect((await (await api("/api/me", { cookie: account.cookie })).json()).user.email).toBe(
-      account.user.email,
-    );
+    const before = (await (await api("/api/me", { cookie: account.cookie })).json()) as {
+      user: { email: string };
+    };
+    expect(before.user.email).toBe(account.user.email);
     const link = linkIn(await lastMessageTo(newEmail, "email-change"), "/verify-email#");
     expect((await verify(fragmentOf(link))).status).toBe(204);
     const me = (await (await api("/api/me", { cookie: account.cookie })).json()) as {
