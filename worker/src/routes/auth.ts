@@ -148,7 +148,7 @@ export const auth = new Hono<AppEnv>()
     });
     await startSession(c, user, "passkey");
     await sendVerificationEmail(c, user, { change: false });
-    return c.json({ user: { ...user, emailVerified: false } }, 201);
+    return c.json({ user }, 201);
   })
   .post("/passkey/options", async (c) => {
     const body = await jsonBody(c);
