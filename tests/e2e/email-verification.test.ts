@@ -4,7 +4,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
-import { confirmEmailFromLink, deliveredTo, linkFromEmail } from "./support/mail.ts";
+import { confirmEmailFromLink, deliveredTo, linkFromEmail, WAIT_MS } from "./support/mail.ts";
 import { addVirtualAuthenticator, callApiFrom, signUpWithPasskey } from "./support/passkey-user.ts";
 
 const baseUrl = inject("baseUrl");
@@ -33,8 +33,10 @@ describe("email verification end to end", () => {
       email,
       emailVerified: true,
     });
-    await page.goto("/app/security".replace(/^/, baseUrl));
-    await expect.poll(() => page.locator("#email-state").textContent()).toBe(`${email} (confirmed)`);
+    await page.goto(`${baseUrl}/app/security`);
+    await expect
+      .poll(() => page.locator("#email-state").textContent(), { timeout: WAIT_MS })
+      .toBe(`${email} (confirmed)`);
   });
 
   it("the link works once: opening it again says it was already used", async () => {

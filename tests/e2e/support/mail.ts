@@ -6,6 +6,9 @@ import { expect, inject } from "vitest";
 
 export type Delivered = { subject: string; text: string };
 
+/** Sending, writing the files and wrangler logging them, on a busy machine: seconds, not one. */
+export const WAIT_MS = 15_000;
+
 /** Every message delivered to `email` so far, oldest first. */
 export async function deliveredTo(email: string): Promise<Delivered[]> {
   const response = await fetch(`${inject("databaseControlUrl")}/mail?to=${encodeURIComponent(email)}`);
@@ -16,11 +19,14 @@ export async function deliveredTo(email: string): Promise<Delivered[]> {
 export async function linkFromEmail(email: string, subject: RegExp, prefix: string): Promise<string> {
   let link: string | undefined;
   await expect
-    .poll(async () => {
-      const message = (await deliveredTo(email)).filter((m) => subject.test(m.subject)).at(-1);
-      link = message?.text.split(/\s+/).find((word) => word.startsWith(prefix));
-      return link;
-    })
+    .poll(
+      async () => {
+        const message = (await deliveredTo(email)).filter((m) => subject.test(m.subject)).at(-1);
+        link = message?.text.split(/\s+/).find((word) => word.startsWith(prefix));
+        return link;
+      },
+      { timeout: WAIT_MS },
+    )
     .toBeDefined();
   return link!;
 }
@@ -28,5 +34,7 @@ export async function linkFromEmail(email: string, subject: RegExp, prefix: stri
 /** Opens the confirmation link from the user's email in their page and waits until it says so. */
 export async function confirmEmailFromLink(page: Page, baseUrl: string, email: string): Promise<void> {
   await page.goto(await linkFromEmail(email, /Confirm your email address/, `${baseUrl}/verify-email#`));
-  await expect.poll(() => page.locator("#status").textContent()).toBe("Your email address is confirmed.");
+  await expect
+    .poll(() => page.locator("#status").textContent(), { timeout: WAIT_MS })
+    .toBe("Your email address is confirmed.");
 }
