@@ -10,7 +10,7 @@ import { emailOutbox } from "../../db/schema/index.ts";
 import worker from "../../worker/src/index.ts";
 import { MAX_ATTEMPTS } from "../../worker/src/email/outbox.ts";
 import { EMAIL_RETRY_CRON } from "../../worker/src/scheduled.ts";
-import { ORIGIN } from "./helpers.ts";
+import { callWithEnv, ORIGIN } from "./helpers.ts";
 import { randomEmail, SESSION_COOKIE } from "./support/accounts.ts";
 import { lastMessageTo, linkIn } from "./support/mail.ts";
 import { as, tenantWithRoles, withDb, type TestUser } from "./support/tenancy.ts";
@@ -18,16 +18,12 @@ import { as, tenantWithRoles, withDb, type TestUser } from "./support/tenancy.ts
 /** The binding answers "email from … not allowed" for this sender. */
 const refusedSender = { EMAIL_FROM: "someone@elsewhere.example" };
 
-async function inviteWithEnv(overrides: Partial<Env>, tenantId: string, by: TestUser, email: string) {
-  const ctx = createExecutionContext();
-  const request = new Request(new URL(`/api/tenants/${tenantId}/invitations`, ORIGIN), {
+function inviteWithEnv(overrides: Partial<Env>, tenantId: string, by: TestUser, email: string) {
+  return callWithEnv(overrides, `/api/tenants/${tenantId}/invitations`, {
     method: "POST",
     headers: { Origin: ORIGIN, "Content-Type": "application/json", Cookie: `${SESSION_COOKIE}=${by.cookie}` },
     body: JSON.stringify({ email, role: "member" }),
   });
-  const response = await worker.fetch(request, { ...env, ...overrides }, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
 }
 
 async function runRetries(at: Date, overrides: Partial<Env> = {}): Promise<void> {

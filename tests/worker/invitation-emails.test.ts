@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { problemOf } from "./helpers.ts";
 import { api, randomEmail, signUp } from "./support/accounts.ts";
-import { fragmentOf, lastMessageTo, linkIn, messagesTo } from "./support/mail.ts";
+import { fragmentOf, lastMessageTo, linkIn, markEmailVerified, messagesTo } from "./support/mail.ts";
 import { as, signedInUser, tenantWithRoles, type TestUser } from "./support/tenancy.ts";
 
 type Invitation = { id: string; token: string; expiresAt: string; url: string };
@@ -76,5 +76,24 @@ describe("invitation emails", () => {
     expect(response.status).toBe(403);
     expect((await problemOf(response)).code).toBe("INVITATION_EMAIL_MISMATCH");
     expect((await accept(invitee.cookie, token)).status).toBe(200);
+  });
+
+  it("export: invitations to an address are in its account's export only once the address is verified", async () => {
+    const { id, users } = await tenantWithRoles();
+    const [unverified, verified] = [await signUp(), await signUp()];
+    await markEmailVerified(verified.user.id);
+    const received = [];
+    for (const account of [unverified, verified]) {
+      await invite(id, users.admin, account.user.email);
+      const exported = await api("/api/account/export", { cookie: account.cookie });
+      expect(exported.status).toBe(200);
+      const document = (await exported.json()) as {
+        invitations: { received: unknown[] };
+        email: { messages: { kind: string }[] };
+      };
+      expect(document.email.messages.map((message) => message.kind)).toContain("verification");
+      received.push(document.invitations.received.length);
+    }
+    expect(received).toEqual([0, 1]);
   });
 });
