@@ -51,6 +51,8 @@ export default defineConfig({
           // Stack and browser start once; the files share them one after another.
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // A page's chain of API calls takes seconds, not one, when the machine is busy.
+          expect: { poll: { timeout: 10_000 } },
           fileParallelism: false,
         },
       },
