@@ -13,6 +13,11 @@ export type NoticeKind = Extract<EmailKind, `notice.${string}`>;
 
 const IF_NOT_YOU =
   "If this was not you, sign in now, remove any passkey or authenticator you do not recognise and end the sessions you do not know at {security}. If you cannot sign in any more, use one of your recovery codes at {signin}.";
+/** Where the general advice does not fit: a deleted account cannot sign in until restored. */
+const IF_NOT_YOU_FOR: Partial<Record<NoticeKind, string>> = {
+  "notice.deletion-scheduled":
+    "If this was not you, restore your account now at {restore} with your passkey, then remove any passkey or authenticator you do not recognise and end the sessions you do not know at {security}.",
+};
 
 const STRINGS = {
   verification: {
@@ -145,7 +150,7 @@ export function noticeEmail(
   const details = fill(STRINGS.noticeDetails, { at: formatUtc(context.at), browser: context.browser });
   return compose(
     fill(STRINGS.noticeSubject, { what: NOTICE_SUBJECTS[kind] }),
-    { before: [what, details], after: [fill(IF_NOT_YOU, links)] },
+    { before: [what, details], after: [fill(IF_NOT_YOU_FOR[kind] ?? IF_NOT_YOU, links)] },
     context.appOrigin,
   );
 }
