@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { api, signUp } from "./support/accounts.ts";
 import { call } from "./helpers.ts";
-import { createTenant, nowNanos, postOtlp, randomHex } from "./support/telemetry.ts";
+import { createTenant, nowNanos, postOtlp, randomHex, settleIngest } from "./support/telemetry.ts";
 
 const JSON_TYPE = "application/json";
 const SHOP = "https://shop.example";
@@ -85,10 +85,13 @@ async function sendSpans(token: string, service: string, spans: unknown[], brows
   expect(response.status).toBe(200);
 }
 
-const read = (m: Member, path: string, via: "session" | "token" = "session") =>
-  via === "session"
+/** A query, once everything ingested before it went through the queue. */
+async function read(m: Member, path: string, via: "session" | "token" = "session") {
+  await settleIngest();
+  return via === "session"
     ? api(`/api/tenants/${m.tenantId}${path}`, { cookie: m.cookie })
     : call(`/api/tenants/${m.tenantId}${path}`, { headers: { Authorization: `Bearer ${m.backend}` } });
+}
 
 describe("telemetry query: traces", () => {
   it("lists traces by root span with filters (service, status, min duration) and keyset pagination", async () => {
