@@ -11,7 +11,7 @@ import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
 import { addVirtualAuthenticator, callApiFrom, signUpWithPasskey } from "./support/passkey-user.ts";
 
@@ -120,6 +120,29 @@ async function sendRumSpans(): Promise<void> {
 
 type Token = { token: string };
 
+/**
+ * Ingest is buffered (a queue, docs/ingest.md): a 200 means queued. Waits until what was sent is
+ * queryable, by asking the query API (the pages below load their data once).
+ */
+async function waitUntilQueryable(): Promise<void> {
+  const count = async (path: string, key: string) =>
+    (await callApiFrom<Record<string, unknown[]>>(page, "GET", `/api/tenants/${tenantId}${path}`))[key]
+      .length;
+  for (const [path, key] of [
+    ["/traces?service=checkout", "traces"],
+    ["/traces?service=shop-web", "traces"],
+    ["/logs", "logs"],
+    ["/metrics", "metrics"],
+  ]) {
+    await vi.waitFor(
+      async () => {
+        if ((await count(path, key)) === 0) throw new Error(`nothing at ${path} yet`);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
+  }
+}
+
 beforeAll(async () => {
   browser = await launchBrowser();
   page = await signUp();
@@ -134,6 +157,7 @@ beforeAll(async () => {
   await callApiFrom(page, "PUT", `/api/tenants/${tenantId}/origins`, { origins: [SHOP] });
   await sendBackendTelemetry();
   await sendRumSpans();
+  await waitUntilQueryable();
 });
 afterAll(() => browser?.close());
 
