@@ -74,7 +74,7 @@ export async function benchIngest(baseUrl: string, database: Database): Promise<
   }
 }
 
-async function createBenchTenant(db: Db): Promise<{ tenantId: string; token: string }> {
+export async function createBenchTenant(db: Db): Promise<{ tenantId: string; token: string }> {
   const tenantId = crypto.randomUUID();
   const token = generateApiToken("backend");
   await withTenant(db, tenantId, async (tx) => {
@@ -188,7 +188,12 @@ const COLUMNS =
   status_code, status_message, attributes, resource, scope, events, links, source`);
 
 /** The same rows the Worker stores, as one plain multi-row INSERT … VALUES per batch. */
-async function rawInsertRate(db: Db, tenantId: string, size: number, batches: number): Promise<number> {
+export async function rawInsertRate(
+  db: Db,
+  tenantId: string,
+  size: number,
+  batches: number,
+): Promise<number> {
   const now = Date.now();
   const rowBatches = Array.from({ length: batches }, () => {
     const decoded = decodeRequest("traces", "protobuf", encode(makeSpans(size), "protobuf"));

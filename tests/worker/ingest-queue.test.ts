@@ -38,17 +38,18 @@ function spans(count: number, extra: Partial<SpanRow> = {}): SpanRow[] {
 let sequence = 0;
 
 /** Queue messages as the platform delivers them (attempts counts deliveries). */
-async function delivery(tenantId: string, rows: object[][], attempts = 1) {
+async function delivery(tenantId: string, rows: object[][], attempts = 1): Promise<Delivered[]> {
   const bodies = [];
   for (const part of rows) bodies.push(...(await messagesOf(tenantId, "traces", part)));
   return bodies.map((body) => ({ id: `m${++sequence}`, timestamp: new Date(), attempts, body }));
 }
 
-async function consume(messages: Awaited<ReturnType<typeof delivery>>, overrides: Partial<Env> = {}) {
+type Delivered = { id: string; timestamp: Date; attempts: number; body: unknown };
+
+async function consume(messages: Delivered[], overrides: Partial<Env> = {}) {
   const batch = createMessageBatch("sightline-ingest", messages);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, { ...env, ...overrides }, ctx);
-  return getQueueResult(batch, ctx);
+  await worker.queue(batch, { ...env, ...overrides });
+  return getQueueResult(batch, createExecutionContext());
 }
 
 const spanCount = async (tenantId: string) =>
