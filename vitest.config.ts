@@ -52,6 +52,9 @@ export default defineConfig({
           // Stack and browser start once; the files share them one after another.
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // A page renders its data after its own API calls; on a shared, loaded machine that
+          // can take longer than expect.poll's 1 s default (the data itself is already there).
+          expect: { poll: { timeout: 10_000 } },
           fileParallelism: false,
         },
       },
