@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { mailboxService } from "./scripts/simulated-mail.ts";
 
 export default defineConfig({
   test: {
@@ -25,6 +26,8 @@ export default defineConfig({
               // to 2 s to fill a batch): tests wait on the queue by a barrier, never by a sleep
               // (tests/worker/support/telemetry.ts, settleIngest).
               queueConsumers: { "sightline-ingest": { maxBatchTimeout: 0 } },
+              // Reads the messages the simulated EMAIL binding wrote (tests/worker/support/mail.ts).
+              serviceBindings: { MAILBOX: mailboxService },
             },
           })),
         ],
@@ -52,8 +55,7 @@ export default defineConfig({
           // Stack and browser start once; the files share them one after another.
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // A page renders its data after its own API calls; on a shared, loaded machine that
-          // can take longer than expect.poll's 1 s default (the data itself is already there).
+          // A page's chain of API calls takes seconds, not one, when the machine is busy.
           expect: { poll: { timeout: 10_000 } },
           fileParallelism: false,
         },
