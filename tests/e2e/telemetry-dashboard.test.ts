@@ -14,7 +14,7 @@ import { LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-log
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
 import { addVirtualAuthenticator, callApiFrom, signUpWithPasskey } from "./support/passkey-user.ts";
 
@@ -153,6 +153,29 @@ async function sendRumSpans(): Promise<void> {
 
 type Token = { token: string };
 
+/**
+ * Ingest is buffered (a queue, docs/ingest.md): a 200 means queued. Waits until what was sent is
+ * queryable, by asking the query API (the pages below load their data once).
+ */
+async function waitUntilQueryable(): Promise<void> {
+  const count = async (path: string, key: string) =>
+    (await callApiFrom<Record<string, unknown[]>>(page, "GET", `/api/tenants/${tenantId}${path}`))[key]
+      .length;
+  for (const [path, key] of [
+    ["/traces?service=checkout", "traces"],
+    ["/traces?service=shop-web", "traces"],
+    ["/logs", "logs"],
+    ["/metrics", "metrics"],
+  ]) {
+    await vi.waitFor(
+      async () => {
+        if ((await count(path, key)) === 0) throw new Error(`nothing at ${path} yet`);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
+  }
+}
+
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   browser = await launchBrowser();
@@ -188,6 +211,7 @@ describe("the telemetry dashboard", () => {
   beforeAll(async () => {
     await sendBackendTelemetry();
     await sendRumSpans();
+    await waitUntilQueryable();
   });
 
   it("shows the services overview with rate, errors and quantiles, linking to filtered traces", async () => {

@@ -1,13 +1,15 @@
-// The ingest path sets its RLS context inside one statement (migrations/0012_ingest_round_trips.sql:
-// app_authenticate_api_token, app_execute_for_tenant) to save round trips. These run as the
-// Worker's runtime role and prove the policies still bind every statement run that way, and that
-// no context outlives the call.
+// The ingest path sets its RLS context inside one statement to save round trips: the token lookup
+// (app_authenticate_api_token, migrations/0012) and one narrow store function per signal
+// (app_store_spans / app_store_log_records / app_store_metric_points, migrations/0023, which
+// replaced the generic app_execute_for_tenant). These run as the Worker's runtime role and prove
+// the policies still bind every statement run that way, that the role can pass rows but no SQL,
+// and that no context outlives the call.
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, useLocalRelay, type DbHandle } from "../../db/client.ts";
 import { tenants } from "../../db/schema/index.ts";
 import { withTenant } from "../../db/tenant-scope.ts";
-import { storeSpans } from "../../worker/src/otlp/store.ts";
+import { storeRows } from "../../worker/src/otlp/store.ts";
 import type { SpanRow } from "../../worker/src/otlp/map-spans.ts";
 import { createApiToken, hashApiToken } from "../../worker/src/tenancy/api-tokens.ts";
 import { connect, postgresErrorOf } from "./helpers.ts";
@@ -16,12 +18,6 @@ let app: DbHandle;
 const tenantA = crypto.randomUUID();
 const tenantB = crypto.randomUUID();
 const traceId = crypto.randomUUID().replaceAll("-", "");
-
-/** Inserts one span whose tenant_id comes from the argument, not from the context. */
-const INSERT_SPAN_OF = `insert into spans (tenant_id, trace_id, span_id, start_time, duration_ns, service_name,
-  name, kind, status_code, attributes, resource, source)
-  select ($2->>'tenant')::uuid, $2->>'trace', '00000000000000aa', now(), 1, 's', 'n', 0, 0, '{}', '{}', 'backend'`;
-const SELECT_TRACE = `select 1 from spans where trace_id = $2->>'trace'`;
 
 function span(spanId: string): SpanRow {
   return {
@@ -44,14 +40,16 @@ function span(spanId: string): SpanRow {
   };
 }
 
+const STORE_FUNCTIONS = ["app_store_log_records", "app_store_metric_points", "app_store_spans"];
+
 beforeAll(async () => {
   useLocalRelay(env.DB_WS_PROXY);
   app = createDb(env.DATABASE_URL);
   for (const id of [tenantA, tenantB]) {
     await withTenant(app.db, id, (tx) => tx.insert(tenants).values({ id, name: "t" }));
   }
-  await storeSpans(app.db, tenantA, [span("00000000000000a1")]);
-  await storeSpans(app.db, tenantB, [span("00000000000000b1")]);
+  await storeRows(app.db, "traces", tenantA, JSON.stringify([span("00000000000000a1")]));
+  await storeRows(app.db, "traces", tenantB, JSON.stringify([span("00000000000000b1")]));
 });
 afterAll(() => app.pool.end());
 
@@ -64,55 +62,55 @@ describe("row-level security of the one-round-trip ingest functions", () => {
                 array(SELECT coalesce(r.rolname::text, 'PUBLIC') FROM aclexplode(p.proacl) a
                       LEFT JOIN pg_roles r ON r.oid = a.grantee
                       WHERE a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner) AS grantees
-         FROM pg_proc p WHERE p.proname IN ('app_authenticate_api_token', 'app_execute_for_tenant')
+         FROM pg_proc p WHERE p.proname = 'app_authenticate_api_token' OR p.proname LIKE 'app_store_%'
          ORDER BY 1`,
       );
-      expect(rows).toEqual([
-        { proname: "app_authenticate_api_token", prosecdef: false, grantees: ["sightline_app"] },
-        { proname: "app_execute_for_tenant", prosecdef: false, grantees: ["sightline_app"] },
-      ]);
+      expect(rows).toEqual(
+        ["app_authenticate_api_token", ...STORE_FUNCTIONS].map((proname) => ({
+          proname,
+          prosecdef: false,
+          grantees: ["sightline_app"],
+        })),
+      );
     } finally {
       await client.end();
     }
   });
 
-  it("rls: a statement run for tenant A sees only tenant A's rows", async () => {
-    const client = await connect(env.DATABASE_URL);
-    try {
-      const run = (tenant: string, statement: string) =>
-        client.query("select app_execute_for_tenant($1, $2, $3) as n", [
-          tenant,
-          statement,
-          { trace: traceId },
-        ]);
-      expect((await run(tenantA, SELECT_TRACE)).rows).toEqual([{ n: "1" }]);
-      expect((await run(tenantA, `delete from spans where trace_id = $2->>'trace'`)).rows).toEqual([
-        { n: "1" },
-      ]);
-      expect((await run(tenantB, SELECT_TRACE)).rows).toEqual([{ n: "1" }]);
-    } finally {
-      await client.end();
-    }
+  it("rls: the runtime role cannot have SQL of its choosing run in a tenant's context (the generic execute function is gone)", async () => {
+    const old = app.pool.query("select app_execute_for_tenant($1, 'select 1', '{}')", [tenantA]);
+    expect(await postgresErrorOf(old)).toMatch(/function app_execute_for_tenant\(.*\) does not exist/);
   });
 
-  it("rls: a statement run for tenant A cannot write rows of tenant B", async () => {
-    const write = app.pool.query("select app_execute_for_tenant($1, $2, $3)", [
-      tenantA,
-      INSERT_SPAN_OF,
-      { tenant: tenantB, trace: traceId },
+  it("rls: a store function writes only the tenant it is given, whatever the rows claim", async () => {
+    const forged = { ...span("00000000000000a2"), tenant_id: tenantB };
+    await storeRows(app.db, "traces", tenantA, JSON.stringify([forged]));
+    const tenantsOf = async (tenant: string) =>
+      withTenant(
+        app.db,
+        tenant,
+        async (tx) =>
+          (await tx.execute(`select span_id, tenant_id from spans where trace_id = '${traceId}' order by 1`))
+            .rows,
+      );
+    expect(await tenantsOf(tenantA)).toEqual([
+      { span_id: "00000000000000a1", tenant_id: tenantA },
+      { span_id: "00000000000000a2", tenant_id: tenantA },
     ]);
-    expect(await postgresErrorOf(write)).toMatch(/violates row-level security policy/);
+    expect(await tenantsOf(tenantB)).toEqual([{ span_id: "00000000000000b1", tenant_id: tenantB }]);
   });
 
-  it("rls: app_execute_for_tenant leaves no tenant context behind, alone or inside a transaction", async () => {
+  it("rls: the store functions leave no tenant context behind, alone or inside a transaction", async () => {
     const client = await connect(env.DATABASE_URL);
     try {
-      await client.query("select app_execute_for_tenant($1, 'select 1', '{}')", [tenantA]);
-      expect((await client.query("select app_tenant_id() as t")).rows).toEqual([{ t: null }]);
+      for (const name of STORE_FUNCTIONS) {
+        await client.query(`select ${name}($1, '[]')`, [tenantA]);
+        expect((await client.query("select app_tenant_id() as t")).rows).toEqual([{ t: null }]);
+      }
       expect((await client.query("select 1 from spans where trace_id = $1", [traceId])).rows).toEqual([]);
       await client.query("BEGIN");
       await client.query("select set_config('app.tenant_id', $1, true)", [tenantB]);
-      await client.query("select app_execute_for_tenant($1, 'select 1', '{}')", [tenantA]);
+      await client.query("select app_store_spans($1, '[]')", [tenantA]);
       expect((await client.query("select app_tenant_id() as t")).rows).toEqual([{ t: tenantB }]);
       await client.query("COMMIT");
     } finally {

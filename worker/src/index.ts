@@ -27,6 +27,7 @@ import { tenantSettings } from "./routes/tenant-settings.ts";
 import { telemetryRetentionRoutes } from "./routes/telemetry-retention.ts";
 import { tenantRoutes } from "./routes/tenants.ts";
 import { totp, totpReauth } from "./routes/totp.ts";
+import { consumeIngest } from "./ingest-queue/consumer.ts";
 import { scheduled } from "./scheduled.ts";
 
 export const app = new Hono<AppEnv>();
@@ -89,4 +90,4 @@ app.onError(handleError);
 
 export { RateLimiter } from "./rate-limiter.ts";
 
-export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;
+export default { fetch: app.fetch, scheduled, queue: consumeIngest } satisfies ExportedHandler<Env>;

@@ -3,7 +3,7 @@
 import { expect } from "vitest";
 import { call } from "../helpers.ts";
 import { api, signUp } from "./accounts.ts";
-import { postOtlp, randomHex } from "./telemetry.ts";
+import { postOtlp, randomHex, settleIngest } from "./telemetry.ts";
 
 export const JSON_TYPE = "application/json";
 export const SHOP = "https://shop.example";
@@ -86,7 +86,10 @@ export async function sendSpans(token: string, service: string, spans: unknown[]
   expect(response.status).toBe(200);
 }
 
-export const read = (m: Member, path: string, via: "session" | "token" = "session") =>
-  via === "session"
+/** A query, once everything ingested before it went through the queue. */
+export async function read(m: Member, path: string, via: "session" | "token" = "session") {
+  await settleIngest();
+  return via === "session"
     ? api(`/api/tenants/${m.tenantId}${path}`, { cookie: m.cookie })
     : call(`/api/tenants/${m.tenantId}${path}`, { headers: { Authorization: `Bearer ${m.backend}` } });
+}

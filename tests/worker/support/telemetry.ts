@@ -1,6 +1,7 @@
 // Telemetry test helpers: a fresh tenant with API tokens (created through the tenancy code), the
 // official OpenTelemetry exporters pointed at the Worker, and raw OTLP requests.
 import { env, exports } from "cloudflare:workers";
+import { vi } from "vitest";
 import { createDb, useLocalRelay, type DbHandle } from "../../../db/client.ts";
 import { apiTokens, tenantOrigins, tenants } from "../../../db/schema/index.ts";
 import { withTenant } from "../../../db/tenant-scope.ts";
@@ -40,8 +41,51 @@ export async function createTenant(origins: string[] = []): Promise<TestTenant> 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type DbRow = Record<string, any>;
 
-/** Rows of one tenant's table, read as the Worker's role inside the tenant's RLS scope. */
+let barrierTenant: Promise<TestTenant> | undefined;
+
+/**
+ * Waits until everything queued before this call has been through the queue consumer: sends one
+ * marker log record through the real ingest path and waits for its row. The local queue delivers
+ * one batch at a time, in order, so once the marker is stored every earlier message was handled.
+ * It waits on that condition (polling the marker's row), never for a fixed time.
+ */
+export async function settleIngest(): Promise<void> {
+  barrierTenant ??= createTenant();
+  const tenant = await barrierTenant;
+  const marker = crypto.randomUUID();
+  const body = JSON.stringify({
+    resourceLogs: [
+      { scopeLogs: [{ logRecords: [{ timeUnixNano: nowNanos(), body: { stringValue: marker } }] }] },
+    ],
+  });
+  const response = await postOtlp("logs", body, { token: tenant.backend, contentType: "application/json" });
+  if (response.status !== 200) throw new Error(`ingest barrier answered ${response.status}`);
+  const { db, pool } = openDb();
+  try {
+    await vi.waitFor(
+      async () => {
+        const found = await withTenant(db, tenant.id, (tx) =>
+          tx.execute(`select 1 from log_records where body = '${marker}'`),
+        );
+        if (found.rows.length === 0) throw new Error("the queue consumer has not reached the barrier yet");
+      },
+      { timeout: 15_000, interval: 20 },
+    );
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
+ * Rows of one tenant's table, read as the Worker's role inside the tenant's RLS scope, once the
+ * ingest queue has settled (what was answered 200 before is stored by then).
+ */
 export async function rowsOf<T = DbRow>(tenantId: string, query: string): Promise<T[]> {
+  await settleIngest();
+  return readRows(tenantId, query);
+}
+
+async function readRows<T>(tenantId: string, query: string): Promise<T[]> {
   const { db, pool } = openDb();
   try {
     return await withTenant(db, tenantId, async (tx) => (await tx.execute(query)).rows as T[]);

@@ -1,6 +1,5 @@
-// One OTLP export, from decoded request to stored rows: no Hono, no HTTP. The route decides who
-// may send what; this decides what gets stored.
-import type { Db } from "../../../db/client.ts";
+// One OTLP export, from decoded request to the rows to store: no Hono, no HTTP. The route decides
+// who may send what; this decides what gets stored (the queue consumer stores it).
 import { decodeRequest, type RequestOf, type Signal } from "./decode.ts";
 import { mapLogs } from "./map-logs.ts";
 import { mapMetrics } from "./map-metrics.ts";
@@ -8,14 +7,14 @@ import { mapSpans } from "./map-spans.ts";
 import type { EdgeFacts } from "./privacy-firewall.ts";
 import type { Mapped } from "./rejections.ts";
 import type { OtlpEncoding } from "./request-body.ts";
-import { storeLogs, storeMetrics, storeSpans, type Stored } from "./store.ts";
 
 export type Batch = {
   /** Items received (stored + rejected): the rate limiter's weight. */
   received: number;
   rejected: number;
   errorMessage: string;
-  store: (db: Db, tenantId: string) => Promise<Stored>;
+  /** The valid items as rows of the signal's table (what the queue carries). */
+  rows: readonly object[];
 };
 
 export type Prepared = { ok: true; batch: Batch } | { ok: false; message: string };
@@ -33,25 +32,22 @@ export function prepareBatch(
   const request = decoded.request;
   switch (signal) {
     case "traces":
-      return batchOf(mapSpans(request as RequestOf["traces"], now, browser), storeSpans);
+      return batchOf(mapSpans(request as RequestOf["traces"], now, browser));
     case "logs":
-      return batchOf(mapLogs(request as RequestOf["logs"], now), storeLogs);
+      return batchOf(mapLogs(request as RequestOf["logs"], now));
     case "metrics":
-      return batchOf(mapMetrics(request as RequestOf["metrics"], now), storeMetrics);
+      return batchOf(mapMetrics(request as RequestOf["metrics"], now));
   }
 }
 
-function batchOf<Row>(
-  mapped: Mapped<Row>,
-  store: (db: Db, tenantId: string, rows: Row[]) => Promise<Stored>,
-): Prepared {
+function batchOf(mapped: Mapped<object>): Prepared {
   return {
     ok: true,
     batch: {
       received: mapped.rows.length + mapped.rejected,
       rejected: mapped.rejected,
       errorMessage: mapped.errorMessage,
-      store: (db, tenantId) => store(db, tenantId, mapped.rows),
+      rows: mapped.rows,
     },
   };
 }

@@ -1,14 +1,17 @@
 // OTLP/HTTP 1.x ingest: POST /v1/traces|logs|metrics with a bearer API token. Backend tokens send
 // anything from anywhere; frontend (browser) tokens send traces only, only from the tenant's
 // allowed origins, through the privacy firewall. Every answer is in the request's encoding and
-// every error is a google.rpc.Status (OTLP spec); nothing is answered 200 unless it is stored.
+// every error is a google.rpc.Status (OTLP spec); nothing is answered 200 unless the queue holds it
+// (worker/src/ingest-queue/: the consumer stores it, retrying until it is).
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { requireApiToken } from "../middleware/api-token.ts";
 import { enforceRateLimit } from "../middleware/rate-limit.ts";
 import type { Signal } from "../otlp/decode.ts";
-import { prepareBatch, type Batch } from "../otlp/ingest.ts";
+import { enqueueRows } from "../ingest-queue/producer.ts";
+import { RowTooLargeError } from "../ingest-queue/message.ts";
+import { prepareBatch } from "../otlp/ingest.ts";
 import type { EdgeFacts } from "../otlp/privacy-firewall.ts";
 import { encodingOf, readBody } from "../otlp/request-body.ts";
 import { exportResponse, statusResponse, type OtlpBody } from "../otlp/response.ts";
@@ -27,8 +30,8 @@ export const otlp = new Hono<AppEnv>();
 
 otlp.onError((error, c) => {
   if (error instanceof HttpError) return answer(c, error.status, statusOf(c, error), error.headers);
-  // Past the checks every failure is the database's (auth lookup, plan, insert): retryable, and
-  // nothing was stored, so the exporter keeps the batch and retries.
+  // Past the checks every failure is the database's (auth lookup, plan) or the queue's: retryable,
+  // and nothing was accepted, so the exporter keeps the batch and retries.
   console.error(JSON.stringify({ msg: "ingest failed", requestId: c.var.requestId, error: String(error) }));
   const unavailable = new HttpError(
     503,
@@ -82,15 +85,16 @@ otlp.post(SIGNAL, requireApiToken, async (c) => {
   if (browser) await limitBrowserIngest(c, weight);
   const plan = await cachedPlanOf(c.var.db, token.tenantId);
   await enforceRateLimit(c, tenantKey(token.tenantId), policyFor("ingest", plan, token.tenantId), weight);
-  await storeBatch(c, batch, token.tenantId);
+  await queueBatch(c, signal, batch.rows, token.tenantId);
   return answer(c, 200, exportResponse(signal, encoding, batch.rejected, batch.errorMessage));
 });
 
-async function storeBatch(c: Context<AppEnv>, batch: Batch, tenantId: string): Promise<void> {
-  const { inserted } = await batch.store(c.var.db, tenantId);
-  const duplicates = batch.received - batch.rejected - inserted;
-  if (duplicates > 0) {
-    console.log(JSON.stringify({ msg: "ingest duplicates skipped", requestId: c.var.requestId, duplicates }));
+async function queueBatch(c: Context<AppEnv>, signal: Signal, rows: readonly object[], tenantId: string) {
+  try {
+    await enqueueRows(c.env.INGEST_QUEUE, tenantId, signal, rows);
+  } catch (error) {
+    if (error instanceof RowTooLargeError) throw new HttpError(413, "ITEM_TOO_LARGE", error.message);
+    throw error;
   }
 }
 

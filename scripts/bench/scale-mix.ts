@@ -1,0 +1,128 @@
+// The telemetry `npm run bench:scale` loads: OTLP/JSON requests of 1,000 spans in a realistic mix,
+// spread over the last 30 days. Per 1,000 spans: 500 Web Vitals, 100 page views and 100 resource
+// timings (RUM-shaped spans, as a collector forwarding browser telemetry sends them), and 30
+// backend traces of 10 spans. Every 10th span request is followed by a log request (100 records)
+// and a metrics request (100 gauge points), which are not counted as spans.
+const DAY_MS = 86_400_000;
+const PATHS = ["/", "/pricing", "/docs", "/blog/:id", "/app/t/:id/traces", "/signin"];
+const VITALS: [string, number][] = [
+  ["LCP", 2500],
+  ["FCP", 1500],
+  ["CLS", 0.1],
+  ["INP", 150],
+  ["TTFB", 600],
+];
+const COUNTRIES = ["DE", "US", "FR", "GB", "JP", "BR", "IN"];
+const SERVICES = ["checkout", "search", "accounts"];
+
+const hex = (bytes: number) =>
+  Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)];
+const value = (v: string | number) =>
+  typeof v === "string" ? { stringValue: v } : Number.isInteger(v) ? { intValue: v } : { doubleValue: v };
+const attributes = (entries: Record<string, string | number>) =>
+  Object.entries(entries).map(([key, v]) => ({ key, value: value(v) }));
+const nanos = (ms: number) => (BigInt(Math.round(ms)) * 1_000_000n).toString();
+
+/** A time in the last 30 days (the bench's range), never in the future. */
+const someTime = (now: number) => now - Math.random() * 30 * DAY_MS;
+
+function span(name: string, start: number, ms: number, extra: Record<string, string | number>, ids = {}) {
+  return {
+    traceId: hex(16),
+    spanId: hex(8),
+    name,
+    kind: 1,
+    startTimeUnixNano: nanos(start),
+    endTimeUnixNano: nanos(start + ms),
+    attributes: attributes(extra),
+    ...ids,
+  };
+}
+
+function rumSpans(now: number) {
+  const spans = [];
+  for (let i = 0; i < 500; i++) {
+    const [vital, typical] = pick(VITALS);
+    const measured = typical * Math.exp((Math.random() - 0.5) * 1.6);
+    spans.push(
+      span("browser.web_vital", someTime(now), 1, {
+        "url.path": pick(PATHS),
+        "browser.web_vital.name": vital,
+        "browser.web_vital.value": vital === "CLS" ? measured : Math.round(measured) + 0.5,
+        "cloud.region": pick(COUNTRIES),
+      }),
+    );
+  }
+  for (let i = 0; i < 100; i++) {
+    const attrs = { "url.path": pick(PATHS), "cloud.region": pick(COUNTRIES), "cloudflare.colo": "FRA" };
+    spans.push(span("browser.page_view", someTime(now), 1, attrs));
+    spans.push(span("browser.resource", someTime(now), 40, { ...attrs, "browser.resource.type": "script" }));
+  }
+  return spans;
+}
+
+function backendTrace(now: number) {
+  const traceId = hex(16);
+  const start = someTime(now);
+  const root = span("GET /checkout", start, 120, { "http.route": "/checkout" }, { traceId });
+  const children = Array.from({ length: 9 }, (_, i) =>
+    span(
+      i % 2 ? "SELECT orders" : "redis GET",
+      start + i * 10,
+      8,
+      { "db.system": "postgresql" },
+      {
+        traceId,
+        parentSpanId: root.spanId,
+      },
+    ),
+  );
+  return [root, ...children];
+}
+
+/** One 1,000-span traces request. */
+export function spanRequest(now: number): string {
+  const backend = Array.from({ length: 30 }, () => backendTrace(now)).flat();
+  return JSON.stringify({
+    resourceSpans: [
+      {
+        resource: { attributes: attributes({ "service.name": "site-web" }) },
+        scopeSpans: [{ spans: rumSpans(now) }],
+      },
+      {
+        resource: { attributes: attributes({ "service.name": pick(SERVICES) }) },
+        scopeSpans: [{ spans: backend }],
+      },
+    ],
+  });
+}
+
+export function logRequest(now: number): string {
+  const logRecords = Array.from({ length: 100 }, (_, i) => ({
+    timeUnixNano: nanos(someTime(now)),
+    severityNumber: i % 10 === 0 ? 17 : 9,
+    body: { stringValue: i % 10 === 0 ? `payment declined ${hex(4)}` : `request served ${hex(4)}` },
+  }));
+  return JSON.stringify({
+    resourceLogs: [
+      { resource: { attributes: attributes({ "service.name": "checkout" }) }, scopeLogs: [{ logRecords }] },
+    ],
+  });
+}
+
+export function metricRequest(now: number): string {
+  const dataPoints = Array.from({ length: 100 }, () => ({
+    timeUnixNano: nanos(someTime(now)),
+    asDouble: Math.random(),
+    attributes: attributes({ region: pick(["eu", "us"]) }),
+  }));
+  return JSON.stringify({
+    resourceMetrics: [
+      {
+        resource: { attributes: attributes({ "service.name": "checkout" }) },
+        scopeMetrics: [{ metrics: [{ name: "cpu", unit: "1", gauge: { dataPoints } }] }],
+      },
+    ],
+  });
+}

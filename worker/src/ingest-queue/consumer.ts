@@ -1,0 +1,143 @@
+// The queue side of buffered ingest: the queue() handler. Messages are grouped by tenant and
+// signal (RLS: one INSERT is one tenant's, run by that signal's store function as the runtime
+// role) and each group goes to Postgres as few statements as memory allows, so one round trip
+// carries the rows of many requests. A message is acked only once its rows are committed; a
+// failure the database may recover from (down, overloaded) retries with backoff, and the unique
+// keys make every retry store each row once. Rows Postgres refuses are isolated one message at a
+// time and only the refused message goes to the dead-letter queue (docs/ingest.md).
+import { createDb, useLocalRelay, type Db } from "../../../db/client.ts";
+import { storeRows } from "../otlp/store.ts";
+import { asIngestMessage, rowsJsonOf, type IngestMessage } from "./message.ts";
+
+/** One INSERT's JSON, at most (the decompressed rows of many messages sit in memory together). */
+const MAX_STATEMENT_CHARS = 4_000_000;
+const FIRST_RETRY_SECONDS = 5;
+const LONGEST_RETRY_SECONDS = 600;
+
+type Entry = { message: Message; ingest: IngestMessage };
+
+export async function consumeIngest(batch: MessageBatch, env: Env): Promise<void> {
+  if (env.DB_WS_PROXY) useLocalRelay(env.DB_WS_PROXY);
+  const { db, pool } = createDb(env.DATABASE_URL);
+  try {
+    for (const group of (await groupsOf(batch.messages, env)).values()) {
+      await storeGroup(db, env, group);
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+async function groupsOf(messages: readonly Message[], env: Env): Promise<Map<string, Entry[]>> {
+  const groups = new Map<string, Entry[]>();
+  for (const message of messages) {
+    const ingest = asIngestMessage(message.body);
+    if (!ingest) {
+      await deadLetter(env, message, "not an ingest message");
+      continue;
+    }
+    const key = `${ingest.tenantId}/${ingest.signal}`;
+    groups.set(key, [...(groups.get(key) ?? []), { message, ingest }]);
+  }
+  return groups;
+}
+
+/** Stores a group in statements of at most MAX_STATEMENT_CHARS, each acked when it commits. */
+async function storeGroup(db: Db, env: Env, group: Entry[]): Promise<void> {
+  let chunk: { entries: Entry[]; parts: string[]; chars: number } = { entries: [], parts: [], chars: 0 };
+  for (const entry of group) {
+    const json = await rowsJsonOf(entry.ingest).catch(() => null);
+    if (json === null) {
+      await deadLetter(env, entry.message, "rows do not decompress");
+      continue;
+    }
+    if (chunk.entries.length > 0 && chunk.chars + json.length > MAX_STATEMENT_CHARS) {
+      await storeChunk(db, env, chunk.entries, chunk.parts);
+      chunk = { entries: [], parts: [], chars: 0 };
+    }
+    chunk.entries.push(entry);
+    chunk.parts.push(json);
+    chunk.chars += json.length;
+  }
+  if (chunk.entries.length > 0) await storeChunk(db, env, chunk.entries, chunk.parts);
+}
+
+async function storeChunk(db: Db, env: Env, entries: Entry[], parts: string[]): Promise<void> {
+  const { tenantId, signal } = entries[0].ingest;
+  const items = entries.reduce((sum, { ingest }) => sum + ingest.items, 0);
+  try {
+    const { inserted } = await storeRows(db, signal, tenantId, joinArrays(parts));
+    for (const { message } of entries) message.ack();
+    const log = {
+      msg: "ingest stored",
+      signal,
+      messages: entries.length,
+      items,
+      duplicates: items - inserted,
+    };
+    console.log(JSON.stringify(log));
+  } catch (error) {
+    if (isTransient(error)) {
+      for (const { message } of entries) message.retry({ delaySeconds: retryDelayOf(message.attempts) });
+      console.error(JSON.stringify({ msg: "ingest store retried", signal, items, error: reasonOf(error) }));
+    } else if (entries.length === 1) {
+      await deadLetter(env, entries[0].message, reasonOf(error));
+    } else {
+      // Some message holds rows Postgres refuses: find it, store the others.
+      for (let i = 0; i < entries.length; i++) await storeChunk(db, env, [entries[i]], [parts[i]]);
+    }
+  }
+}
+
+/** JSON arrays (each non-empty) as one array, without parsing them. */
+function joinArrays(parts: string[]): string {
+  return parts.length === 1 ? parts[0] : `[${parts.map((part) => part.slice(1, -1)).join(",")}]`;
+}
+
+/**
+ * SQLSTATE classes a later attempt can succeed after: connection (08), transaction rollback such
+ * as serialization failures (40), resources (53), operator intervention such as a shutdown (57),
+ * system I/O (58). No SQLSTATE at all is the network or the driver (database unreachable).
+ */
+const TRANSIENT_CLASSES = new Set(["08", "40", "53", "57", "58"]);
+
+function isTransient(error: unknown): boolean {
+  const code = sqlStateOf(error);
+  return code === undefined || TRANSIENT_CLASSES.has(code.slice(0, 2));
+}
+
+function sqlStateOf(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  }
+  return undefined;
+}
+
+/**
+ * What a log may say about a failure: the SQLSTATE, or the innermost (network) message. Never the
+ * query error's own text: drizzle's carries the parameters, i.e. the rows.
+ */
+function reasonOf(error: unknown): string {
+  const code = sqlStateOf(error);
+  if (code) return `SQLSTATE ${code}`;
+  let e = error as { message?: unknown; cause?: unknown } | undefined;
+  while (e?.cause) e = e.cause as typeof e;
+  return String(e?.message ?? e);
+}
+
+/** 5 s, doubling, at most 10 min: with max_retries = 100 about 16 h of outage ride out. */
+export function retryDelayOf(attempts: number): number {
+  return Math.min(FIRST_RETRY_SECONDS * 2 ** Math.max(attempts - 1, 0), LONGEST_RETRY_SECONDS);
+}
+
+/** A message no retry can store: kept on the dead-letter queue for an operator, then acked. */
+async function deadLetter(env: Env, message: Message, reason: string): Promise<void> {
+  try {
+    await env.INGEST_DEAD_LETTERS.send(message.body);
+    message.ack();
+    console.error(JSON.stringify({ msg: "ingest message dead-lettered", id: message.id, reason }));
+  } catch (error) {
+    message.retry({ delaySeconds: retryDelayOf(message.attempts) });
+    console.error(JSON.stringify({ msg: "dead-lettering failed", id: message.id, error: reasonOf(error) }));
+  }
+}

@@ -1,0 +1,78 @@
+// What one queued ingest message carries: one tenant's validated rows of one signal, as gzip'd JSON
+// in base64. A message holds at most 128 KB (Cloudflare Queues' limit) and rows compress well, so a
+// request's rows are split until each part fits; the consumer joins many messages' JSON into one
+// INSERT. Base64, not bytes: the body must survive every serialisation between producer and
+// consumer, and the Workers vitest integration's queue does not keep typed arrays.
+import type { Signal } from "../otlp/decode.ts";
+
+export type IngestMessage = {
+  tenantId: string;
+  signal: Signal;
+  /** How many rows `rows` holds (logs and the consumer's report). */
+  items: number;
+  /** base64 of the gzip of the JSON array of rows. */
+  rows: string;
+};
+
+/** Under the 128 KB limit, leaving room for the envelope and the platform's ~100 bytes. */
+export const MAX_PAYLOAD_BYTES = 120_000;
+
+const SIGNALS: readonly string[] = ["traces", "logs", "metrics"];
+
+/** Thrown when a single row does not fit a message even alone (the route answers 413). */
+export class RowTooLargeError extends Error {}
+
+/** The messages for one request's rows, each within MAX_PAYLOAD_BYTES. */
+export async function messagesOf(
+  tenantId: string,
+  signal: Signal,
+  rows: readonly object[],
+): Promise<IngestMessage[]> {
+  if (rows.length === 0) return [];
+  const packed = await gzipBase64(JSON.stringify(rows));
+  if (packed.length <= MAX_PAYLOAD_BYTES) return [{ tenantId, signal, items: rows.length, rows: packed }];
+  if (rows.length === 1) throw new RowTooLargeError(`one ${signal} item exceeds ${MAX_PAYLOAD_BYTES} bytes`);
+  // Split by the measured ratio (with a margin) rather than halving: one pass for most requests.
+  const parts = Math.min(rows.length, Math.ceil((packed.length / MAX_PAYLOAD_BYTES) * 1.25));
+  const size = Math.ceil(rows.length / parts);
+  const messages: IngestMessage[] = [];
+  for (let start = 0; start < rows.length; start += size) {
+    messages.push(...(await messagesOf(tenantId, signal, rows.slice(start, start + size))));
+  }
+  return messages;
+}
+
+/** A queued body as an IngestMessage, or null when it is not one (dead-lettered, never retried). */
+export function asIngestMessage(body: unknown): IngestMessage | null {
+  const message = body as Partial<IngestMessage> | null;
+  const valid =
+    typeof message?.tenantId === "string" &&
+    typeof message.signal === "string" &&
+    SIGNALS.includes(message.signal) &&
+    typeof message.items === "number" &&
+    typeof message.rows === "string";
+  return valid ? (message as IngestMessage) : null;
+}
+
+/** The JSON array text a message carries. */
+export async function rowsJsonOf(message: IngestMessage): Promise<string> {
+  const bytes = Uint8Array.fromBase64(message.rows);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream).text();
+}
+
+async function gzipBase64(text: string): Promise<string> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer()).toBase64();
+}
+
+// The platform's base64 (workerd ships the TC39 Uint8Array base64 methods; TypeScript's ES2024 lib
+// does not declare them yet): linear, no spread of the bytes into a call.
+declare global {
+  interface Uint8Array {
+    toBase64(): string;
+  }
+  interface Uint8ArrayConstructor {
+    fromBase64(text: string): Uint8Array<ArrayBuffer>;
+  }
+}
