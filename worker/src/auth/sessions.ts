@@ -3,7 +3,7 @@
 // function takes `now` so that timeouts are tested with an injected clock.
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
-import { sessions } from "../../../db/schema/index.ts";
+import { sessions, type Role, type TenantPlan } from "../../../db/schema/index.ts";
 import { base64url } from "./base64url.ts";
 
 export const SESSION_IDLE_MS = 7 * 24 * 3600_000;
@@ -51,16 +51,21 @@ export async function createSession(
   return { token, session: row };
 }
 
+/** The caller's role in the tenant the request's path names, and that tenant's plan. */
+export type SessionMembership = { tenantId: string; role: Role; plan: TenantPlan };
+
 /**
  * The session and user behind a cookie token, or null when unknown, idle too long, past its
- * absolute expiry or the account is disabled. One round trip: the hourly last_seen_at refresh rides
- * along in the same statement.
+ * absolute expiry or the account is disabled. One statement (app_authenticate_session, migration
+ * 0019): the hourly last_seen_at refresh rides along, and so does, when `tenantId` is given, the
+ * user's membership there (null when not a member or no such tenant).
  */
 export async function validateSessionToken(
   db: Db,
   token: string,
   now: Date,
-): Promise<{ user: SessionUser; session: ActiveSession } | null> {
+  tenantId?: string,
+): Promise<{ user: SessionUser; session: ActiveSession; membership: SessionMembership | null } | null> {
   const idleSince = new Date(now.getTime() - SESSION_IDLE_MS);
   const touchBefore = new Date(now.getTime() - TOUCH_INTERVAL_MS);
   const result = await db.execute<{
@@ -72,18 +77,10 @@ export async function validateSessionToken(
     authenticated_at: string;
     email: string;
     name: string;
-  }>(sql`
-    with found as (
-      select s.id, s.user_id, s.method, s.created_at, s.expires_at, s.authenticated_at, s.last_seen_at,
-             u.email, u.name
-      from sessions s join users u on u.id = s.user_id
-      where s.token_hash = ${await hashSessionToken(token)}
-        and s.expires_at > ${now} and s.last_seen_at > ${idleSince} and u.disabled_at is null
-    ), touched as (
-      update sessions set last_seen_at = ${now}
-      where id = (select id from found) and last_seen_at < ${touchBefore}
-    )
-    select id, user_id, method, created_at, expires_at, authenticated_at, email, name from found`);
+    role: Role | null;
+    plan: TenantPlan | null;
+  }>(sql`select * from app_authenticate_session(
+    ${await hashSessionToken(token)}, ${now}, ${idleSince}, ${touchBefore}, ${tenantId ?? null}::uuid)`);
   const row = result.rows[0];
   if (!row) return null;
   return {
@@ -96,6 +93,7 @@ export async function validateSessionToken(
       expiresAt: new Date(row.expires_at),
       authenticatedAt: new Date(row.authenticated_at),
     },
+    membership: tenantId && row.role && row.plan ? { tenantId, role: row.role, plan: row.plan } : null,
   };
 }
 

@@ -3,6 +3,7 @@
 import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import { TransactionRollbackError } from "drizzle-orm/errors";
 import type { Db } from "../../../db/client.ts";
+import type { Tx } from "../../../db/scope.ts";
 import { passkeys, totpCredentials, users } from "../../../db/schema/index.ts";
 import { base64url } from "./base64url.ts";
 import type { SessionUser } from "./sessions.ts";
@@ -74,7 +75,7 @@ export async function createUserWithPasskey(
 
 /** What /api/me shows besides the session: TOTP state and passkey count, in one query. */
 export async function signInMethodsSummary(
-  db: Db,
+  db: Db | Tx,
   userId: string,
 ): Promise<{ totpEnabled: boolean; passkeys: number }> {
   const [row] = await db

@@ -1,6 +1,8 @@
 // Cookie sessions for the API. `loadSession` reads the cookie (no database work without one);
 // `requireUser` answers 401 SESSION_REQUIRED without a live session and sets c.var.user and
 // c.var.session; `requireFreshAuth` additionally needs a sign-in or step-up in the last 10 minutes.
+// On a tenant's path the same statement also reads the caller's membership there (c.var.membership,
+// used by requireTenantRole): one round trip for "who is this and may they see this tenant".
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { recordAuditEvent } from "../auth/audit.ts";
@@ -10,11 +12,13 @@ import {
   reauthenticateSession,
   validateSessionToken,
   type ActiveSession,
+  type SessionMembership,
   type SessionUser,
   type SignInMethod,
 } from "../auth/sessions.ts";
 import { factory, type AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
+import { pathTenantId } from "./path-tenant.ts";
 
 export const SESSION_COOKIE = "__Host-sightline_session";
 export const FRESH_AUTH_MS = 10 * 60_000;
@@ -24,12 +28,24 @@ async function sessionOf(c: Context<AppEnv>): Promise<{ user: SessionUser; sessi
   if (c.var.session) return { user: c.var.user, session: c.var.session };
   const token = getCookie(c, SESSION_COOKIE);
   if (!token || token.length > 100) return null;
-  const found = await validateSessionToken(c.var.db, token, new Date());
+  const found = await validateSessionToken(c.var.db, token, new Date(), pathTenantId(c));
   if (found) {
     c.set("user", found.user);
     c.set("session", found.session);
+    c.set("membership", found.membership);
   }
   return found;
+}
+
+/**
+ * The caller's membership in `tenantId`: normally read with the session already; a session loaded
+ * before the tenant was known is checked again, with the tenant.
+ */
+export async function membershipIn(c: Context<AppEnv>, tenantId: string): Promise<SessionMembership | null> {
+  if (c.var.membership?.tenantId === tenantId) return c.var.membership;
+  const token = getCookie(c, SESSION_COOKIE);
+  const found = token ? await validateSessionToken(c.var.db, token, new Date(), tenantId) : null;
+  return found?.session.id === c.var.session?.id ? (found?.membership ?? null) : null;
 }
 
 /** Optional session: c.var.user / c.var.session are set when the cookie holds a live session. */
