@@ -103,3 +103,11 @@ export async function withScope<T>(
     connection.release();
   }
 }
+
+/**
+ * Independent statements in one round trip: what `work` issues together (Promise.all) is sent as
+ * one batch, and is all or nothing. No settings: for tables outside row-level security.
+ */
+export function inOneRoundTrip<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return withScope(db, {}, "statements", work);
+}

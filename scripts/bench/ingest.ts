@@ -72,7 +72,7 @@ export async function benchIngest(baseUrl: string, database: Database): Promise<
   }
 }
 
-async function createBenchTenant(db: Db): Promise<{ tenantId: string; token: string }> {
+export async function createBenchTenant(db: Db): Promise<{ tenantId: string; token: string }> {
   const tenantId = crypto.randomUUID();
   const token = generateApiToken("backend");
   await withTenant(db, tenantId, async (tx) => {
@@ -86,7 +86,7 @@ async function createBenchTenant(db: Db): Promise<{ tenantId: string; token: str
 }
 
 /** `count` finished spans like a backend SDK makes them: a few attributes, one event on some. */
-function makeSpans(count: number): ReadableSpan[] {
+export function makeSpans(count: number): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({
     resource: resourceFromAttributes({
@@ -112,7 +112,7 @@ function makeSpans(count: number): ReadableSpan[] {
   return exporter.getFinishedSpans();
 }
 
-function encode(spans: ReadableSpan[], encoding: Encoding): Uint8Array {
+export function encode(spans: ReadableSpan[], encoding: Encoding): Uint8Array {
   return (encoding === "json" ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest(spans)!;
 }
 

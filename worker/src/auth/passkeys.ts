@@ -73,7 +73,7 @@ export async function credentialsOf(db: Db, userId: string): Promise<KnownCreden
     .where(eq(passkeys.userId, userId));
 }
 
-export async function findPasskeyByCredentialId(db: Db, credentialId: string) {
+export async function findPasskeyByCredentialId(db: Db | Tx, credentialId: string) {
   const [row] = await db
     .select({
       id: passkeys.id,

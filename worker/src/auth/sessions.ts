@@ -3,6 +3,7 @@
 // function takes `now` so that timeouts are tested with an injected clock.
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
+import type { Tx } from "../../../db/scope.ts";
 import { sessions, type Role, type TenantPlan } from "../../../db/schema/index.ts";
 import { base64url } from "./base64url.ts";
 
@@ -30,15 +31,24 @@ export async function hashSessionToken(token: string): Promise<Uint8Array<ArrayB
   return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
 }
 
-export async function createSession(
-  db: Db,
-  input: { userId: string; method: SignInMethod; userAgent: string; now: Date },
-): Promise<{ token: string; session: ActiveSession }> {
+export type SessionCredentials = { id: string; token: string; tokenHash: Uint8Array<ArrayBuffer> };
+
+/** A new session's id and token, made before its INSERT so that the INSERT can join a batch. */
+export async function newSessionCredentials(): Promise<SessionCredentials> {
   const token = generateSessionToken();
+  return { id: crypto.randomUUID(), token, tokenHash: await hashSessionToken(token) };
+}
+
+export async function insertSession(
+  db: Db | Tx,
+  credentials: SessionCredentials,
+  input: { userId: string; method: SignInMethod; userAgent: string; now: Date },
+): Promise<ActiveSession> {
   const [row] = await db
     .insert(sessions)
     .values({
-      tokenHash: await hashSessionToken(token),
+      id: credentials.id,
+      tokenHash: credentials.tokenHash,
       userId: input.userId,
       method: input.method,
       userAgent: input.userAgent.slice(0, 200),
@@ -48,7 +58,15 @@ export async function createSession(
       expiresAt: new Date(input.now.getTime() + SESSION_ABSOLUTE_MS),
     })
     .returning();
-  return { token, session: row };
+  return row;
+}
+
+export async function createSession(
+  db: Db,
+  input: { userId: string; method: SignInMethod; userAgent: string; now: Date },
+): Promise<{ token: string; session: ActiveSession }> {
+  const credentials = await newSessionCredentials();
+  return { token: credentials.token, session: await insertSession(db, credentials, input) };
 }
 
 /** The caller's role in the tenant the request's path names, and that tenant's plan. */
@@ -107,7 +125,7 @@ export async function reauthenticateSession(db: Db, sessionId: string, now: Date
   return token;
 }
 
-export async function deleteSession(db: Db, sessionId: string): Promise<void> {
+export async function deleteSession(db: Db | Tx, sessionId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sessionId));
 }
 

@@ -6,9 +6,11 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { recordAuditEvent } from "../auth/audit.ts";
+import { inOneRoundTrip } from "../../../db/scope.ts";
 import {
-  createSession,
   deleteSession,
+  insertSession,
+  newSessionCredentials,
   reauthenticateSession,
   validateSessionToken,
   type ActiveSession,
@@ -92,22 +94,29 @@ export async function startSession(
   method: SignInMethod,
 ): Promise<void> {
   const previous = await sessionOf(c);
-  if (previous) await deleteSession(c.var.db, previous.session.id);
-  const { token, session } = await createSession(c.var.db, {
-    userId: user.id,
-    method,
-    userAgent: c.req.header("User-Agent") ?? "",
-    now: new Date(),
+  const credentials = await newSessionCredentials();
+  // Ending the old session, starting the new one and auditing it: one batch, one round trip.
+  const session = await inOneRoundTrip(c.var.db, async (tx) => {
+    const [, started] = await Promise.all([
+      previous && deleteSession(tx, previous.session.id),
+      insertSession(tx, credentials, {
+        userId: user.id,
+        method,
+        userAgent: c.req.header("User-Agent") ?? "",
+        now: new Date(),
+      }),
+      recordAuditEvent(tx, {
+        action: "auth.signin",
+        actorUserId: user.id,
+        requestId: c.var.requestId,
+        details: { method, sessionId: credentials.id },
+      }),
+    ]);
+    return started;
   });
   c.set("user", user);
   c.set("session", session);
-  setSessionCookie(c, token, session.expiresAt);
-  await recordAuditEvent(c.var.db, {
-    action: "auth.signin",
-    actorUserId: user.id,
-    requestId: c.var.requestId,
-    details: { method, sessionId: session.id },
-  });
+  setSessionCookie(c, credentials.token, session.expiresAt);
 }
 
 /** Step-up succeeded: the session gets a new token (the old cookie dies) and a fresh auth time. */

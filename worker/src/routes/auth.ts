@@ -3,6 +3,7 @@
 // audit log only.
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { Hono, type Context } from "hono";
+import { inOneRoundTrip } from "../../../db/scope.ts";
 import { recordAuditEvent } from "../auth/audit.ts";
 import {
   challengeOfResponse,
@@ -90,9 +91,15 @@ async function failPasskey(
  */
 export async function verifyAssertion(c: Context<AppEnv>, ceremony: Ceremony, body: Record<string, unknown>) {
   const response = objectField<AuthenticationResponseJSON>(body, "response");
-  const stored = await takeChallenge(c, response, ceremony);
-  const passkey =
-    typeof response.id === "string" ? await findPasskeyByCredentialId(c.var.db, response.id) : null;
+  const challenge = challengeOfResponse(response);
+  // Consuming the challenge and finding the credential: independent, so one round trip.
+  const [stored, passkey] = await inOneRoundTrip(c.var.db, (tx) =>
+    Promise.all([
+      challenge ? consumeChallenge(tx, challenge, ceremony, new Date()) : null,
+      typeof response.id === "string" ? findPasskeyByCredentialId(tx, response.id) : null,
+    ]),
+  );
+  if (!stored) return failPasskey(c, ceremony, "unknown-or-expired-challenge", null);
   if (!passkey || (passkey.disabledAt && ceremony !== "restore"))
     return failPasskey(c, ceremony, "unknown-credential", stored.userId);
   if (stored.userId && stored.userId !== passkey.userId)
