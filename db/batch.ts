@@ -9,7 +9,7 @@
 // statement is the driver's Query (parameter encoding, type parsing, row modes exactly as for a
 // single query) and the batch is a "submittable", the extension point node-postgres offers for
 // custom protocol flows (its cursors use it). Nothing here is Neon-specific or local-only.
-import { Client, type PoolClient, type QueryConfig } from "@neondatabase/serverless";
+import { Client, type PoolClient, type QueryArrayConfig, type QueryConfig } from "@neondatabase/serverless";
 
 /** What the driver's Query exposes to a submittable (node-postgres lib/query.js). */
 type DriverQuery = {
@@ -28,7 +28,7 @@ type Callback = (error: Error | null, result?: unknown) => void;
 // node-postgres publishes its Query class as Client.Query.
 const Query = (Client as unknown as { Query: QueryClass }).Query;
 
-export type Statement = { config: QueryConfig; values?: unknown[] };
+export type Statement = { config: QueryConfig | QueryArrayConfig; values?: unknown[] };
 
 /** Runs the statements as one batch (one round trip); resolves with each statement's result. */
 export function runBatch(client: Pick<PoolClient, "query">, statements: Statement[]): Promise<unknown[]> {

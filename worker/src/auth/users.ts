@@ -22,7 +22,7 @@ export function generateWebauthnUserId(): string {
 }
 
 /** An enabled account by email, or null. */
-export async function findUserByEmail(db: Db, email: string) {
+export async function findUserByEmail(db: Db | Tx, email: string) {
   const [row] = await db
     .select({ id: users.id, email: users.email, name: users.name, webauthnUserId: users.webauthnUserId })
     .from(users)

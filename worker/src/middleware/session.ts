@@ -6,7 +6,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { recordAuditEvent } from "../auth/audit.ts";
-import { inOneRoundTrip } from "../../../db/scope.ts";
+import { inOneRoundTrip, type Tx } from "../../../db/scope.ts";
 import {
   deleteSession,
   insertSession,
@@ -86,18 +86,21 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
 
 /**
  * Signs the user in: a brand-new session and token (whatever cookie came in is never adopted, and
- * a session it still names is ended), the cookie, and an audit event.
+ * a session it still names is ended), the cookie, and an audit event. `alongside` is a statement of
+ * the caller's that belongs with the sign-in (a passkey's new counter): it goes in the same batch.
  */
 export async function startSession(
   c: Context<AppEnv>,
   user: SessionUser,
   method: SignInMethod,
+  alongside?: (tx: Tx) => Promise<unknown>,
 ): Promise<void> {
   const previous = await sessionOf(c);
   const credentials = await newSessionCredentials();
   // Ending the old session, starting the new one and auditing it: one batch, one round trip.
   const session = await inOneRoundTrip(c.var.db, async (tx) => {
-    const [, started] = await Promise.all([
+    const [, , started] = await Promise.all([
+      alongside?.(tx),
       previous && deleteSession(tx, previous.session.id),
       insertSession(tx, credentials, {
         userId: user.id,
