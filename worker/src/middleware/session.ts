@@ -18,6 +18,7 @@ import {
   type SessionUser,
   type SignInMethod,
 } from "../auth/sessions.ts";
+import { noticeIfNewBrowser } from "../email/account-mail.ts";
 import { factory, type AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { pathTenantId } from "./path-tenant.ts";
@@ -86,8 +87,9 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
 
 /**
  * Signs the user in: a brand-new session and token (whatever cookie came in is never adopted, and
- * a session it still names is ended), the cookie, and an audit event. `alongside` is a statement of
- * the caller's that belongs with the sign-in (a passkey's new counter): it goes in the same batch.
+ * a session it still names is ended), the cookie, an audit event, and a notice when the account
+ * has never been used from this browser before. `alongside` is a statement of the caller's that
+ * belongs with the sign-in (a passkey's new counter): it goes in the same batch.
  */
 export async function startSession(
   c: Context<AppEnv>,
@@ -120,6 +122,7 @@ export async function startSession(
   c.set("user", user);
   c.set("session", session);
   setSessionCookie(c, credentials.token, session.expiresAt);
+  await noticeIfNewBrowser(c, user);
 }
 
 /** Step-up succeeded: the session gets a new token (the old cookie dies) and a fresh auth time. */

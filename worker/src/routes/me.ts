@@ -10,14 +10,14 @@ import { userTenants } from "../tenancy/tenants.ts";
 
 export const me = new Hono<AppEnv>().get("/", requireUser, async (c) => {
   const { user, session } = c.var;
-  const [methods, tenants] = await withUser(
+  const [{ emailVerified, ...methods }, tenants] = await withUser(
     c.var.db,
     user.id,
     (tx) => Promise.all([signInMethodsSummary(tx, user.id), userTenants(tx, user.id)]),
     "statements",
   );
   return c.json({
-    user,
+    user: { ...user, emailVerified },
     session: { id: session.id, createdAt: session.createdAt, expiresAt: session.expiresAt },
     memberships: tenants.map((tenant) => ({
       tenantId: tenant.id,
