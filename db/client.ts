@@ -12,9 +12,12 @@ export type DbHandle = { db: Db; pool: Pool };
 export function useLocalRelay(relay: string): void {
   neonConfig.wsProxy = (host, port) => `${relay}/v1?address=${host}:${port}`;
   neonConfig.useSecureWebSocket = false;
-  // Neon's proxy accepts pipelined TLS/startup messages; a plain Postgres behind a relay does not.
+  // No TLS to a loopback Postgres (Neon's proxy terminates TLS itself).
   neonConfig.pipelineTLS = false;
-  neonConfig.pipelineConnect = false;
+  // As against Neon (the driver's default): startup, password and the first statement go out
+  // together, so connecting costs no round trip of its own. This needs cleartext password auth,
+  // which the local Postgres uses (db/local/postgres.ts) just as Neon's proxy does.
+  neonConfig.pipelineConnect = "password";
 }
 
 /**

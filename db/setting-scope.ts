@@ -3,9 +3,8 @@
 // secret (an invitation; API tokens use the one-statement app_authenticate_api_token, migration
 // 0012) makes exactly that row visible, and an origin answers a CORS preflight. Like withTenant, the setting is local to the transaction (set_config(..., true)) so
 // it never leaks through a pooled connection.
-import { sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import type { Tx } from "./tenant-scope.ts";
+import { withScope, type Tx } from "./scope.ts";
 
 export type ScopeSetting = "app.lookup_hash" | "app.origin";
 
@@ -15,8 +14,5 @@ export async function withSetting<T>(
   value: string,
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config(${setting}, ${value}, true)`);
-    return work(tx);
-  });
+  return withScope(db, { [setting]: value }, "transaction", work);
 }

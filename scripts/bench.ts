@@ -5,22 +5,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { freePort } from "../db/local/free-port.ts";
-import { bundleWorker, coldStartMs, sizes } from "./bench/bundle.ts";
+import { bundleWorker, coldStartMs, moduleEvaluationMs, sizes } from "./bench/bundle.ts";
 import { measure, warmUp, type LoadResult } from "./bench/load.ts";
 import { benchIngest } from "./bench/ingest.ts";
 import { benchRateLimit } from "./bench/rate-limit.ts";
 import type { BenchRow } from "./bench/report.ts";
 import { benchRum } from "./bench/rum.ts";
-import {
-  databaseSecrets,
-  OFFLINE_ENV,
-  ROOT,
-  startEmbeddedDatabase,
-  startWorker,
-  type Database,
-} from "./local-stack.ts";
+import { databaseSecrets, OFFLINE_ENV, ROOT, startEmbeddedDatabase, startWorker } from "./local-stack.ts";
 import { createBenchSession } from "./bench/session.ts";
 import { createBenchTenant } from "./bench/tenant-read.ts";
+import {
+  benchRoundTrips,
+  DISTANCE_MS,
+  getProbe,
+  ingestProbe,
+  passkeySignInProbe,
+} from "./bench/round-trips.ts";
 import { generateWorkerSecrets } from "./worker-secrets.ts";
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -31,21 +31,6 @@ function row(label: string, ...cells: string[]): void {
 function printRows(title: string, rows: BenchRow[]): void {
   console.log(`\n${title}`);
   for (const { metric, value } of rows) row(metric, value);
-}
-/**
- * Messages the Worker's driver sends through the relay per request: each is one round trip to
- * Postgres (a new connection's startup and password account for 2 of them).
- */
-async function roundTripsPerRequest(
-  database: Database,
-  url: string,
-  init?: () => RequestInit,
-): Promise<string> {
-  const embedded = database.embedded!;
-  const before = await embedded.relayedMessages();
-  const requests = 20;
-  for (let i = 0; i < requests; i++) await (await fetch(url, init?.())).arrayBuffer();
-  return ((await embedded.relayedMessages()) - before) / requests + "";
 }
 function loadRow(label: string, result: LoadResult, baseline?: LoadResult): void {
   const ratio = baseline ? `${(result.p50 / baseline.p50).toFixed(2)}× p50` : "";
@@ -70,6 +55,11 @@ const appStart = await coldStartMs(
 );
 row("cold start to first answer (median of 3)", `bare ${ms(bareStart)}`, `app ${ms(appStart)}`);
 row("module startup cost (app − bare)", ms(appStart - bareStart));
+row(
+  "module evaluation in V8 (median of 5 cold imports)",
+  `bare ${ms(moduleEvaluationMs(bareBundle))}`,
+  `app ${ms(moduleEvaluationMs(appBundle))}`,
+);
 
 const database = await startEmbeddedDatabase({});
 const worker = await startWorker({
@@ -107,35 +97,33 @@ try {
   await warmUp(baseUrl);
   const bare = await measure(baseUrl);
   loadRow("bare Worker (baseline)", bare);
-  const healthUrl = `${worker.origin.replace("localhost", "127.0.0.1")}/api/health`;
+  const origin = worker.origin.replace("localhost", "127.0.0.1");
+  const healthUrl = `${origin}/api/health`;
   await warmUp(healthUrl);
   loadRow("GET /api/health (1 query)", await measure(healthUrl), bare);
 
   console.log("\nAuthenticated reads (p50 ratio against GET /api/health in this run)");
   const health = await measure(healthUrl);
-  const healthTrips = await roundTripsPerRequest(database, healthUrl);
-  loadRow(`GET /api/health — ${healthTrips} DB round trips`, health);
+  loadRow("GET /api/health", health);
   const cookie = await createBenchSession(database.ownerUrl, database.relayAddress);
   const withCookie = () => ({ headers: { Cookie: cookie } });
-  const meUrl = `${worker.origin.replace("localhost", "127.0.0.1")}/api/me`;
+  const meUrl = `${origin}/api/me`;
   await warmUp(meUrl, withCookie);
-  const meTrips = await roundTripsPerRequest(database, meUrl, withCookie);
-  loadRow(
-    `GET /api/me (session) — ${meTrips} DB round trips`,
-    await measure(meUrl, { init: withCookie }),
-    health,
-  );
-  const membersUrl = await createBenchTenant(
-    worker.origin.replace("localhost", "127.0.0.1"),
-    cookie,
-    database,
-  );
+  loadRow("GET /api/me (session)", await measure(meUrl, { init: withCookie }), health);
+  const membersUrl = await createBenchTenant(origin, cookie, database);
   await warmUp(membersUrl, withCookie);
-  const membersTrips = await roundTripsPerRequest(database, membersUrl, withCookie);
-  loadRow(
-    `GET /api/tenants/:tid/members — ${membersTrips} DB round trips`,
-    await measure(membersUrl, { init: withCookie }),
-    health,
+  loadRow("GET /api/tenants/:tid/members", await measure(membersUrl, { init: withCookie }), health);
+
+  printRows(
+    `Database round trips: p50 one request at a time, Postgres 0 and ${DISTANCE_MS} ms away (docs/round-trips.md)`,
+    await benchRoundTrips(database.embedded!, [
+      getProbe("GET /api/health", healthUrl),
+      getProbe("GET /api/me", meUrl, { Cookie: cookie }),
+      getProbe("GET /api/tenants/:tid/members", membersUrl, { Cookie: cookie }),
+      getProbe("GET /api/tenants/:tid/traces", membersUrl.replace(/members$/, "traces"), { Cookie: cookie }),
+      await ingestProbe(origin, database),
+      await passkeySignInProbe(origin, worker.origin),
+    ]),
   );
 
   printRows("Rate limiter (Durable Object)", await benchRateLimit(worker.origin));

@@ -14,6 +14,10 @@ export type EmbeddedDatabase = {
   startPostgres(): Promise<void>;
   /** Messages clients have sent through the relay so far (one per round trip they start). */
   relayedMessages(): Promise<number>;
+  /** Connections opened through the relay so far. */
+  relayedConnections(): Promise<number>;
+  /** Puts Postgres `ms` of round-trip time away from the relay's clients (the bench's distance). */
+  setDelay(ms: number): Promise<void>;
   /** Stops everything and, for a throwaway database, deletes its data. */
   stop(): Promise<void>;
 };
@@ -43,9 +47,9 @@ export async function startEmbeddedDatabaseProcess(options: {
         throw new Error(`the database process exited (code ${child.exitCode}) before "${prefix}"`);
       }),
     ]);
-  const command = async (name: string) => {
+  const command = async (name: string, argument?: number) => {
     const answer = expect(`OK ${name}`);
-    child.stdin.write(`${name}\n`);
+    child.stdin.write(`${argument === undefined ? name : `${name} ${argument}`}\n`);
     return answer;
   };
   const ready = JSON.parse((await expect("READY ")).slice("READY ".length));
@@ -54,6 +58,8 @@ export async function startEmbeddedDatabaseProcess(options: {
     stopPostgres: () => command("stop").then(() => {}),
     startPostgres: () => command("start").then(() => {}),
     relayedMessages: async () => Number((await command("messages")).split(" ")[2]),
+    relayedConnections: async () => Number((await command("messages")).split(" ")[3]),
+    setDelay: (ms: number) => command("delay", Math.round(ms)).then(() => {}),
     async stop() {
       if (child.exitCode !== null) return;
       child.stdin.end();

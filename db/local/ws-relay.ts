@@ -2,6 +2,9 @@
 // Postgres protocol over a WebSocket, as it does to Neon in production) can reach a local
 // Postgres in dev and tests. It binds to 127.0.0.1 and refuses every target that is not loopback,
 // so it can never be used to reach anything but this machine.
+// For `npm run bench` it can also put the database at a distance: with a delay of D ms, every chunk
+// is held D/2 ms in each direction (order kept), so each round trip to Postgres costs D ms more,
+// the way it does from an edge location to a Neon region.
 import { createConnection } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 
@@ -11,6 +14,10 @@ export type Relay = {
   port: number;
   /** Messages received from clients so far: one per protocol round trip the driver starts. */
   clientMessages(): number;
+  /** WebSocket connections opened so far (each one's startup message is one extra message). */
+  connections(): number;
+  /** Round-trip time to add between the relay and Postgres from now on (0: none). */
+  setDelay(ms: number): void;
   close(): Promise<void>;
 };
 
@@ -25,7 +32,14 @@ export function parseRelayTarget(url: string): { host: string; port: number } | 
   return { host, port };
 }
 
-function bridge(socket: WebSocket, target: { host: string; port: number }, onMessage: () => void): void {
+function bridge(
+  socket: WebSocket,
+  target: { host: string; port: number },
+  onMessage: () => void,
+  delayMs: () => number,
+): void {
+  // Timers of equal duration fire in the order they were set, so a constant delay keeps order.
+  const later = (send: () => void) => (delayMs() > 0 ? setTimeout(send, delayMs() / 2) : send());
   const tcp = createConnection(target);
   const pending: Buffer[] = [];
   let connected = false;
@@ -33,13 +47,15 @@ function bridge(socket: WebSocket, target: { host: string; port: number }, onMes
     connected = true;
     for (const chunk of pending.splice(0)) tcp.write(chunk);
   });
-  tcp.on("data", (chunk) => socket.send(chunk));
+  tcp.on("data", (chunk) => later(() => socket.send(chunk)));
   tcp.on("close", () => socket.close());
   tcp.on("error", () => socket.terminate());
   socket.on("message", (data: Buffer) => {
     onMessage();
-    if (connected) tcp.write(data);
-    else pending.push(data);
+    later(() => {
+      if (connected) tcp.write(data);
+      else pending.push(data);
+    });
   });
   socket.on("close", () => tcp.destroy());
   socket.on("error", () => tcp.destroy());
@@ -52,16 +68,26 @@ export async function startRelay(port = 0): Promise<Relay> {
     server.once("error", reject);
   });
   let clientMessages = 0;
+  let connections = 0;
+  let delayMs = 0;
   server.on("connection", (socket, request) => {
     const target = parseRelayTarget(request.url ?? "");
     if (!target) return socket.close(1008, "target must be a loopback address");
-    bridge(socket, target, () => clientMessages++);
+    connections++;
+    bridge(
+      socket,
+      target,
+      () => clientMessages++,
+      () => delayMs,
+    );
   });
   const address = server.address();
   if (!address || typeof address === "string") throw new Error("relay is not listening on a port");
   return {
     port: address.port,
     clientMessages: () => clientMessages,
+    connections: () => connections,
+    setDelay: (ms) => (delayMs = ms),
     close: () =>
       new Promise((resolve) => {
         for (const client of server.clients) client.terminate();

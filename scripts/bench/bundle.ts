@@ -1,7 +1,7 @@
 // Worker bundle size (as `wrangler deploy --dry-run --minify` would upload it) and module startup
 // cost, each next to the bare baseline Worker.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -63,4 +63,29 @@ export async function coldStartMs(config: string, path: string, secrets: Record<
     }
   }
   return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+/** Stands in for the workerd built-ins the bundle imports, so that Node can evaluate it. */
+const CLOUDFLARE_WORKERS_SHIM =
+  "export class DurableObject {} export class WorkerEntrypoint {} export const env = {};";
+
+/**
+ * Median time V8 (Node 22) takes to load and evaluate the bundle's top level, each sample in a
+ * fresh process: what an isolate pays on a cold start before it can answer the first request.
+ * Code behind a dynamic import() is bundled but evaluated only when first used.
+ */
+export function moduleEvaluationMs(file: string, samples = 5): number {
+  const dir = mkdtempSync(join(tmpdir(), "sightline-eval-"));
+  writeFileSync(join(dir, "cloudflare-workers.mjs"), CLOUDFLARE_WORKERS_SHIM);
+  const code = readFileSync(file, "utf8").replaceAll(
+    /(["'])cloudflare:workers\1/g,
+    '"./cloudflare-workers.mjs"',
+  );
+  writeFileSync(join(dir, "worker.mjs"), code);
+  const probe =
+    "const t = performance.now(); await import('./worker.mjs'); console.log(performance.now() - t);";
+  const times = Array.from({ length: samples }, () =>
+    Number(execFileSync(process.execPath, ["--input-type=module", "-e", probe], { cwd: dir }).toString()),
+  );
+  return times.sort((a, b) => a - b)[Math.floor(samples / 2)];
 }

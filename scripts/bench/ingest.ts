@@ -88,7 +88,7 @@ export async function createBenchTenant(db: Db): Promise<{ tenantId: string; tok
 }
 
 /** `count` finished spans like a backend SDK makes them: a few attributes, one event on some. */
-function makeSpans(count: number): ReadableSpan[] {
+export function makeSpans(count: number): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({
     resource: resourceFromAttributes({
@@ -114,7 +114,7 @@ function makeSpans(count: number): ReadableSpan[] {
   return exporter.getFinishedSpans();
 }
 
-function encode(spans: ReadableSpan[], encoding: Encoding): Uint8Array {
+export function encode(spans: ReadableSpan[], encoding: Encoding): Uint8Array {
   return (encoding === "json" ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest(spans)!;
 }
 

@@ -2,7 +2,7 @@ import { createFactory } from "hono/factory";
 import type { Db } from "../../db/client.ts";
 import type { Tx } from "../../db/tenant-scope.ts";
 import type { Role, TenantPlan } from "../../db/schema/index.ts";
-import type { ActiveSession, SessionUser } from "./auth/sessions.ts";
+import type { ActiveSession, SessionMembership, SessionUser } from "./auth/sessions.ts";
 import type { AuthenticatedToken } from "./tenancy/api-tokens.ts";
 import type { RateLimitItem } from "./rate-limit/headers.ts";
 
@@ -15,6 +15,8 @@ export type AppEnv = {
     /** Set by requireUser / loadSession (worker/src/middleware/session.ts); undefined before. */
     user: SessionUser;
     session: ActiveSession;
+    /** Read with the session on a tenant's path: the caller's membership there, null if none. */
+    membership: SessionMembership | null;
     /** Set by requireApiToken (worker/src/middleware/api-token.ts); undefined before. */
     apiToken: AuthenticatedToken;
     /** Set by requireTenantRole (worker/src/middleware/tenant.ts): the path's tenant, its plan and the caller's role. */

@@ -74,12 +74,18 @@ export class SoftwareAuthenticator {
   signCount = 0;
   userHandle: string | null = null;
 
-  private constructor(
-    private readonly keys: CryptoKeyPair,
-    readonly credentialId: string,
-    readonly origin: string,
-    readonly rpId: string,
-  ) {}
+  private readonly keys: CryptoKeyPair;
+  readonly credentialId: string;
+  readonly origin: string;
+  readonly rpId: string;
+
+  // Plain fields, no parameter properties: `npm run bench` imports this file in Node's type stripping.
+  private constructor(keys: CryptoKeyPair, credentialId: string, origin: string, rpId: string) {
+    this.keys = keys;
+    this.credentialId = credentialId;
+    this.origin = origin;
+    this.rpId = rpId;
+  }
 
   static async create(
     options: { origin?: string; rpId?: string; credentialIdBytes?: number; signCount?: number } = {},

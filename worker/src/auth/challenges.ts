@@ -3,6 +3,7 @@
 // DELETE … RETURNING, so of two concurrent verifies of one challenge exactly one gets the row.
 import { and, eq, gt, lt } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
+import { inOneRoundTrip, type Tx } from "../../../db/scope.ts";
 import { webauthnChallenges } from "../../../db/schema/index.ts";
 import { fromBase64url } from "./base64url.ts";
 
@@ -11,6 +12,7 @@ export const CHALLENGE_TTL_MS = 5 * 60_000;
 export type Ceremony = "signup" | "signin" | "add-passkey" | "reauth" | "restore";
 export type StoredChallenge = typeof webauthnChallenges.$inferSelect;
 
+/** Stores a new challenge; one round trip (the sweep and the insert go together). */
 export async function storeChallenge(
   db: Db,
   input: {
@@ -22,20 +24,24 @@ export async function storeChallenge(
     pending?: StoredChallenge["pending"];
   },
 ): Promise<void> {
-  // Expired challenges are swept as new ones are issued: the table stays small without a job.
-  await db.delete(webauthnChallenges).where(lt(webauthnChallenges.expiresAt, input.now));
-  await db.insert(webauthnChallenges).values({
-    challenge: input.challenge,
-    ceremony: input.ceremony,
-    userId: input.userId ?? null,
-    sessionId: input.sessionId ?? null,
-    pending: input.pending ?? null,
-    expiresAt: new Date(input.now.getTime() + CHALLENGE_TTL_MS),
-  });
+  await inOneRoundTrip(db, (tx) =>
+    Promise.all([
+      // Expired challenges are swept as new ones are issued: the table stays small without a job.
+      tx.delete(webauthnChallenges).where(lt(webauthnChallenges.expiresAt, input.now)),
+      tx.insert(webauthnChallenges).values({
+        challenge: input.challenge,
+        ceremony: input.ceremony,
+        userId: input.userId ?? null,
+        sessionId: input.sessionId ?? null,
+        pending: input.pending ?? null,
+        expiresAt: new Date(input.now.getTime() + CHALLENGE_TTL_MS),
+      }),
+    ]),
+  );
 }
 
 export async function consumeChallenge(
-  db: Db,
+  db: Db | Tx,
   challenge: string,
   ceremony: Ceremony,
   now: Date,

@@ -3,7 +3,8 @@
 // function takes `now` so that timeouts are tested with an injected clock.
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
-import { sessions } from "../../../db/schema/index.ts";
+import type { Tx } from "../../../db/scope.ts";
+import { sessions, type Role, type TenantPlan } from "../../../db/schema/index.ts";
 import { base64url } from "./base64url.ts";
 
 export const SESSION_IDLE_MS = 7 * 24 * 3600_000;
@@ -30,15 +31,24 @@ export async function hashSessionToken(token: string): Promise<Uint8Array<ArrayB
   return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
 }
 
-export async function createSession(
-  db: Db,
-  input: { userId: string; method: SignInMethod; userAgent: string; now: Date },
-): Promise<{ token: string; session: ActiveSession }> {
+export type SessionCredentials = { id: string; token: string; tokenHash: Uint8Array<ArrayBuffer> };
+
+/** A new session's id and token, made before its INSERT so that the INSERT can join a batch. */
+export async function newSessionCredentials(): Promise<SessionCredentials> {
   const token = generateSessionToken();
+  return { id: crypto.randomUUID(), token, tokenHash: await hashSessionToken(token) };
+}
+
+export async function insertSession(
+  db: Db | Tx,
+  credentials: SessionCredentials,
+  input: { userId: string; method: SignInMethod; userAgent: string; now: Date },
+): Promise<ActiveSession> {
   const [row] = await db
     .insert(sessions)
     .values({
-      tokenHash: await hashSessionToken(token),
+      id: credentials.id,
+      tokenHash: credentials.tokenHash,
       userId: input.userId,
       method: input.method,
       userAgent: input.userAgent.slice(0, 200),
@@ -48,19 +58,32 @@ export async function createSession(
       expiresAt: new Date(input.now.getTime() + SESSION_ABSOLUTE_MS),
     })
     .returning();
-  return { token, session: row };
+  return row;
 }
+
+export async function createSession(
+  db: Db,
+  input: { userId: string; method: SignInMethod; userAgent: string; now: Date },
+): Promise<{ token: string; session: ActiveSession }> {
+  const credentials = await newSessionCredentials();
+  return { token: credentials.token, session: await insertSession(db, credentials, input) };
+}
+
+/** The caller's role in the tenant the request's path names, and that tenant's plan. */
+export type SessionMembership = { tenantId: string; role: Role; plan: TenantPlan };
 
 /**
  * The session and user behind a cookie token, or null when unknown, idle too long, past its
- * absolute expiry or the account is disabled. One round trip: the hourly last_seen_at refresh rides
- * along in the same statement.
+ * absolute expiry or the account is disabled. One statement (app_authenticate_session, migration
+ * 0025): the hourly last_seen_at refresh rides along, and so does, when `tenantId` is given, the
+ * user's membership there (null when not a member or no such tenant).
  */
 export async function validateSessionToken(
   db: Db,
   token: string,
   now: Date,
-): Promise<{ user: SessionUser; session: ActiveSession } | null> {
+  tenantId?: string,
+): Promise<{ user: SessionUser; session: ActiveSession; membership: SessionMembership | null } | null> {
   const idleSince = new Date(now.getTime() - SESSION_IDLE_MS);
   const touchBefore = new Date(now.getTime() - TOUCH_INTERVAL_MS);
   const result = await db.execute<{
@@ -72,18 +95,10 @@ export async function validateSessionToken(
     authenticated_at: string;
     email: string;
     name: string;
-  }>(sql`
-    with found as (
-      select s.id, s.user_id, s.method, s.created_at, s.expires_at, s.authenticated_at, s.last_seen_at,
-             u.email, u.name
-      from sessions s join users u on u.id = s.user_id
-      where s.token_hash = ${await hashSessionToken(token)}
-        and s.expires_at > ${now} and s.last_seen_at > ${idleSince} and u.disabled_at is null
-    ), touched as (
-      update sessions set last_seen_at = ${now}
-      where id = (select id from found) and last_seen_at < ${touchBefore}
-    )
-    select id, user_id, method, created_at, expires_at, authenticated_at, email, name from found`);
+    role: Role | null;
+    plan: TenantPlan | null;
+  }>(sql`select * from app_authenticate_session(
+    ${await hashSessionToken(token)}, ${now}, ${idleSince}, ${touchBefore}, ${tenantId ?? null}::uuid)`);
   const row = result.rows[0];
   if (!row) return null;
   return {
@@ -96,6 +111,7 @@ export async function validateSessionToken(
       expiresAt: new Date(row.expires_at),
       authenticatedAt: new Date(row.authenticated_at),
     },
+    membership: tenantId && row.role && row.plan ? { tenantId, role: row.role, plan: row.plan } : null,
   };
 }
 
@@ -109,7 +125,7 @@ export async function reauthenticateSession(db: Db, sessionId: string, now: Date
   return token;
 }
 
-export async function deleteSession(db: Db, sessionId: string): Promise<void> {
+export async function deleteSession(db: Db | Tx, sessionId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sessionId));
 }
 

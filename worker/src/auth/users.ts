@@ -3,6 +3,7 @@
 import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import { TransactionRollbackError } from "drizzle-orm/errors";
 import type { Db } from "../../../db/client.ts";
+import type { Tx } from "../../../db/scope.ts";
 import { passkeys, totpCredentials, users } from "../../../db/schema/index.ts";
 import { base64url } from "./base64url.ts";
 import type { SessionUser } from "./sessions.ts";
@@ -21,7 +22,7 @@ export function generateWebauthnUserId(): string {
 }
 
 /** An enabled account by email, or null. */
-export async function findUserByEmail(db: Db, email: string) {
+export async function findUserByEmail(db: Db | Tx, email: string) {
   const [row] = await db
     .select({ id: users.id, email: users.email, name: users.name, webauthnUserId: users.webauthnUserId })
     .from(users)
@@ -74,7 +75,7 @@ export async function createUserWithPasskey(
 
 /** What /api/me shows besides the session: TOTP state, passkey count and email verification, in one query. */
 export async function signInMethodsSummary(
-  db: Db,
+  db: Db | Tx,
   userId: string,
 ): Promise<{ totpEnabled: boolean; passkeys: number; emailVerified: boolean }> {
   const [row] = await db

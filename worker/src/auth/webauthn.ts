@@ -1,18 +1,20 @@
 // The WebAuthn ceremonies around @simplewebauthn/server: options that always require resident keys
 // and user verification, and verifications that always check origin, RP ID (registration too)
 // and UV. Every failure is the same `null` so callers answer one generic error.
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from "@simplewebauthn/server";
 import { fromBase64url } from "./base64url.ts";
 import { CHALLENGE_TTL_MS } from "./challenges.ts";
+
+/**
+ * The library, loaded on the first ceremony: with its ASN.1 / X.509 stack it is a large share of the
+ * Worker's code, and most requests (and cold starts) never need it (docs/round-trips.md).
+ */
+const library = () => import("@simplewebauthn/server");
 
 export type RelyingParty = { origin: string; rpId: string; rpName: string };
 export type KnownCredential = {
@@ -35,11 +37,12 @@ const MAX_CREDENTIAL_ID_BYTES = 1023;
 /** ES256 and RS256 (what passkey providers use); EdDSA is not in WebCrypto everywhere. */
 const ALGORITHMS = [-7, -257];
 
-export function registrationOptions(
+export async function registrationOptions(
   rp: RelyingParty,
   user: { webauthnUserId: string; email: string; name: string },
   exclude: KnownCredential[],
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const { generateRegistrationOptions } = await library();
   return generateRegistrationOptions({
     rpName: rp.rpName,
     rpID: rp.rpId,
@@ -61,10 +64,11 @@ export function registrationOptions(
   });
 }
 
-export function authenticationOptions(
+export async function authenticationOptions(
   rp: RelyingParty,
   allow: KnownCredential[],
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const { generateAuthenticationOptions } = await library();
   return generateAuthenticationOptions({
     rpID: rp.rpId,
     timeout: CHALLENGE_TTL_MS,
@@ -88,6 +92,7 @@ export async function verifyRegistration(
   challenge: string,
 ): Promise<NewCredential | null> {
   if (!isAcceptableCredentialId(response.id)) return null;
+  const { verifyRegistrationResponse } = await library();
   try {
     const result = await verifyRegistrationResponse({
       response,
@@ -122,6 +127,7 @@ export async function verifyAuthentication(
   challenge: string,
   credential: KnownCredential,
 ): Promise<AuthenticationResult> {
+  const { verifyAuthenticationResponse } = await library();
   const verify = (storedCounter: number) =>
     verifyAuthenticationResponse({
       response,

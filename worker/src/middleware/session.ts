@@ -1,21 +1,27 @@
 // Cookie sessions for the API. `loadSession` reads the cookie (no database work without one);
 // `requireUser` answers 401 SESSION_REQUIRED without a live session and sets c.var.user and
 // c.var.session; `requireFreshAuth` additionally needs a sign-in or step-up in the last 10 minutes.
+// On a tenant's path the same statement also reads the caller's membership there (c.var.membership,
+// used by requireTenantRole): one round trip for "who is this and may they see this tenant".
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { recordAuditEvent } from "../auth/audit.ts";
+import { inOneRoundTrip, type Tx } from "../../../db/scope.ts";
 import {
-  createSession,
   deleteSession,
+  insertSession,
+  newSessionCredentials,
   reauthenticateSession,
   validateSessionToken,
   type ActiveSession,
+  type SessionMembership,
   type SessionUser,
   type SignInMethod,
 } from "../auth/sessions.ts";
 import { noticeIfNewBrowser } from "../email/account-mail.ts";
 import { factory, type AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
+import { pathTenantId } from "./path-tenant.ts";
 
 export const SESSION_COOKIE = "__Host-sightline_session";
 export const FRESH_AUTH_MS = 10 * 60_000;
@@ -25,12 +31,24 @@ async function sessionOf(c: Context<AppEnv>): Promise<{ user: SessionUser; sessi
   if (c.var.session) return { user: c.var.user, session: c.var.session };
   const token = getCookie(c, SESSION_COOKIE);
   if (!token || token.length > 100) return null;
-  const found = await validateSessionToken(c.var.db, token, new Date());
+  const found = await validateSessionToken(c.var.db, token, new Date(), pathTenantId(c));
   if (found) {
     c.set("user", found.user);
     c.set("session", found.session);
+    c.set("membership", found.membership);
   }
   return found;
+}
+
+/**
+ * The caller's membership in `tenantId`: normally read with the session already; a session loaded
+ * before the tenant was known is checked again, with the tenant.
+ */
+export async function membershipIn(c: Context<AppEnv>, tenantId: string): Promise<SessionMembership | null> {
+  if (c.var.membership?.tenantId === tenantId) return c.var.membership;
+  const token = getCookie(c, SESSION_COOKIE);
+  const found = token ? await validateSessionToken(c.var.db, token, new Date(), tenantId) : null;
+  return found?.session.id === c.var.session?.id ? (found?.membership ?? null) : null;
 }
 
 /** Optional session: c.var.user / c.var.session are set when the cookie holds a live session. */
@@ -70,30 +88,40 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
 /**
  * Signs the user in: a brand-new session and token (whatever cookie came in is never adopted, and
  * a session it still names is ended), the cookie, an audit event, and a notice when the account
- * has never been used from this browser before.
+ * has never been used from this browser before. `alongside` is a statement of the caller's that
+ * belongs with the sign-in (a passkey's new counter): it goes in the same batch.
  */
 export async function startSession(
   c: Context<AppEnv>,
   user: SessionUser,
   method: SignInMethod,
+  alongside?: (tx: Tx) => Promise<unknown>,
 ): Promise<void> {
   const previous = await sessionOf(c);
-  if (previous) await deleteSession(c.var.db, previous.session.id);
-  const { token, session } = await createSession(c.var.db, {
-    userId: user.id,
-    method,
-    userAgent: c.req.header("User-Agent") ?? "",
-    now: new Date(),
+  const credentials = await newSessionCredentials();
+  // Ending the old session, starting the new one and auditing it: one batch, one round trip.
+  const session = await inOneRoundTrip(c.var.db, async (tx) => {
+    const [, , started] = await Promise.all([
+      alongside?.(tx),
+      previous && deleteSession(tx, previous.session.id),
+      insertSession(tx, credentials, {
+        userId: user.id,
+        method,
+        userAgent: c.req.header("User-Agent") ?? "",
+        now: new Date(),
+      }),
+      recordAuditEvent(tx, {
+        action: "auth.signin",
+        actorUserId: user.id,
+        requestId: c.var.requestId,
+        details: { method, sessionId: credentials.id },
+      }),
+    ]);
+    return started;
   });
   c.set("user", user);
   c.set("session", session);
-  setSessionCookie(c, token, session.expiresAt);
-  await recordAuditEvent(c.var.db, {
-    action: "auth.signin",
-    actorUserId: user.id,
-    requestId: c.var.requestId,
-    details: { method, sessionId: session.id },
-  });
+  setSessionCookie(c, credentials.token, session.expiresAt);
   await noticeIfNewBrowser(c, user);
 }
 

@@ -131,7 +131,8 @@ export const account = new Hono<AppEnv>()
     return c.json(options);
   })
   .post("/restore/verify", loadSession, async (c) => {
-    const { passkey } = await verifyAssertion(c, "restore", await jsonBody(c));
+    const { passkey, recordUse } = await verifyAssertion(c, "restore", await jsonBody(c));
+    await recordUse(c.var.db);
     const restored = await restoreAccount(c.var.db, {
       userId: passkey.userId,
       requestId: c.var.requestId,

@@ -3,6 +3,8 @@
 // audit log only.
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { Hono, type Context } from "hono";
+import type { Db } from "../../../db/client.ts";
+import { inOneRoundTrip, type Tx } from "../../../db/scope.ts";
 import { recordAuditEvent } from "../auth/audit.ts";
 import {
   challengeOfResponse,
@@ -13,6 +15,7 @@ import {
 } from "../auth/challenges.ts";
 import {
   credentialsOf,
+  credentialsOfEmail,
   findPasskeyByCredentialId,
   providerName,
   recordPasskeyUse,
@@ -91,9 +94,15 @@ async function failPasskey(
  */
 export async function verifyAssertion(c: Context<AppEnv>, ceremony: Ceremony, body: Record<string, unknown>) {
   const response = objectField<AuthenticationResponseJSON>(body, "response");
-  const stored = await takeChallenge(c, response, ceremony);
-  const passkey =
-    typeof response.id === "string" ? await findPasskeyByCredentialId(c.var.db, response.id) : null;
+  const challenge = challengeOfResponse(response);
+  // Consuming the challenge and finding the credential: independent, so one round trip.
+  const [stored, passkey] = await inOneRoundTrip(c.var.db, (tx) =>
+    Promise.all([
+      challenge ? consumeChallenge(tx, challenge, ceremony, new Date()) : null,
+      typeof response.id === "string" ? findPasskeyByCredentialId(tx, response.id) : null,
+    ]),
+  );
+  if (!stored) return failPasskey(c, ceremony, "unknown-or-expired-challenge", null);
   if (!passkey || (passkey.disabledAt && ceremony !== "restore"))
     return failPasskey(c, ceremony, "unknown-credential", stored.userId);
   if (stored.userId && stored.userId !== passkey.userId)
@@ -106,8 +115,11 @@ export async function verifyAssertion(c: Context<AppEnv>, ceremony: Ceremony, bo
     const action = result.reason === "counter-regression" ? "counter-regression" : "invalid-assertion";
     return failPasskey(c, ceremony, action, passkey.userId);
   }
-  await recordPasskeyUse(c.var.db, passkey.id, result.newCounter, result.backedUp, new Date());
-  return { passkey, stored };
+  // The new counter is stored by the caller (recordUse), in the same round trip as what it does
+  // next where it can (a sign-in: with the new session).
+  const recordUse = (db: Db | Tx) =>
+    recordPasskeyUse(db, passkey.id, result.newCounter, result.backedUp, new Date());
+  return { passkey, stored, recordUse };
 }
 
 export const auth = new Hono<AppEnv>()
@@ -155,11 +167,13 @@ export const auth = new Hono<AppEnv>()
     const email = optionalStringField(body, "email", 254);
     // With an email, the options list that account's credentials and the challenge only completes
     // for that account; without one (autofill), any discoverable credential may answer.
-    const user = email ? await findUserByEmail(c.var.db, normaliseEmail(email)) : null;
-    const options = await authenticationOptions(
-      relyingParty(c),
-      user ? await credentialsOf(c.var.db, user.id) : [],
-    );
+    const normalised = email ? normaliseEmail(email) : null;
+    const [user, credentials] = normalised
+      ? await inOneRoundTrip(c.var.db, (tx) =>
+          Promise.all([findUserByEmail(tx, normalised), credentialsOfEmail(tx, normalised)]),
+        )
+      : [null, []];
+    const options = await authenticationOptions(relyingParty(c), credentials);
     await storeChallenge(c.var.db, {
       challenge: options.challenge,
       ceremony: "signin",
@@ -169,9 +183,9 @@ export const auth = new Hono<AppEnv>()
     return c.json(options);
   })
   .post("/passkey/verify", loadSession, async (c) => {
-    const { passkey } = await verifyAssertion(c, "signin", await jsonBody(c));
+    const { passkey, recordUse } = await verifyAssertion(c, "signin", await jsonBody(c));
     const user = { id: passkey.userId, email: passkey.email, name: passkey.name };
-    await startSession(c, user, "passkey");
+    await startSession(c, user, "passkey", recordUse);
     return c.json({ user });
   })
   .post("/logout", loadSession, async (c) => {
@@ -202,7 +216,8 @@ export const auth = new Hono<AppEnv>()
     return c.json(options);
   })
   .post("/reauth/passkey/verify", requireUser, async (c) => {
-    const { stored } = await verifyAssertion(c, "reauth", await jsonBody(c));
+    const { stored, recordUse } = await verifyAssertion(c, "reauth", await jsonBody(c));
+    await recordUse(c.var.db);
     if (stored.sessionId !== c.var.session.id)
       return failPasskey(c, "reauth", "challenge-of-another-session", c.var.user.id);
     await markReauthenticated(c, "passkey");

@@ -8,7 +8,7 @@ import { HttpError } from "../errors.ts";
 import { requireApiToken } from "../middleware/api-token.ts";
 import { limitTenantApi } from "../middleware/rate-limit.ts";
 import { requireUser } from "../middleware/session.ts";
-import { isUuid, requireTenantRole } from "../middleware/tenant.ts";
+import { isUuid, requireTenantRole, scopeModeOf } from "../middleware/tenant.ts";
 import { decodeCursor } from "../query/cursor.ts";
 import { searchLogs, severityCounts } from "../query/logs.ts";
 import { listMetricNames, metricSeries } from "../query/metrics.ts";
@@ -37,11 +37,16 @@ async function tenantReader(c: Context<AppEnv>, next: Next): Promise<void> {
       throw new HttpError(404, "TENANT_NOT_FOUND");
     if (token.type !== "backend")
       throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Frontend tokens cannot read telemetry");
-    await withTenant(c.var.db, token.tenantId, async (tx) => {
-      c.set("tenantTx", tx);
-      await limitTenantApi(c, next); // the tenant's API limit (docs/rate-limiting.md)
-      if (c.error) throw c.error;
-    });
+    await withTenant(
+      c.var.db,
+      token.tenantId,
+      async (tx) => {
+        c.set("tenantTx", tx);
+        await limitTenantApi(c, next); // the tenant's API limit (docs/rate-limiting.md)
+        if (c.error) throw c.error;
+      },
+      scopeModeOf(c),
+    );
   });
 }
 

@@ -31,14 +31,17 @@ export async function createTenant(
 
 /** The tenants the user belongs to, oldest membership first (RLS: the user's own memberships). */
 export async function listUserTenants(db: Db, userId: string): Promise<TenantSummary[]> {
-  return withUser(db, userId, (tx) =>
-    tx
-      .select({ id: tenants.id, name: tenants.name, role: memberships.role })
-      .from(memberships)
-      .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
-      .where(eq(memberships.userId, userId))
-      .orderBy(memberships.createdAt, tenants.name),
-  );
+  return withUser(db, userId, (tx) => userTenants(tx, userId), "statements");
+}
+
+/** listUserTenants inside a scope of that user (withUser), e.g. batched with other reads. */
+export function userTenants(tx: Tx, userId: string): Promise<TenantSummary[]> {
+  return tx
+    .select({ id: tenants.id, name: tenants.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(memberships.createdAt, tenants.name);
 }
 
 export async function findTenant(tx: Tx, tenantId: string) {
