@@ -4,7 +4,7 @@ import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import { TransactionRollbackError } from "drizzle-orm/errors";
 import type { Db } from "../../../db/client.ts";
 import { passkeys, totpCredentials, users } from "../../../db/schema/index.ts";
-import { base64url } from "./base64url.ts";
+import { base64url } from "../byte-encoding.ts";
 import type { SessionUser } from "./sessions.ts";
 import type { NewCredential } from "./webauthn.ts";
 

@@ -6,6 +6,8 @@
  * HMAC'd with a server secret so the object names (and logs) never hold them raw, and no one
  * without the secret can precompute the name for a given IP.
  */
+import { hex } from "../byte-encoding.ts";
+
 export type KeyKind = "tenant" | "token" | "ip" | "account";
 export type LimitKey = `${KeyKind}:${string}`;
 
@@ -46,5 +48,5 @@ async function keyedHash(secret: string, value: string): Promise<string> {
     ["sign"],
   );
   const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(value));
-  return [...new Uint8Array(mac)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return hex(new Uint8Array(mac));
 }

@@ -8,8 +8,8 @@ import { invitations, memberships, type Role } from "../../../db/schema/index.ts
 import { withSetting } from "../../../db/setting-scope.ts";
 import { withTenant, type Tx } from "../../../db/tenant-scope.ts";
 import { recordAuditEvent } from "../auth/audit.ts";
-import { base64url } from "../auth/base64url.ts";
-import { sha256, toHex } from "./secret-hash.ts";
+import { base64url, hex } from "../byte-encoding.ts";
+import { sha256 } from "./secret-hash.ts";
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 const INVITATION_TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
@@ -75,7 +75,7 @@ export async function acceptInvitation(
 ): Promise<Acceptance> {
   if (!INVITATION_TOKEN_SHAPE.test(token)) return { ok: false, reason: "INVALID" };
   const hash = await sha256(token);
-  const [found] = await withSetting(db, "app.lookup_hash", toHex(hash), (tx) =>
+  const [found] = await withSetting(db, "app.lookup_hash", hex(hash), (tx) =>
     tx
       .select({
         id: invitations.id,

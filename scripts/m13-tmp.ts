@@ -1,0 +1,23 @@
+import { create, toBinary } from "@bufbuild/protobuf";
+import * as pb from "../worker/src/otlp/generated/otlp_pb.ts";
+import { decodeRequest } from "../worker/src/otlp/decode.ts";
+import { mapSpans } from "../worker/src/otlp/map-spans.ts";
+const gc = (globalThis as any).gc;
+const [n, attrs, strLen] = process.argv.slice(2).map(Number);
+const id = (len: number, i: number) => { const b = new Uint8Array(len); new DataView(b.buffer).setUint32(0, i + 1); return b; };
+const v = "v".repeat(strLen);
+const spans = Array.from({ length: n }, (_, i) => ({ traceId: id(16, i), spanId: id(8, i), name: "s", startTimeUnixNano: 1_700_000_000_000_000_000n, endTimeUnixNano: 1_700_000_000_000_000_001n,
+   attributes: Array.from({ length: attrs }, (_, j) => ({ key: "k" + j, value: { value: { case: "stringValue" as const, value: v } } })) }));
+let bytes: Uint8Array | null = toBinary(pb.ExportTraceServiceRequestSchema, create(pb.ExportTraceServiceRequestSchema, { resourceSpans: [{ scopeSpans: [{ spans }] }] }));
+spans.length = 0;
+gc(); gc();
+const mem = () => { gc(); const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
+const base = mem();
+const t0 = performance.now();
+const decoded = decodeRequest("traces", "protobuf", bytes);
+const a = mem() - base;
+const mapped = mapSpans((decoded as any).request, Date.now());
+const b = mem() - base;
+const s = JSON.stringify(mapped.rows);
+const c = mem() - base;
+console.log(JSON.stringify({ n, attrs, size: bytes.length, decodedMB: +(a/1e6).toFixed(1), mappedMB: +(b/1e6).toFixed(1), serialisedMB: +(c/1e6).toFixed(1), ms: Math.round(performance.now()-t0), rows: mapped.rows.length, len: s.length }));
