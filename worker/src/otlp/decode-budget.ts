@@ -10,8 +10,10 @@ export type Cost = { ok: true } | { ok: false; reason: "too-many" | "too-deep" }
 
 /** Stops a scan early; never escapes this module. */
 class Exceeded extends Error {
-  constructor(readonly reason: "too-many" | "too-deep") {
+  readonly reason: "too-many" | "too-deep";
+  constructor(reason: "too-many" | "too-deep") {
     super(reason);
+    this.reason = reason;
   }
 }
 

@@ -28,11 +28,12 @@ export type Refusal = { ok: false; status: 400 | 413; message: string };
 export type Decoded<S extends Signal> = { ok: true; request: RequestOf[S] } | Refusal;
 
 /**
- * A decoded message costs ≈ 80 bytes of heap (measured, docs/ingest.md "Memory"): 500,000 of them
- * are ≈ 40 MB, a third of an isolate, while a real 10,000-span batch with 20 attributes a span is
- * ≈ 410,000. In JSON every object and array counts as one.
+ * A decoded message costs ≈ 80 bytes of heap, and its share of the mapped rows up to twice that
+ * again (measured: tests/unit/ingest-peak-memory.test.ts, docs/ingest.md "Memory"): 300,000 of
+ * them stay within 64 MiB of a 128 MB isolate. That is 10,000 spans with 14 attributes each, or
+ * an SDK's 512-span batch with 290. In JSON every object and array counts as one.
  */
-export const MAX_DECODED_MESSAGES = 500_000;
+export const MAX_DECODED_MESSAGES = 300_000;
 /** OTLP itself nests ≈ 20 deep at most (attribute values beyond 8 levels are not kept anyway). */
 export const MAX_NESTING = 64;
 const LIMITS = { maxMessages: MAX_DECODED_MESSAGES, maxDepth: MAX_NESTING };
