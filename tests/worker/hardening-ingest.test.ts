@@ -2,13 +2,13 @@
 // a request is refused or charged in full before anything is mapped, decoding is bounded in
 // memory, and only an unreachable database is answered with a retryable status.
 import { env } from "cloudflare:workers";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { MAX_DECODED_MESSAGES, MAX_NESTING } from "../../worker/src/otlp/decode.ts";
 import {
   ExportTraceServiceRequestSchema,
   RpcStatusSchema,
-  type Span,
+  type SpanSchema,
 } from "../../worker/src/otlp/generated/otlp_pb.ts";
 import { tenantKey } from "../../worker/src/rate-limit/keys.ts";
 import { POLICIES } from "../../worker/src/rate-limit/policies.ts";
@@ -21,7 +21,10 @@ const PROTOBUF = "application/x-protobuf";
 const SHOP = "https://shop.example";
 const INGEST = POLICIES.ingest.plans.free;
 
-function protobufSpans(count: number, span: (i: number) => Partial<Span> = () => ({})): Uint8Array {
+function protobufSpans(
+  count: number,
+  span: (i: number) => MessageInitShape<typeof SpanSchema> = () => ({}),
+): Uint8Array {
   const now = BigInt(nowNanos());
   const spans = Array.from({ length: count }, (_, i) => ({
     traceId: crypto.getRandomValues(new Uint8Array(16)),

@@ -9,6 +9,7 @@ import { withSetting } from "../../../db/setting-scope.ts";
 import { withTenant, type Tx } from "../../../db/tenant-scope.ts";
 import { recordAuditEvent } from "../auth/audit.ts";
 import { base64url, hex } from "../byte-encoding.ts";
+import { hasRoleAtLeast } from "./roles.ts";
 import { sha256 } from "./secret-hash.ts";
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
@@ -62,6 +63,12 @@ export async function revokeInvitation(tx: Tx, id: string): Promise<{ email: str
   return row ?? null;
 }
 
+/** Admins invite members and admins; only owners invite owners. Checked again on acceptance. */
+export function mayInvite(inviterRole: Role | null, role: Role): boolean {
+  if (inviterRole === null || !hasRoleAtLeast(inviterRole, "admin")) return false;
+  return role !== "owner" || inviterRole === "owner";
+}
+
 export type Acceptance =
   | { ok: true; tenantId: string; role: Role }
   | { ok: false; reason: "INVALID" | "EXPIRED" | "EMAIL_MISMATCH" | "ALREADY_MEMBER" };
@@ -81,6 +88,7 @@ export async function acceptInvitation(
         id: invitations.id,
         tenantId: invitations.tenantId,
         email: invitations.email,
+        invitedBy: invitations.invitedBy,
         expiresAt: invitations.expiresAt,
       })
       .from(invitations)
@@ -100,6 +108,10 @@ export async function acceptInvitation(
       .where(and(eq(invitations.id, found.id), eq(invitations.tokenHash, hash)))
       .returning({ role: invitations.role });
     if (!consumed) return { ok: false, reason: "INVALID" };
+    // An invitation is only as good as its sender's right to send it now: one whose inviter was
+    // removed, demoted or deleted dies here (consumed above, so it cannot be tried again).
+    const inviterRole = found.invitedBy ? await roleOf(tx, found.invitedBy) : null;
+    if (!mayInvite(inviterRole, consumed.role)) return { ok: false, reason: "INVALID" };
     await tx.insert(memberships).values({ tenantId: found.tenantId, userId: user.id, role: consumed.role });
     await recordAuditEvent(tx, {
       action: "invitation.accepted",
@@ -110,4 +122,12 @@ export async function acceptInvitation(
     });
     return { ok: true, tenantId: found.tenantId, role: consumed.role };
   });
+}
+
+async function roleOf(tx: Tx, userId: string): Promise<Role | null> {
+  const [row] = await tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(eq(memberships.userId, userId));
+  return row?.role ?? null;
 }
