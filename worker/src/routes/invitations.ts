@@ -3,6 +3,7 @@
 // owner or admin invitation needs a fresh sign-in, like a role change.
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env.ts";
+import { isPlausibleEmail } from "../auth/users.ts";
 import { HttpError } from "../errors.ts";
 import { isUuid, recordTenantEvent, requireTenantRole, signedInBrowser } from "../middleware/tenant.ts";
 import { assertFreshAuth } from "../middleware/session.ts";
@@ -19,14 +20,12 @@ import { isRole } from "../tenancy/roles.ts";
 import { findTenant } from "../tenancy/tenants.ts";
 import { rejectUnknownFields } from "../unknown-fields.ts";
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export const tenantInvitations = new Hono<AppEnv>()
   .post("/:tid/invitations", ...signedInBrowser, requireTenantRole("admin"), async (c) => {
     const body = await jsonBody(c);
     rejectUnknownFields(body, ["email", "role"]);
     const email = stringField(body, "email", 254).toLowerCase();
-    if (!EMAIL.test(email)) throw new HttpError(400, "INVALID_REQUEST", "email: expected an email address");
+    if (!isPlausibleEmail(email)) throw new HttpError(400, "INVALID_REQUEST", "email: expected an email address");
     if (!isRole(body.role))
       throw new HttpError(400, "INVALID_REQUEST", "role: expected owner, admin or member");
     const role = body.role;
