@@ -8,10 +8,12 @@
  */
 import { hex } from "../byte-encoding.ts";
 
-export type KeyKind = "tenant" | "token" | "ip" | "account";
+export type KeyKind = "tenant" | "token" | "ip" | "account" | "global";
 export type LimitKey = `${KeyKind}:${string}`;
 
 export const tenantKey = (tenantId: string): LimitKey => `tenant:${tenantId}`;
+/** One object for the whole service: wrong sign-in codes from everyone, everywhere. */
+export const CODE_FAILURES_KEY: LimitKey = "global:sign-in-code-failures";
 export const tokenKey = (tokenId: string): LimitKey => `token:${tokenId}`;
 
 export function kindOf(key: LimitKey): KeyKind {
