@@ -66,8 +66,12 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
       msg: "unhandled error",
       requestId: c.get("requestId"),
       error: describeError(error),
-      // The stack without its first line: that is the message, already described (and scrubbed).
-      stack: error.stack?.split("\n").slice(1).join("\n"),
+      // The stack's frames only: the lines before them are the message, described (and
+      // scrubbed) above, and a drizzle message spans several lines.
+      stack: error.stack
+        ?.split("\n")
+        .filter((line) => line.trimStart().startsWith("at "))
+        .join("\n"),
     }),
   );
   return problemResponse(c, new HttpError(500, "INTERNAL_ERROR"));
