@@ -23,7 +23,7 @@ export function isStorageUnavailable(error: unknown): boolean {
 
 function causesOf(error: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let link = error; link !== undefined && link !== null && chain.length < 10; ) {
+  for (let link = error; link !== undefined && link !== null && chain.length < 10;) {
     chain.push(link);
     link = (link as { cause?: unknown }).cause;
   }

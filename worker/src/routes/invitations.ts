@@ -25,7 +25,8 @@ export const tenantInvitations = new Hono<AppEnv>()
     const body = await jsonBody(c);
     rejectUnknownFields(body, ["email", "role"]);
     const email = stringField(body, "email", 254).toLowerCase();
-    if (!isPlausibleEmail(email)) throw new HttpError(400, "INVALID_REQUEST", "email: expected an email address");
+    if (!isPlausibleEmail(email))
+      throw new HttpError(400, "INVALID_REQUEST", "email: expected an email address");
     if (!isRole(body.role))
       throw new HttpError(400, "INVALID_REQUEST", "role: expected owner, admin or member");
     const role = body.role;
