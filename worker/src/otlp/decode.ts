@@ -34,8 +34,12 @@ export type Decoded<S extends Signal> = { ok: true; request: RequestOf[S] } | Re
  * an SDK's 512-span batch with 290. In JSON every object and array counts as one.
  */
 export const MAX_DECODED_MESSAGES = 300_000;
-/** OTLP itself nests ≈ 20 deep at most (attribute values beyond 8 levels are not kept anyway). */
-export const MAX_NESTING = 64;
+/**
+ * OTLP's own structure nests ≈ 10 deep; attribute values nest further (each level of an array
+ * value is 2 messages, 3 JSON containers) and are kept as a marker past 8 levels (attributes.ts),
+ * so a client may send a few levels more than we keep. Deeper only serves to exhaust stacks.
+ */
+export const MAX_NESTING = 128;
 const LIMITS = { maxMessages: MAX_DECODED_MESSAGES, maxDepth: MAX_NESTING };
 
 const SCHEMAS: { [S in Signal]: GenMessage<RequestOf[S]> } = {
