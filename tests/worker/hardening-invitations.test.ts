@@ -32,7 +32,7 @@ describe("hardening: invitations", () => {
 
   it("hardening: a pending invitation dies when its inviter is demoted", async () => {
     const { id, users } = await tenantWithRoles();
-    const invitee = await signedInUser();
+    const invitee = await signedInUser(undefined, { verified: true });
     const token = await invitationToken(id, users.admin, invitee.email, "admin");
     const demoted = await as(users.owner, `/api/tenants/${id}/members/${users.admin.id}`, {
       method: "PATCH",
@@ -47,7 +47,7 @@ describe("hardening: invitations", () => {
 
   it("hardening: a pending invitation dies when its inviter is removed", async () => {
     const { id, users } = await tenantWithRoles();
-    const invitee = await signedInUser();
+    const invitee = await signedInUser(undefined, { verified: true });
     const token = await invitationToken(id, users.admin, invitee.email, "member");
     const removed = await as(users.owner, `/api/tenants/${id}/members/${users.admin.id}`, {
       method: "DELETE",
@@ -60,7 +60,7 @@ describe("hardening: invitations", () => {
 
   it("hardening: the invitation token is accepted from the request body, so it never needs to be in a URL path", async () => {
     const { id, users } = await tenantWithRoles();
-    const invitee = await signedInUser();
+    const invitee = await signedInUser(undefined, { verified: true });
     const token = await invitationToken(id, users.admin, invitee.email, "member");
     const response = await acceptInBody(invitee, token);
     expect(response.status).toBe(200);
