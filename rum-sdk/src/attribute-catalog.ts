@@ -126,6 +126,29 @@ export const RUM_ATTRIBUTES: readonly RumAttribute[] = [
 ];
 
 /** What the ingest firewall lets through on spans sent with a frontend token. */
+/** The attributes our edge adds to every browser span (the browser cannot send them). */
+export const EDGE = { country: "cloud.region", colo: "cloudflare.colo" } as const;
+
+export const EDGE_ATTRIBUTES: readonly { name: string; purpose: string; where: string }[] = [
+  {
+    name: EDGE.country,
+    where: "every span, added by our server",
+    purpose:
+      "Your country, as Cloudflare's edge sees it from your connection (never your IP address or city).",
+  },
+  {
+    name: EDGE.colo,
+    where: "every span, added by our server",
+    purpose: "The Cloudflare data centre that served you, to find slowness in one region.",
+  },
+];
+
+/** Every attribute a browser span can have once stored: the Cookie Policy's complete list. */
+export const STORED_ATTRIBUTES: readonly { name: string; purpose: string; where: string }[] = [
+  ...RUM_ATTRIBUTES,
+  ...EDGE_ATTRIBUTES,
+];
+
 export function rumAttributeNames(): ReadonlySet<string> {
   return new Set(RUM_ATTRIBUTES.map((attribute) => attribute.name));
 }

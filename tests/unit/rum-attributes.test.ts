@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RUM_ATTRIBUTES, rumAttributeNames } from "../../rum-sdk/src/attribute-catalog.ts";
+import { RUM_ATTRIBUTES, rumAttributeNames, STORED_ATTRIBUTES } from "../../rum-sdk/src/attribute-catalog.ts";
+import { enrichedAttributes } from "../../worker/src/otlp/privacy-firewall.ts";
 import { ATTR } from "../../rum-sdk/src/attributes.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -54,6 +55,18 @@ describe("the RUM attribute catalog (SDK, ingest allow-list and Cookie Policy sh
     expect(existsSync(page), "site/dist is missing: run `npm run build` first").toBe(true);
     const table = readFileSync(page, "utf8").match(/<table id="rum-attributes"[\s\S]*?<\/table>/)?.[0] ?? "";
     const listed = [...table.matchAll(/<code>([^<]+)<\/code>/g)].map((match) => match[1]);
-    expect(listed).toEqual(RUM_ATTRIBUTES.map((attribute) => attribute.name));
+    expect(listed).toEqual(STORED_ATTRIBUTES.map((attribute) => attribute.name));
+  });
+
+  it("hardening: the Cookie Policy lists every attribute a browser span can store, the edge's included", () => {
+    const page = readFileSync(resolve(ROOT, "site/dist/cookies/index.html"), "utf8");
+    const table = page.match(/<table id="rum-attributes"[\s\S]*?<\/table>/)?.[0] ?? "";
+    const listed = new Set([...table.matchAll(/<code>([^<]+)<\/code>/g)].map((match) => match[1]));
+    const everything = Object.fromEntries(
+      [...rumAttributeNames(), "client.address"].map((name) => [name, "x"]),
+    );
+    const stored = enrichedAttributes(everything, { country: "DE", colo: "FRA" });
+    expect(Object.keys(stored).filter((name) => !listed.has(name))).toEqual([]);
+    expect(listed).toEqual(new Set(Object.keys(stored)));
   });
 });

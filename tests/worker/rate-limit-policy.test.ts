@@ -19,9 +19,10 @@ describe("token bucket (GCRA)", () => {
     expect(admitted).toBe(7);
   });
 
-  it("caps a cost above the burst so a huge batch waits for a full bucket instead of never passing", () => {
+  it("hardening: a cost above the burst is charged in full and never admitted, not capped at the burst", () => {
     const quota = { quota: 10, windowSeconds: 60 };
-    expect(admit(null, quota, 50, NOW)).toMatchObject({ allowed: true, remaining: 0 });
+    expect(admit(null, quota, 11, NOW)).toMatchObject({ allowed: false, remaining: 10 });
+    expect(admit(null, quota, 10, NOW)).toMatchObject({ allowed: true, remaining: 0 });
   });
 });
 

@@ -70,7 +70,7 @@ describe("retention purge functions", () => {
         proname: row.proname,
         retset: false,
         rettype: "integer",
-        config: ["search_path=pg_catalog, public"],
+        config: ["search_path=pg_catalog, public, pg_temp"],
         grantees: ["sightline_app"],
       });
     }

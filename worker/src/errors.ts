@@ -2,6 +2,7 @@
 // it as RFC 9457 problem+json with the request id. Anything else is a bug: logged with the request
 // id, answered with a generic 500 and never a stack trace.
 import type { Context } from "hono";
+import { DrizzleQueryError } from "drizzle-orm/errors";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env.ts";
@@ -64,14 +65,38 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
     JSON.stringify({
       msg: "unhandled error",
       requestId: c.get("requestId"),
-      error: error.stack ?? String(error),
+      error: describeError(error),
+      // The stack's frames only: the lines before them are the message, described (and
+      // scrubbed) above, and a drizzle message spans several lines.
+      stack: error.stack
+        ?.split("\n")
+        .filter((line) => line.trimStart().startsWith("at "))
+        .join("\n"),
     }),
   );
   return problemResponse(c, new HttpError(500, "INTERNAL_ERROR"));
 }
 
-/** A loggable one-liner for an error and its cause (drizzle wraps driver errors in "Failed query"). */
+/**
+ * A loggable one-liner for an error and its causes, with no data in it. Drizzle wraps driver
+ * errors in "Failed query: <sql> params: <values>", and Postgres messages can quote the input
+ * ("invalid input syntax for type uuid: \"…\""): both may hold personal data. A database error is
+ * described by its SQLSTATE and the schema names it carries; other errors keep their message.
+ */
 export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error.cause ? `${error.message} <- ${describeError(error.cause)}` : error.message;
+  if (!(error instanceof Error)) return `non-Error thrown (${typeof error})`;
+  const own =
+    error instanceof DrizzleQueryError
+      ? "query failed"
+      : (databaseErrorOf(error) ?? `${error.name}: ${error.message}`);
+  return error.cause ? `${own} <- ${describeError(error.cause)}` : own;
+}
+
+function databaseErrorOf(error: Error): string | null {
+  const fields = error as { code?: unknown; table?: unknown; column?: unknown; constraint?: unknown };
+  if (typeof fields.code !== "string" || !/^[0-9A-Z]{5}$/.test(fields.code)) return null;
+  const names = (["table", "column", "constraint"] as const)
+    .filter((name) => typeof fields[name] === "string")
+    .map((name) => ` ${name}=${String(fields[name])}`);
+  return `database error ${fields.code}${names.join("")}`;
 }

@@ -4,8 +4,12 @@
 import type { Context } from "hono";
 import type { AppEnv } from "./env.ts";
 import { HttpError } from "./errors.ts";
+import { readStream } from "./otlp/request-body.ts";
 
-const MAX_JSON_BYTES = 64 * 1024;
+export const MAX_JSON_BYTES = 64 * 1024;
+const EMPTY = { ok: true, bytes: new Uint8Array(0) } as const;
+
+const tooLarge = () => new HttpError(413, "PAYLOAD_TOO_LARGE", `The body exceeds ${MAX_JSON_BYTES} bytes`);
 
 export type JsonObject = Record<string, unknown>;
 
@@ -14,11 +18,14 @@ export async function jsonBody(c: Context<AppEnv>): Promise<JsonObject> {
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new HttpError(400, "INVALID_REQUEST", "Content-Type must be application/json");
   }
-  const text = await c.req.text();
-  if (text.length > MAX_JSON_BYTES) throw new HttpError(413, "PAYLOAD_TOO_LARGE");
+  // Bytes, not characters, and never more than the limit in memory: the stream is abandoned as
+  // soon as it passes MAX_JSON_BYTES (a declared Content-Length above it is refused unread).
+  if (Number(c.req.header("Content-Length") ?? 0) > MAX_JSON_BYTES) throw tooLarge();
+  const read = c.req.raw.body ? await readStream(c.req.raw.body, false, MAX_JSON_BYTES) : EMPTY;
+  if (!read.ok) throw read.status === 413 ? tooLarge() : new HttpError(400, "INVALID_REQUEST", read.message);
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(read.bytes));
   } catch {
     throw new HttpError(400, "INVALID_REQUEST", "body: not valid JSON");
   }

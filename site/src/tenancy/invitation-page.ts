@@ -27,7 +27,8 @@ async function start(): Promise<void> {
   $("#as").textContent = `Signed in as ${me.data.user.email}`;
   $("#signed-in").hidden = false;
   $("#accept").addEventListener("click", async () => {
-    const accepted = await api<{ tenantId: string }>(`/api/invitations/${token}/accept`, "POST");
+    // In the body, not the path: paths end up in access logs.
+    const accepted = await api<{ tenantId: string }>("/api/invitations/accept", "POST", { token });
     if (!accepted.ok) return show($("#error"), MESSAGES[accepted.code] ?? accepted.message);
     history.replaceState(null, "", location.pathname);
     location.assign(`/app/t/${accepted.data.tenantId}/members`);

@@ -52,7 +52,8 @@ export async function loadTenant(): Promise<Tenant | null> {
   const tenant = result.data;
   $("#tenant-name").textContent = tenant.name;
   $("#tenant-role").textContent = `Your role: ${tenant.role}`;
-  document.title = `${tenant.name} · Sightline`;
+  // The tab title stays the page's own ("Members · Sightline"): dashboard RUM reports
+  // document.title, and a tenant's name is the customer's data, not ours to collect.
   for (const link of document.querySelectorAll<HTMLAnchorElement>("a[data-page]")) {
     link.href = `/app/t/${tenant.id}/${link.dataset.page}`;
   }

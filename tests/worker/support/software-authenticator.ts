@@ -8,7 +8,7 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from "@simplewebauthn/server";
-import { base64url, fromBase64url } from "../../../worker/src/auth/base64url.ts";
+import { base64url, fromBase64url } from "../../../worker/src/byte-encoding.ts";
 
 type Cbor = number | string | Uint8Array | Map<Cbor, Cbor>;
 

@@ -5,7 +5,7 @@ import { and, eq, gt, lt } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
 import { inOneRoundTrip, type Tx } from "../../../db/scope.ts";
 import { webauthnChallenges } from "../../../db/schema/index.ts";
-import { fromBase64url } from "./base64url.ts";
+import { fromBase64url } from "../byte-encoding.ts";
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 

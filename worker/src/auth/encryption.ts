@@ -4,6 +4,8 @@
 // fail closed). Ciphertext = 12-byte random IV ‖ ciphertext ‖ 16-byte tag. The additional data
 // binds the row's owner and the key version, so a ciphertext moved to another row does not decrypt.
 
+import { fromBase64 } from "../byte-encoding.ts";
+
 export type KeyRing = { current: number; keys: Map<number, CryptoKey> };
 
 export async function importKeyRing(secret: string): Promise<KeyRing> {
@@ -13,7 +15,7 @@ export async function importKeyRing(secret: string): Promise<KeyRing> {
     .map((part) => part.trim())
     .filter(Boolean)) {
     const match = /^(\d+):([A-Za-z0-9+/=]+)$/.exec(entry);
-    const raw = match ? Uint8Array.from(atob(match[2]), (char) => char.charCodeAt(0)) : null;
+    const raw = match ? fromBase64(match[2]) : null;
     if (!match || raw?.length !== 32)
       throw new Error("TOTP_ENCRYPTION_KEYS: expected <version>:<base64 of 32 bytes>");
     keys.set(

@@ -1,6 +1,6 @@
 // A user's passkeys: storage, listing with a friendly provider name, rename, and deletion that
 // never removes the last way to sign in.
-import { and, asc, count, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { passkeys, totpCredentials, users } from "../../../db/schema/index.ts";
@@ -70,15 +70,6 @@ const credentialColumns = {
 
 export async function credentialsOf(db: Db, userId: string): Promise<KnownCredential[]> {
   return db.select(credentialColumns).from(passkeys).where(eq(passkeys.userId, userId));
-}
-
-/** credentialsOf the enabled account with this (normalised) email, without looking it up first. */
-export async function credentialsOfEmail(db: Db | Tx, email: string): Promise<KnownCredential[]> {
-  return db
-    .select(credentialColumns)
-    .from(passkeys)
-    .innerJoin(users, eq(users.id, passkeys.userId))
-    .where(and(eq(users.email, email), isNull(users.disabledAt)));
 }
 
 export async function findPasskeyByCredentialId(db: Db | Tx, credentialId: string) {

@@ -5,7 +5,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
 import type { Tx } from "../../../db/scope.ts";
 import { sessions, type Role, type TenantPlan } from "../../../db/schema/index.ts";
-import { base64url } from "./base64url.ts";
+import { base64url } from "../byte-encoding.ts";
 
 export const SESSION_IDLE_MS = 7 * 24 * 3600_000;
 export const SESSION_ABSOLUTE_MS = 30 * 24 * 3600_000;

@@ -5,7 +5,7 @@ import { TransactionRollbackError } from "drizzle-orm/errors";
 import type { Db } from "../../../db/client.ts";
 import type { Tx } from "../../../db/scope.ts";
 import { passkeys, totpCredentials, users } from "../../../db/schema/index.ts";
-import { base64url } from "./base64url.ts";
+import { base64url } from "../byte-encoding.ts";
 import type { SessionUser } from "./sessions.ts";
 import type { NewCredential } from "./webauthn.ts";
 
@@ -13,8 +13,21 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/**
+ * Quotes, backslashes and angle brackets have no place in an address we accept (they are legal
+ * only in quoted local parts nobody uses) and break out of quoted text wherever an email is
+ * embedded; control characters likewise. The audit purge no longer edits text (0026), but nothing
+ * downstream should have to be that careful.
+ */
+const UNSAFE_IN_EMAIL = /["\\<>]/;
+
 export function isPlausibleEmail(email: string): boolean {
-  return email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email);
+  return (
+    email.length <= 254 &&
+    /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) &&
+    !UNSAFE_IN_EMAIL.test(email) &&
+    ![...email].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)
+  );
 }
 
 export function generateWebauthnUserId(): string {

@@ -7,7 +7,7 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from "@simplewebauthn/server";
-import { fromBase64url } from "./base64url.ts";
+import { fromBase64url } from "../byte-encoding.ts";
 import { CHALLENGE_TTL_MS } from "./challenges.ts";
 
 /**

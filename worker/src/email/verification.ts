@@ -5,7 +5,7 @@
 import { and, eq, isNull, ne } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
 import { emailVerifications, users } from "../../../db/schema/index.ts";
-import { base64url } from "../auth/base64url.ts";
+import { base64url } from "../byte-encoding.ts";
 import { sha256 } from "../tenancy/secret-hash.ts";
 
 export const VERIFICATION_TTL_MS = 24 * 3600_000;

@@ -16,3 +16,21 @@ export const csrf = factory.createMiddleware(async (c, next) => {
   }
   await next();
 });
+
+/** Sec-Fetch-Site values a browser sends when no other site started the request. */
+const OWN_FETCH_SITES = new Set(["same-origin", "none"]);
+
+/**
+ * For the one GET with a side effect (the account export spends the fresh sign-in's grant): a
+ * request another site started (`cross-site`, or `same-site` from a sibling origin) is refused
+ * before anything happens, so a link on an attacker's page cannot spend the grant. Our own page
+ * (`same-origin`) and a typed or bookmarked URL (`none`) pass; clients other than browsers send
+ * no Sec-Fetch-Site and cannot be made to carry a victim's cookie.
+ */
+export const refuseCrossSite = factory.createMiddleware(async (c, next) => {
+  const fetchSite = c.req.header("Sec-Fetch-Site");
+  if (fetchSite !== undefined && !OWN_FETCH_SITES.has(fetchSite)) {
+    throw new HttpError(403, "CSRF_REJECTED", "Cross-site request refused");
+  }
+  await next();
+});

@@ -63,13 +63,18 @@ export const requireUser = factory.createMiddleware(async (c, next) => {
 });
 
 export const requireFreshAuth = factory.createMiddleware(async (c, next) => {
+  await assertFreshAuth(c);
+  await next();
+});
+
+/** For routes where only some requests are sensitive (an invitation for an owner or admin). */
+export async function assertFreshAuth(c: Context<AppEnv>): Promise<void> {
   const found = await sessionOf(c);
   if (!found) throw new HttpError(401, "SESSION_REQUIRED");
   if (Date.now() - found.session.authenticatedAt.getTime() > FRESH_AUTH_MS) {
     throw new HttpError(403, "REAUTH_REQUIRED", "Confirm it's you with a passkey or an authenticator code");
   }
-  await next();
-});
+}
 
 export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
   setCookie(c, SESSION_COOKIE, token, {

@@ -1,4 +1,5 @@
 // OTLP attributes (KeyValue lists of AnyValue) as plain JSON for jsonb columns.
+import { base64 } from "../byte-encoding.ts";
 import type { AnyValue, KeyValue } from "./generated/otlp_pb.ts";
 
 export type AttributeValue =
@@ -35,7 +36,7 @@ export function valueOf(value: AnyValue | undefined, depth = 0): AttributeValue 
     case "kvlistValue":
       return attributesOf(inner.value.values, depth + 1);
     case "bytesValue":
-      return btoa(String.fromCharCode(...inner.value));
+      return base64(inner.value);
     default:
       return null;
   }

@@ -13,6 +13,8 @@ import {
   type ExportMetricsServiceRequest,
   type ExportTraceServiceRequest,
 } from "./generated/otlp_pb.ts";
+import { base64, fromHex } from "../byte-encoding.ts";
+import { jsonCost, protobufCost, type Cost } from "./decode-budget.ts";
 import { SPAN_ID_BYTES, TRACE_ID_BYTES } from "./ids.ts";
 import type { OtlpEncoding } from "./request-body.ts";
 
@@ -22,7 +24,23 @@ export type RequestOf = {
   logs: ExportLogsServiceRequest;
   metrics: ExportMetricsServiceRequest;
 };
-export type Decoded<S extends Signal> = { ok: true; request: RequestOf[S] } | { ok: false; message: string };
+export type Refusal = { ok: false; status: 400 | 413; message: string };
+export type Decoded<S extends Signal> = { ok: true; request: RequestOf[S] } | Refusal;
+
+/**
+ * A decoded message costs ≈ 80 bytes of heap, and its share of the mapped rows up to twice that
+ * again (measured: tests/unit/ingest-peak-memory.test.ts, docs/ingest.md "Memory"): 300,000 of
+ * them stay within 64 MiB of a 128 MB isolate. That is 10,000 spans with 14 attributes each, or
+ * an SDK's 512-span batch with 290. In JSON every object and array counts as one.
+ */
+export const MAX_DECODED_MESSAGES = 300_000;
+/**
+ * OTLP's own structure nests ≈ 10 deep; attribute values nest further (each level of an array
+ * value is 2 messages, 3 JSON containers) and are kept as a marker past 8 levels (attributes.ts),
+ * so a client may send a few levels more than we keep. Deeper only serves to exhaust stacks.
+ */
+export const MAX_NESTING = 128;
+const LIMITS = { maxMessages: MAX_DECODED_MESSAGES, maxDepth: MAX_NESTING };
 
 const SCHEMAS: { [S in Signal]: GenMessage<RequestOf[S]> } = {
   traces: ExportTraceServiceRequestSchema,
@@ -38,6 +56,10 @@ export function decodeRequest<S extends Signal>(
   const schema = SCHEMAS[signal];
   // An empty body is an empty request in either encoding (the spec's "empty request → 200").
   if (bytes.byteLength === 0) return { ok: true, request: fromBinary(schema, bytes) };
+  const refusal = refusalOf(
+    encoding === "protobuf" ? protobufCost(schema, bytes, LIMITS) : jsonCost(bytes, LIMITS),
+  );
+  if (refusal) return refusal;
   try {
     if (encoding === "protobuf") return { ok: true, request: fromBinary(schema, bytes) };
     const json = JSON.parse(
@@ -46,8 +68,23 @@ export function decodeRequest<S extends Signal>(
     hexIdsToBase64(signal, json);
     return { ok: true, request: fromJson(schema, json, { ignoreUnknownFields: true }) };
   } catch (error) {
-    return { ok: false, message: `Malformed ${encoding} ${signal} request: ${messageOf(error)}` };
+    return {
+      ok: false,
+      status: 400,
+      message: `Malformed ${encoding} ${signal} request: ${messageOf(error)}`,
+    };
   }
+}
+
+function refusalOf(cost: Cost): Refusal | null {
+  if (cost.ok) return null;
+  return cost.reason === "too-deep"
+    ? { ok: false, status: 400, message: `The request is nested deeper than ${MAX_NESTING} levels` }
+    : {
+        ok: false,
+        status: 413,
+        message: `The request holds more than ${MAX_DECODED_MESSAGES} messages (JSON: objects and arrays)`,
+      };
 }
 
 class InvalidId extends Error {}
@@ -82,14 +119,8 @@ function convertIds(holder: JsonValue): void {
     if (typeof value !== "string" || !HEX_OF_LENGTH[bytes].test(value)) {
       throw new InvalidId(`${field} must be ${bytes * 2} hex characters (OTLP/JSON ids are hex, not base64)`);
     }
-    holder[field] = hexToBase64(value);
+    holder[field] = base64(fromHex(value)!);
   }
-}
-
-function hexToBase64(hex: string): string {
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.substr(i * 2, 2), 16);
-  return btoa(String.fromCharCode(...bytes));
 }
 
 /** Objects found by following array fields; anything of the wrong shape is left to fromJson. */

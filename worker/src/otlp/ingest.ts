@@ -1,6 +1,8 @@
-// One OTLP export, from decoded request to the rows to store: no Hono, no HTTP. The route decides
-// who may send what; this decides what gets stored (the queue consumer stores it).
-import { decodeRequest, type RequestOf, type Signal } from "./decode.ts";
+// One OTLP export, from request bytes to the rows to store: no Hono, no HTTP. The route decides who
+// may send what; this decides what gets stored (the queue consumer stores it). Decoding is bounded
+// (decode-budget.ts) and yields the item count first, so the route can refuse or charge a request
+// before anything is mapped.
+import { decodeRequest, type Refusal, type RequestOf, type Signal } from "./decode.ts";
 import { mapLogs } from "./map-logs.ts";
 import { mapMetrics } from "./map-metrics.ts";
 import { mapSpans } from "./map-spans.ts";
@@ -9,7 +11,7 @@ import type { Mapped } from "./rejections.ts";
 import type { OtlpEncoding } from "./request-body.ts";
 
 export type Batch = {
-  /** Items received (stored + rejected): the rate limiter's weight. */
+  /** Items received (stored + rejected). */
   received: number;
   rejected: number;
   errorMessage: string;
@@ -17,37 +19,74 @@ export type Batch = {
   rows: readonly object[];
 };
 
-export type Prepared = { ok: true; batch: Batch } | { ok: false; message: string };
+/** A decoded export: `items` (spans, log records or data points) is what it costs. */
+export type Decoded = {
+  ok: true;
+  items: number;
+  /** Maps to rows; `browser` applies the privacy firewall (frontend tokens, traces only). */
+  prepare: (now: number, browser?: EdgeFacts) => Batch;
+};
 
-/** Decodes and maps a body; `browser` applies the privacy firewall (frontend tokens, traces only). */
-export function prepareBatch(
-  signal: Signal,
-  encoding: OtlpEncoding,
-  bytes: Uint8Array,
-  now: number,
-  browser?: EdgeFacts,
-): Prepared {
+export function decodeExport(signal: Signal, encoding: OtlpEncoding, bytes: Uint8Array): Decoded | Refusal {
   const decoded = decodeRequest(signal, encoding, bytes);
   if (!decoded.ok) return decoded;
   const request = decoded.request;
   switch (signal) {
-    case "traces":
-      return batchOf(mapSpans(request as RequestOf["traces"], now, browser));
-    case "logs":
-      return batchOf(mapLogs(request as RequestOf["logs"], now));
-    case "metrics":
-      return batchOf(mapMetrics(request as RequestOf["metrics"], now));
+    case "traces": {
+      const traces = request as RequestOf["traces"];
+      return decodedOf(
+        countOf(
+          traces.resourceSpans,
+          (r) => r.scopeSpans,
+          (s) => s.spans.length,
+        ),
+        (now, browser) => batchOf(mapSpans(traces, now, browser)),
+      );
+    }
+    case "logs": {
+      const logs = request as RequestOf["logs"];
+      return decodedOf(
+        countOf(
+          logs.resourceLogs,
+          (r) => r.scopeLogs,
+          (s) => s.logRecords.length,
+        ),
+        (now) => batchOf(mapLogs(logs, now)),
+      );
+    }
+    case "metrics": {
+      const metrics = request as RequestOf["metrics"];
+      // As mapMetrics counts them: a metric without points is one (rejected) item.
+      const items = countOf(
+        metrics.resourceMetrics,
+        (r) => r.scopeMetrics,
+        (s) =>
+          s.metrics.reduce((sum, metric) => sum + Math.max(metric.data.value?.dataPoints.length ?? 0, 1), 0),
+      );
+      return decodedOf(items, (now) => batchOf(mapMetrics(metrics, now)));
+    }
   }
 }
 
-function batchOf(mapped: Mapped<object>): Prepared {
+function countOf<R, S>(
+  resources: R[],
+  scopesOf: (resource: R) => S[],
+  itemsOf: (scope: S) => number,
+): number {
+  let count = 0;
+  for (const resource of resources) for (const scope of scopesOf(resource)) count += itemsOf(scope);
+  return count;
+}
+
+function decodedOf(items: number, prepare: Decoded["prepare"]): Decoded {
+  return { ok: true, items, prepare };
+}
+
+function batchOf(mapped: Mapped<object>): Batch {
   return {
-    ok: true,
-    batch: {
-      received: mapped.rows.length + mapped.rejected,
-      rejected: mapped.rejected,
-      errorMessage: mapped.errorMessage,
-      rows: mapped.rows,
-    },
+    received: mapped.rows.length + mapped.rejected,
+    rejected: mapped.rejected,
+    errorMessage: mapped.errorMessage,
+    rows: mapped.rows,
   };
 }

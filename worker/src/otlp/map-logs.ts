@@ -2,7 +2,8 @@
 // then the time of receipt (the spec's order). Rejected: malformed trace/span ids, far-future times.
 import { attributesOf, serviceNameOf, valueOf, type Attributes } from "./attributes.ts";
 import type { ExportLogsServiceRequest, LogRecord } from "./generated/otlp_pb.ts";
-import { hexOf, SPAN_ID_BYTES, TRACE_ID_BYTES } from "./ids.ts";
+import { hex } from "../byte-encoding.ts";
+import { SPAN_ID_BYTES, TRACE_ID_BYTES } from "./ids.ts";
 import { Rejections, type Mapped } from "./rejections.ts";
 import { isoFromNanos, latestAcceptedNanos } from "./timestamps.ts";
 
@@ -48,8 +49,8 @@ export function mapLogs(request: ExportLogsServiceRequest, now: number): Mapped<
           attributes: attributesOf(record.attributes),
           resource,
           scope,
-          trace_id: record.traceId.length ? hexOf(record.traceId) : null,
-          span_id: record.spanId.length ? hexOf(record.spanId) : null,
+          trace_id: record.traceId.length ? hex(record.traceId) : null,
+          span_id: record.spanId.length ? hex(record.spanId) : null,
           event_name: record.eventName || null,
         });
       }

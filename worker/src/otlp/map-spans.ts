@@ -4,7 +4,8 @@
 // one JSON array).
 import { attributesOf, serviceNameOf, type Attributes } from "./attributes.ts";
 import type { ExportTraceServiceRequest, Span } from "./generated/otlp_pb.ts";
-import { hexOf, isValidId, SPAN_ID_BYTES, TRACE_ID_BYTES } from "./ids.ts";
+import { hex } from "../byte-encoding.ts";
+import { isValidId, SPAN_ID_BYTES, TRACE_ID_BYTES } from "./ids.ts";
 import { allowedAttributes, enrichedAttributes, withoutQuery, type EdgeFacts } from "./privacy-firewall.ts";
 import { isoFromNanos, latestAcceptedNanos } from "./timestamps.ts";
 import { Rejections, type Mapped } from "./rejections.ts";
@@ -81,9 +82,9 @@ type Context = {
 function rowOf(span: Span, { resource, serviceName, scope, browser }: Context): SpanRow {
   const attributes = attributesOf(span.attributes);
   return {
-    trace_id: hexOf(span.traceId),
-    span_id: hexOf(span.spanId),
-    parent_span_id: span.parentSpanId.length > 0 ? hexOf(span.parentSpanId) : null,
+    trace_id: hex(span.traceId),
+    span_id: hex(span.spanId),
+    parent_span_id: span.parentSpanId.length > 0 ? hex(span.parentSpanId) : null,
     start_time: isoFromNanos(span.startTimeUnixNano),
     duration_ns: Number(span.endTimeUnixNano - span.startTimeUnixNano),
     service_name: serviceName,
@@ -112,8 +113,8 @@ function eventsOf(span: Span, browser: boolean): unknown[] | null {
 function linksOf(span: Span, browser: boolean): unknown[] | null {
   if (span.links.length === 0) return null;
   return span.links.map((link) => ({
-    traceId: hexOf(link.traceId),
-    spanId: hexOf(link.spanId),
+    traceId: hex(link.traceId),
+    spanId: hex(link.spanId),
     ...(browser ? {} : { attributes: attributesOf(link.attributes) }),
   }));
 }

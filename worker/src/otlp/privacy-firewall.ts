@@ -5,7 +5,7 @@
 // is dropped, and the edge adds where the request came from at country and colo granularity. The
 // allow-list has one source of truth, rum-sdk/src/attribute-catalog.ts, which the cookie policy
 // page renders too.
-import { rumAttributeNames } from "../../../rum-sdk/src/attribute-catalog.ts";
+import { EDGE, rumAttributeNames } from "../../../rum-sdk/src/attribute-catalog.ts";
 import type { Attributes } from "./attributes.ts";
 
 /** What the edge knows about the request (request.cf), never the client IP. */
@@ -25,8 +25,8 @@ export function allowedAttributes(attributes: Attributes): Attributes {
 export function enrichedAttributes(attributes: Attributes, edge: EdgeFacts): Attributes {
   return {
     ...allowedAttributes(attributes),
-    ...(edge.country ? { "cloud.region": edge.country } : {}),
-    ...(edge.colo ? { "cloudflare.colo": edge.colo } : {}),
+    ...(edge.country ? { [EDGE.country]: edge.country } : {}),
+    ...(edge.colo ? { [EDGE.colo]: edge.colo } : {}),
   };
 }
 

@@ -40,6 +40,7 @@ const GRPC_CODES: Record<number, number> = {
   413: 8, // RESOURCE_EXHAUSTED
   415: 3, // INVALID_ARGUMENT
   429: 8, // RESOURCE_EXHAUSTED
+  500: 13, // INTERNAL
   503: 14, // UNAVAILABLE
 };
 

@@ -51,7 +51,7 @@ function isRetryable(error: unknown): boolean {
   return flags.retryable === true && flags.overloaded !== true;
 }
 
-function withTimeout<T>(work: Promise<T>): Promise<T> {
+export function withTimeout<T>(work: Promise<T>): Promise<T> {
   let timer = 0;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`rate limiter timed out after ${TIMEOUT_MS} ms`)), TIMEOUT_MS);

@@ -6,10 +6,14 @@
  * HMAC'd with a server secret so the object names (and logs) never hold them raw, and no one
  * without the secret can precompute the name for a given IP.
  */
-export type KeyKind = "tenant" | "token" | "ip" | "account";
+import { hex } from "../byte-encoding.ts";
+
+export type KeyKind = "tenant" | "token" | "ip" | "account" | "global";
 export type LimitKey = `${KeyKind}:${string}`;
 
 export const tenantKey = (tenantId: string): LimitKey => `tenant:${tenantId}`;
+/** One object for the whole service: wrong sign-in codes from everyone, everywhere. */
+export const CODE_FAILURES_KEY: LimitKey = "global:sign-in-code-failures";
 export const tokenKey = (tokenId: string): LimitKey => `token:${tokenId}`;
 
 export function kindOf(key: LimitKey): KeyKind {
@@ -46,5 +50,5 @@ async function keyedHash(secret: string, value: string): Promise<string> {
     ["sign"],
   );
   const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(value));
-  return [...new Uint8Array(mac)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return hex(new Uint8Array(mac));
 }

@@ -1,5 +1,5 @@
 /** What is being limited. Each surface has its own bucket inside the key's object. */
-export type Surface = "ingest" | "browser" | "api" | "auth" | "signin" | "email";
+export type Surface = "ingest" | "browser" | "api" | "auth" | "signin" | "email" | "codes";
 export type Plan = "free" | "pro";
 
 /** A token bucket: `quota` units of burst, refilled evenly over `windowSeconds` (q and w in the headers). */
@@ -52,6 +52,14 @@ export const POLICIES: Record<Surface, SurfacePolicy> = {
   email: {
     failure: "closed",
     plans: { free: { quota: 3, windowSeconds: 900 }, pro: { quota: 3, windowSeconds: 900 } },
+  },
+  // Wrong TOTP and recovery codes across all accounts and IPs (one global key), counted on failure:
+  // spraying one guess at many accounts from many IPs passes the `auth` and `signin` limits, not
+  // this one. Far above what real users mistype; when it runs out, code checks wait (429) and an
+  // alert is logged. Fails open: the per-account and per-IP limits, which fail closed, still hold.
+  codes: {
+    failure: "open",
+    plans: { free: { quota: 500, windowSeconds: 600 }, pro: { quota: 500, windowSeconds: 600 } },
   },
 };
 

@@ -30,14 +30,15 @@ export function intervalMicros({ quota, windowSeconds }: Quota): number {
 
 /**
  * Decides one request of `cost` units at `nowMicros` against a bucket whose stored TAT is
- * `storedTat` (null for a new bucket). A cost above the burst could never pass, so it is capped at
- * the burst: such a request waits for a full bucket and then empties it.
+ * `storedTat` (null for a new bucket). The full cost is charged: a cost above the burst is never
+ * admitted (capping it would let one huge request through for the price of a burst), so callers
+ * refuse such requests up front (ingest answers 413 above the burst, routes/otlp.ts).
  */
 export function admit(storedTat: number | null, quota: Quota, cost: number, nowMicros: number): Admission {
   const interval = intervalMicros(quota);
   const burst = quota.quota * interval;
   const tat = Math.max(storedTat ?? nowMicros, nowMicros);
-  const nextTat = tat + Math.min(cost, quota.quota) * interval;
+  const nextTat = tat + cost * interval;
   const wait = nextTat - burst - nowMicros;
   if (wait > 0) {
     return {

@@ -7,14 +7,13 @@ import { Hono, type Context } from "hono";
 import { createDb } from "../../../db/client.ts";
 import { recordAuditEvent } from "../auth/audit.ts";
 import { storeChallenge } from "../auth/challenges.ts";
-import { credentialsOf } from "../auth/passkeys.ts";
 import { normaliseEmail } from "../auth/users.ts";
 import { authenticationOptions } from "../auth/webauthn.ts";
 import { sendNotice } from "../email/account-mail.ts";
 import { formatUtc } from "../email/templates.ts";
 import type { AppEnv } from "../env.ts";
 import { describeError, HttpError } from "../errors.ts";
-import { csrf } from "../middleware/csrf.ts";
+import { csrf, refuseCrossSite } from "../middleware/csrf.ts";
 import { clearSessionCookie, loadSession, requireFreshAuth, startSession } from "../middleware/session.ts";
 import { accountExportChunks } from "../privacy/account-export.ts";
 import { findRestorableAccount, requestAccountDeletion, restoreAccount } from "../privacy/account-erasure.ts";
@@ -75,7 +74,7 @@ async function exportStream(c: Context<AppEnv>): Promise<ReadableStream<Uint8Arr
 
 export const account = new Hono<AppEnv>()
   .use("*", csrf)
-  .get("/export", requireFreshAuth, async (c) => {
+  .get("/export", refuseCrossSite, requireFreshAuth, async (c) => {
     if (!(await spendExportGrant(c.var.db, c.var.session, new Date()))) {
       throw new HttpError(403, "REAUTH_REQUIRED", "Each download needs a fresh confirmation that it's you");
     }
@@ -116,12 +115,10 @@ export const account = new Hono<AppEnv>()
   .post("/restore/options", async (c) => {
     const email = optionalStringField(await jsonBody(c), "email", 254);
     const now = new Date();
-    // With an email, only a restorable account's passkeys are offered; otherwise any discoverable one.
+    // With an email the challenge only completes for a restorable account of that email; like
+    // sign-in, the options never list credentials, so they do not tell whether such an account exists.
     const restorable = email ? await findRestorableAccount(c.var.db, normaliseEmail(email), now) : null;
-    const options = await authenticationOptions(
-      relyingParty(c),
-      restorable ? await credentialsOf(c.var.db, restorable.id) : [],
-    );
+    const options = await authenticationOptions(relyingParty(c), []);
     await storeChallenge(c.var.db, {
       challenge: options.challenge,
       ceremony: "restore",

@@ -15,7 +15,6 @@ import {
 } from "../auth/challenges.ts";
 import {
   credentialsOf,
-  credentialsOfEmail,
   findPasskeyByCredentialId,
   providerName,
   recordPasskeyUse,
@@ -165,15 +164,11 @@ export const auth = new Hono<AppEnv>()
   .post("/passkey/options", async (c) => {
     const body = await jsonBody(c);
     const email = optionalStringField(body, "email", 254);
-    // With an email, the options list that account's credentials and the challenge only completes
-    // for that account; without one (autofill), any discoverable credential may answer.
-    const normalised = email ? normaliseEmail(email) : null;
-    const [user, credentials] = normalised
-      ? await inOneRoundTrip(c.var.db, (tx) =>
-          Promise.all([findUserByEmail(tx, normalised), credentialsOfEmail(tx, normalised)]),
-        )
-      : [null, []];
-    const options = await authenticationOptions(relyingParty(c), credentials);
+    // With an email the challenge only completes for that account; the options never list its
+    // credentials (every passkey here is discoverable), so a known and an unknown email get the
+    // same answer after the same single query: no account enumeration (docs/accounts.md).
+    const user = email ? await findUserByEmail(c.var.db, normaliseEmail(email)) : null;
+    const options = await authenticationOptions(relyingParty(c), []);
     await storeChallenge(c.var.db, {
       challenge: options.challenge,
       ceremony: "signin",

@@ -1,5 +1,6 @@
 // The shared shape of every code check (TOTP sign-in, recovery-code sign-in, TOTP step-up):
-// throttled per account in Postgres, failures counted and audited, unknown emails answered exactly
+// throttled per account in Postgres and per IP, all failures together under a global budget
+// (rate-limit/code-failures.ts), failures counted and audited, unknown emails answered exactly
 // like wrong codes.
 import type { Context } from "hono";
 import { recordAuditEvent } from "../auth/audit.ts";
@@ -10,6 +11,7 @@ import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { jsonBody, stringField } from "../request-body.ts";
 import { limitSignInAttempts } from "../middleware/rate-limit.ts";
+import { assertCodeFailureBudget, countCodeFailure } from "../rate-limit/code-failures.ts";
 import { startSession } from "../middleware/session.ts";
 
 /**
@@ -45,11 +47,13 @@ export async function checkCodeThrottled(
   }
   // Exact under concurrency, where the count above is not: parallel guesses cannot all pass.
   await limitSignInAttempts(c, input.email);
+  await assertCodeFailureBudget(c.env, c.var.requestId);
   if (await check(input.userId, input.code, now)) {
     await clearFailures(c.var.db, key);
     return;
   }
   await recordFailure(c.var.db, key, now);
+  await countCodeFailure(c.env, c.var.requestId);
   await recordAuditEvent(c.var.db, {
     action: "auth.code_failed",
     actorUserId: input.userId,

@@ -1,9 +1,12 @@
 // Invitations: admins invite (POST), list and revoke them per tenant; the invited user accepts with
-// the link's token (POST /api/invitations/:token/accept). Only owners may invite an owner.
-import { Hono } from "hono";
+// the link's token (POST /api/invitations/accept {token}). Only owners may invite an owner, and an
+// owner or admin invitation needs a fresh sign-in, like a role change.
+import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env.ts";
+import { isPlausibleEmail } from "../auth/users.ts";
 import { HttpError } from "../errors.ts";
 import { isUuid, recordTenantEvent, requireTenantRole, signedInBrowser } from "../middleware/tenant.ts";
+import { assertFreshAuth } from "../middleware/session.ts";
 import { jsonBody, stringField } from "../request-body.ts";
 import { sendEmail } from "../email/outbox.ts";
 import { invitationEmail } from "../email/templates.ts";
@@ -12,26 +15,28 @@ import {
   createInvitation,
   invitationLink,
   listInvitations,
+  mayInvite,
   revokeInvitation,
 } from "../tenancy/invitations.ts";
 import { isRole } from "../tenancy/roles.ts";
 import { findTenant } from "../tenancy/tenants.ts";
 import { rejectUnknownFields } from "../unknown-fields.ts";
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export const tenantInvitations = new Hono<AppEnv>()
   .post("/:tid/invitations", ...signedInBrowser, requireTenantRole("admin"), async (c) => {
     const body = await jsonBody(c);
     rejectUnknownFields(body, ["email", "role"]);
     const email = stringField(body, "email", 254).toLowerCase();
-    if (!EMAIL.test(email)) throw new HttpError(400, "INVALID_REQUEST", "email: expected an email address");
+    if (!isPlausibleEmail(email))
+      throw new HttpError(400, "INVALID_REQUEST", "email: expected an email address");
     if (!isRole(body.role))
       throw new HttpError(400, "INVALID_REQUEST", "role: expected owner, admin or member");
     const role = body.role;
-    if (role === "owner" && c.var.tenant.role !== "owner") {
+    if (!mayInvite(c.var.tenant.role, role)) {
       throw new HttpError(403, "ROLE_REQUIRED", "Only owners invite owners");
     }
+    // Whoever accepts an owner or admin invitation holds the tenant: as sensitive as a role change.
+    if (role !== "member") await assertFreshAuth(c);
     const invitation = await createInvitation(c.var.tenantTx, c.var.tenant.id, {
       email,
       role,
@@ -91,15 +96,23 @@ const REFUSALS = {
   ),
 };
 
-export const invitationAcceptance = new Hono<AppEnv>().post(
-  "/:token/accept",
-  ...signedInBrowser,
-  async (c) => {
-    const result = await acceptInvitation(c.var.db, c.req.param("token"), c.var.user, {
-      now: new Date(),
-      requestId: c.var.requestId,
-    });
-    if (!result.ok) throw REFUSALS[result.reason];
-    return c.json({ tenantId: result.tenantId, role: result.role });
-  },
-);
+/**
+ * Accepting. The page posts the token in the body (POST /accept {token}): a URL path is written to
+ * access logs and traces, a body is not. The token-in-path form stays for the API contract.
+ */
+export const invitationAcceptance = new Hono<AppEnv>()
+  .post("/accept", ...signedInBrowser, async (c) => {
+    const body = await jsonBody(c);
+    rejectUnknownFields(body, ["token"]);
+    return accept(c, stringField(body, "token", 64));
+  })
+  .post("/:token/accept", ...signedInBrowser, (c) => accept(c, c.req.param("token")));
+
+async function accept(c: Context<AppEnv>, token: string): Promise<Response> {
+  const result = await acceptInvitation(c.var.db, token, c.var.user, {
+    now: new Date(),
+    requestId: c.var.requestId,
+  });
+  if (!result.ok) throw REFUSALS[result.reason];
+  return c.json({ tenantId: result.tenantId, role: result.role });
+}

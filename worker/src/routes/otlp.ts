@@ -5,24 +5,32 @@
 // (worker/src/ingest-queue/: the consumer stores it, retrying until it is).
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env.ts";
-import { HttpError } from "../errors.ts";
+import { describeError, HttpError } from "../errors.ts";
 import { requireApiToken } from "../middleware/api-token.ts";
 import { enforceRateLimit } from "../middleware/rate-limit.ts";
 import type { Signal } from "../otlp/decode.ts";
 import { enqueueRows } from "../ingest-queue/producer.ts";
 import { RowTooLargeError } from "../ingest-queue/message.ts";
-import { prepareBatch } from "../otlp/ingest.ts";
+import { decodeExport } from "../otlp/ingest.ts";
 import type { EdgeFacts } from "../otlp/privacy-firewall.ts";
 import { encodingOf, readBody } from "../otlp/request-body.ts";
 import { exportResponse, statusResponse, type OtlpBody } from "../otlp/response.ts";
 import { cachedPlanOf } from "../otlp/tenant-plan.ts";
-import { policyFor } from "../rate-limit/consume.ts";
+import { isStorageUnavailable } from "../storage-failure.ts";
+import { policyFor, type Policy } from "../rate-limit/consume.ts";
 import { ipKey, tenantKey } from "../rate-limit/keys.ts";
 import { isOriginAllowedByAnyTenant, loadAllowedOrigins } from "../tenancy/origins.ts";
 
 /** Seconds an exporter should wait before retrying when storage is down. */
 const STORAGE_RETRY_AFTER_SECONDS = 5;
 const SIGNAL = "/:signal{traces|logs|metrics}";
+/**
+ * Items (spans, log records, data points) per request, whatever the quota: a standard exporter
+ * sends 512 (SDK) to 8,192 (Collector) at a time. Lower when a bucket the request spends from is
+ * smaller (a request above a bucket's burst could never pass). docs/ingest.md "Limits".
+ */
+export const MAX_ITEMS_PER_REQUEST = 10_000;
+const ITEM_NAMES: Record<Signal, string> = { traces: "spans", logs: "log records", metrics: "data points" };
 const CORS_REQUEST_HEADERS = "Authorization, Content-Type, Content-Encoding";
 const CORS_EXPOSED_HEADERS = "Retry-After, RateLimit, RateLimit-Policy";
 
@@ -30,15 +38,20 @@ export const otlp = new Hono<AppEnv>();
 
 otlp.onError((error, c) => {
   if (error instanceof HttpError) return answer(c, error.status, statusOf(c, error), error.headers);
-  // Past the checks every failure is the database's (auth lookup, plan) or the queue's: retryable,
-  // and nothing was accepted, so the exporter keeps the batch and retries.
-  console.error(JSON.stringify({ msg: "ingest failed", requestId: c.var.requestId, error: String(error) }));
-  const unavailable = new HttpError(
-    503,
-    "STORAGE_UNAVAILABLE",
-    "Telemetry storage is unavailable; retry later",
+  // Only a database that cannot be reached (or must be retried) is worth a retry: nothing was
+  // stored and the exporter keeps the batch. Anything else is a bug or data we cannot store, and a
+  // retry would fail the same way forever: 500, which OTLP exporters do not retry.
+  const unavailable = isStorageUnavailable(error);
+  console.error(
+    JSON.stringify({
+      msg: unavailable ? "ingest failed: storage unavailable" : "ingest failed",
+      requestId: c.var.requestId,
+      error: describeError(error),
+    }),
   );
-  return answer(c, 503, statusOf(c, unavailable), { "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) });
+  if (!unavailable) return answer(c, 500, statusOf(c, new HttpError(500, "INTERNAL_ERROR")));
+  const refusal = new HttpError(503, "STORAGE_UNAVAILABLE", "Telemetry storage is unavailable; retry later");
+  return answer(c, 503, statusOf(c, refusal), { "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) });
 });
 
 /**
@@ -78,13 +91,30 @@ otlp.post(SIGNAL, requireApiToken, async (c) => {
   const encoding = encodingOf(c.req.header("Content-Type"))!;
   const body = await readBody(c.req.raw);
   if (!body.ok) throw new HttpError(body.status, body.code, body.message);
-  const prepared = prepareBatch(signal, encoding, body.bytes, Date.now(), browser);
-  if (!prepared.ok) throw new HttpError(400, "INVALID_REQUEST", prepared.message);
-  const batch = prepared.batch;
-  const weight = Math.max(batch.received, 1);
-  if (browser) await limitBrowserIngest(c, weight);
+  const decoded = decodeExport(signal, encoding, body.bytes);
+  if (!decoded.ok) {
+    throw new HttpError(
+      decoded.status,
+      decoded.status === 413 ? "PAYLOAD_TOO_LARGE" : "INVALID_REQUEST",
+      decoded.message,
+    );
+  }
+  // Refused or charged in full before anything is mapped: every bucket this request spends from
+  // must be able to hold it whole, or it could never pass (and a cheaper charge is a free ride).
   const plan = await cachedPlanOf(c.var.db, token.tenantId);
-  await enforceRateLimit(c, tenantKey(token.tenantId), policyFor("ingest", plan, token.tenantId), weight);
+  const policies = [...(browser ? [policyFor("browser")] : []), policyFor("ingest", plan, token.tenantId)];
+  const cap = Math.min(MAX_ITEMS_PER_REQUEST, ...policies.map((policy) => policy.quota.quota));
+  if (decoded.items > cap) {
+    throw new HttpError(
+      413,
+      "TOO_MANY_ITEMS",
+      `${decoded.items} ${ITEM_NAMES[signal]} in one request; at most ${cap} per request`,
+    );
+  }
+  const weight = Math.max(decoded.items, 1);
+  if (browser) await limitBrowserIngest(c, policies[0], weight);
+  await enforceRateLimit(c, tenantKey(token.tenantId), policies.at(-1)!, weight);
+  const batch = decoded.prepare(Date.now(), browser);
   await queueBatch(c, signal, batch.rows, token.tenantId);
   return answer(c, 200, exportResponse(signal, encoding, batch.rejected, batch.errorMessage));
 });
@@ -99,9 +129,9 @@ async function queueBatch(c: Context<AppEnv>, signal: Signal, rows: readonly obj
 }
 
 /** A frontend token is public: each connecting IP also has its own, smaller bucket. */
-async function limitBrowserIngest(c: Context<AppEnv>, weight: number): Promise<void> {
+async function limitBrowserIngest(c: Context<AppEnv>, policy: Policy, weight: number): Promise<void> {
   const key = await ipKey(c.req.raw, c.env.RATE_LIMIT_SALT);
-  if (key) await enforceRateLimit(c, key, policyFor("browser"), weight);
+  if (key) await enforceRateLimit(c, key, policy, weight);
 }
 
 /** Frontend tokens: traces only, from an allowed origin of the token's tenant. */

@@ -6,7 +6,7 @@ import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
 import { apiTokens, type TokenType } from "../../../db/schema/index.ts";
 import type { Tx } from "../../../db/tenant-scope.ts";
-import { base64url } from "../auth/base64url.ts";
+import { base64url } from "../byte-encoding.ts";
 import { equalInConstantTime, sha256 } from "./secret-hash.ts";
 
 export type AuthenticatedToken = { id: string; tenantId: string; type: TokenType };

@@ -8,9 +8,10 @@ import { invitations, memberships, type Role } from "../../../db/schema/index.ts
 import { withSetting } from "../../../db/setting-scope.ts";
 import { withTenant, type Tx } from "../../../db/tenant-scope.ts";
 import { recordAuditEvent } from "../auth/audit.ts";
-import { base64url } from "../auth/base64url.ts";
+import { base64url, hex } from "../byte-encoding.ts";
 import { isEmailVerified } from "../email/verification.ts";
-import { sha256, toHex } from "./secret-hash.ts";
+import { hasRoleAtLeast } from "./roles.ts";
+import { sha256 } from "./secret-hash.ts";
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 const INVITATION_TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
@@ -71,6 +72,12 @@ export async function revokeInvitation(tx: Tx, id: string): Promise<{ email: str
   return row ?? null;
 }
 
+/** Admins invite members and admins; only owners invite owners. Checked again on acceptance. */
+export function mayInvite(inviterRole: Role | null, role: Role): boolean {
+  if (inviterRole === null || !hasRoleAtLeast(inviterRole, "admin")) return false;
+  return role !== "owner" || inviterRole === "owner";
+}
+
 export type Acceptance =
   | { ok: true; tenantId: string; role: Role }
   | {
@@ -91,12 +98,13 @@ export async function acceptInvitation(
   if (!INVITATION_TOKEN_SHAPE.test(token)) return { ok: false, reason: "INVALID" };
   if (!(await isEmailVerified(db, user.id))) return { ok: false, reason: "EMAIL_NOT_VERIFIED" };
   const hash = await sha256(token);
-  const [found] = await withSetting(db, "app.lookup_hash", toHex(hash), (tx) =>
+  const [found] = await withSetting(db, "app.lookup_hash", hex(hash), (tx) =>
     tx
       .select({
         id: invitations.id,
         tenantId: invitations.tenantId,
         email: invitations.email,
+        invitedBy: invitations.invitedBy,
         expiresAt: invitations.expiresAt,
       })
       .from(invitations)
@@ -116,6 +124,10 @@ export async function acceptInvitation(
       .where(and(eq(invitations.id, found.id), eq(invitations.tokenHash, hash)))
       .returning({ role: invitations.role });
     if (!consumed) return { ok: false, reason: "INVALID" };
+    // An invitation is only as good as its sender's right to send it now: one whose inviter was
+    // removed, demoted or deleted dies here (consumed above, so it cannot be tried again).
+    const inviterRole = found.invitedBy ? await roleOf(tx, found.invitedBy) : null;
+    if (!mayInvite(inviterRole, consumed.role)) return { ok: false, reason: "INVALID" };
     await tx.insert(memberships).values({ tenantId: found.tenantId, userId: user.id, role: consumed.role });
     await recordAuditEvent(tx, {
       action: "invitation.accepted",
@@ -126,4 +138,12 @@ export async function acceptInvitation(
     });
     return { ok: true, tenantId: found.tenantId, role: consumed.role };
   });
+}
+
+async function roleOf(tx: Tx, userId: string): Promise<Role | null> {
+  const [row] = await tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(eq(memberships.userId, userId));
+  return row?.role ?? null;
 }
