@@ -4,3 +4,4 @@ export * from "./accounts.ts";
 export * from "./tenancy.ts";
 export * from "./telemetry.ts";
 export * from "./privacy.ts";
+export * from "./consent.ts";

@@ -2,6 +2,7 @@ import { createDb, useLocalRelay } from "../../db/client.ts";
 import type { Db } from "../../db/client.ts";
 import { describeError } from "./errors.ts";
 import { auditEvents } from "./retention/audit-events.ts";
+import { consentRecords } from "./retention/consent-records.ts";
 import { deletedAccounts } from "./retention/deleted-accounts.ts";
 import { expiredApiTokens } from "./retention/expired-api-tokens.ts";
 import { expiredChallenges } from "./retention/expired-challenges.ts";
@@ -25,6 +26,7 @@ export const retentionJobs: RetentionJob[] = [
   expiredSignInFailures,
   expiredApiTokens,
   auditEvents,
+  consentRecords,
   telemetry,
 ];
 

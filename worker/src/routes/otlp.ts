@@ -5,7 +5,9 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
+import { readConsentReceipt, RECEIPT_HEADER, requireConsentReceipt } from "../consent/receipt-check.ts";
 import { requireApiToken } from "../middleware/api-token.ts";
+import { admitBrowserOrigin, answerPreflight, limitPerBrowserIp } from "../middleware/browser-origin.ts";
 import { enforceRateLimit } from "../middleware/rate-limit.ts";
 import type { Signal } from "../otlp/decode.ts";
 import { prepareBatch, type Batch } from "../otlp/ingest.ts";
@@ -14,14 +16,12 @@ import { encodingOf, readBody } from "../otlp/request-body.ts";
 import { exportResponse, statusResponse, type OtlpBody } from "../otlp/response.ts";
 import { cachedPlanOf } from "../otlp/tenant-plan.ts";
 import { policyFor } from "../rate-limit/consume.ts";
-import { ipKey, tenantKey } from "../rate-limit/keys.ts";
-import { isOriginAllowedByAnyTenant, loadAllowedOrigins } from "../tenancy/origins.ts";
+import { tenantKey } from "../rate-limit/keys.ts";
 
 /** Seconds an exporter should wait before retrying when storage is down. */
 const STORAGE_RETRY_AFTER_SECONDS = 5;
 const SIGNAL = "/:signal{traces|logs|metrics}";
-const CORS_REQUEST_HEADERS = "Authorization, Content-Type, Content-Encoding";
-const CORS_EXPOSED_HEADERS = "Retry-After, RateLimit, RateLimit-Policy";
+const CORS_REQUEST_HEADERS = `Authorization, Content-Type, Content-Encoding, ${RECEIPT_HEADER}`;
 
 export const otlp = new Hono<AppEnv>();
 
@@ -38,27 +38,13 @@ otlp.onError((error, c) => {
   return answer(c, 503, statusOf(c, unavailable), { "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) });
 });
 
-/**
- * CORS preflight. It carries no token, so the question is only whether some tenant allows this
- * origin; the POST then checks the token's own tenant. Never Allow-Credentials. Only traces:
- * frontend tokens cannot send logs or metrics.
- */
-otlp.options(SIGNAL, async (c) => {
-  const origin = c.req.header("Origin");
-  c.header("Vary", "Origin");
-  if (
-    c.req.param("signal") !== "traces" ||
-    !origin ||
-    !(await isOriginAllowedByAnyTenant(c.var.db, origin))
-  ) {
-    return c.body(null, 204);
-  }
-  c.header("Access-Control-Allow-Origin", origin);
-  c.header("Access-Control-Allow-Methods", "POST");
-  c.header("Access-Control-Allow-Headers", CORS_REQUEST_HEADERS);
-  c.header("Access-Control-Max-Age", "600");
-  return c.body(null, 204);
-});
+/** CORS preflight: only traces, since frontend tokens cannot send logs or metrics. */
+otlp.options(SIGNAL, (c) =>
+  answerPreflight(
+    c,
+    c.req.param("signal") === "traces" ? { methods: "POST", headers: CORS_REQUEST_HEADERS } : null,
+  ),
+);
 
 otlp.post(SIGNAL, async (c, next) => {
   // Before authentication: a body we could never read is refused without a database query.
@@ -68,10 +54,12 @@ otlp.post(SIGNAL, async (c, next) => {
   await next();
 });
 
-otlp.post(SIGNAL, requireApiToken, async (c) => {
+otlp.post(SIGNAL, readConsentReceipt, requireApiToken, async (c) => {
   const signal = c.req.param("signal") as Signal;
   const token = c.var.apiToken;
   const browser = token.type === "frontend" ? await admitBrowser(c, signal, token.tenantId) : undefined;
+  // In the request path, before the batch is read, stored or queued (docs/ingest.md).
+  if (browser) browser.sessionId = await requireConsentReceipt(c);
   const encoding = encodingOf(c.req.header("Content-Type"))!;
   const body = await readBody(c.req.raw);
   if (!body.ok) throw new HttpError(body.status, body.code, body.message);
@@ -79,7 +67,7 @@ otlp.post(SIGNAL, requireApiToken, async (c) => {
   if (!prepared.ok) throw new HttpError(400, "INVALID_REQUEST", prepared.message);
   const batch = prepared.batch;
   const weight = Math.max(batch.received, 1);
-  if (browser) await limitBrowserIngest(c, weight);
+  if (browser) await limitPerBrowserIp(c, weight);
   const plan = await cachedPlanOf(c.var.db, token.tenantId);
   await enforceRateLimit(c, tenantKey(token.tenantId), policyFor("ingest", plan, token.tenantId), weight);
   await storeBatch(c, batch, token.tenantId);
@@ -94,23 +82,11 @@ async function storeBatch(c: Context<AppEnv>, batch: Batch, tenantId: string): P
   }
 }
 
-/** A frontend token is public: each connecting IP also has its own, smaller bucket. */
-async function limitBrowserIngest(c: Context<AppEnv>, weight: number): Promise<void> {
-  const key = await ipKey(c.req.raw, c.env.RATE_LIMIT_SALT);
-  if (key) await enforceRateLimit(c, key, policyFor("browser"), weight);
-}
-
 /** Frontend tokens: traces only, from an allowed origin of the token's tenant. */
 async function admitBrowser(c: Context<AppEnv>, signal: Signal, tenantId: string): Promise<EdgeFacts> {
   if (signal !== "traces")
     throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Frontend tokens can only send traces");
-  const origin = c.req.header("Origin");
-  if (!origin || !(await loadAllowedOrigins(c.var.db, tenantId)).includes(origin)) {
-    throw new HttpError(403, "ORIGIN_NOT_ALLOWED", "This origin is not allowed for the token's tenant");
-  }
-  c.header("Access-Control-Allow-Origin", origin);
-  c.header("Access-Control-Expose-Headers", CORS_EXPOSED_HEADERS);
-  c.header("Vary", "Origin");
+  await admitBrowserOrigin(c, tenantId);
   const cf = c.req.raw.cf as { country?: string; colo?: string } | undefined;
   return { country: cf?.country, colo: cf?.colo };
 }
