@@ -7,7 +7,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
 import { apiTokens, tenants } from "../../../db/schema/index.ts";
 import { withTenant } from "../../../db/tenant-scope.ts";
-import { CONSENT_VERSION } from "../../../rum-sdk/src/consent.ts";
+import { CONSENT_VERSION } from "../../../rum-sdk/src/consent-version.ts";
 import { RUM_ATTRIBUTES } from "../../../rum-sdk/src/attribute-catalog.ts";
 import { saveConsentPolicy, type ConsentPolicy } from "../consent/policies.ts";
 import { createApiToken } from "./api-tokens.ts";
