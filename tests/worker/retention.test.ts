@@ -83,6 +83,7 @@ describe("retention policy", () => {
       deletedAccountDays: 30,
       expiredApiTokenDays: 90,
       auditEventDays: 365,
+      consentRecordDays: 395,
       telemetry: { freeDays: 7, paidDefaultDays: 30, paidMinDays: 30, paidMaxDays: 365 },
     });
   });
