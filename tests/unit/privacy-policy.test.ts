@@ -24,6 +24,7 @@ describe("Privacy Policy", () => {
     expect(text).toContain(`restorable for ${RETENTION.deletedAccountDays} days, then purged`);
     expect(text).toContain(`${RETENTION.expiredApiTokenDays} days after they expire`);
     expect(text).toContain(`Audit log entries ${RETENTION.auditEventDays} days`);
+    expect(text).toContain(`refused-batch counts) ${RETENTION.consentRecordDays} days, then deleted`);
     expect(text).toContain(
       `${telemetry.freeDays} days on the free plan; ${telemetry.paidMinDays} to ${telemetry.paidMaxDays} days as configured on paid plans (${telemetry.paidDefaultDays} by default)`,
     );
@@ -35,6 +36,7 @@ describe("Privacy Policy", () => {
       RETENTION.deletedAccountDays,
       RETENTION.expiredApiTokenDays,
       RETENTION.auditEventDays,
+      RETENTION.consentRecordDays,
       ...Object.values(RETENTION.telemetry),
     ]);
     expect(stated.filter((days) => !known.has(days))).toEqual([]);
