@@ -123,6 +123,22 @@ describe("consent receipts on the real stack", () => {
     const other = await newTenant("Another shop");
     await expectConsentRequired(await replay(accepted, await issue(other.frontend)));
   });
+
+  it("the tenant's admin sees the day's accepted and withdrawn receipts on the consent log page", async () => {
+    const page = owner.pages()[0]!;
+    await page.goto(`${baseUrl}/app/t/${tenant.id}/consent`);
+    const today = new Date().toISOString().slice(0, 10);
+    const row = page.getByRole("row", { name: new RegExp(today) });
+    await expect.poll(() => row.isVisible(), { timeout: 10_000 }).toBe(true);
+    const cells = await row.getByRole("cell").allTextContents();
+    expect(cells[0]).toBe(today);
+    expect(Number(cells[1])).toBeGreaterThanOrEqual(2);
+    expect(Number(cells[2])).toBeGreaterThanOrEqual(1);
+    expect(Number(cells[3])).toBeGreaterThanOrEqual(3);
+    const href = await page.getByRole("link", { name: "Export receipts (JSON)" }).getAttribute("href");
+    const exported = await callApiFrom<{ events: { receiptId: string }[] }>(page, "GET", href!);
+    expect(exported.events.length).toBeGreaterThanOrEqual(3);
+  });
 });
 
 async function storedPageViews(tenant: Tenant): Promise<number> {
