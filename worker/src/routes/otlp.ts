@@ -1,6 +1,7 @@
 // OTLP/HTTP 1.x ingest: POST /v1/traces|logs|metrics with a bearer API token. Backend tokens send
 // anything from anywhere; frontend (browser) tokens send traces only, only from the tenant's
-// allowed origins, through the privacy firewall. Every answer is in the request's encoding and
+// allowed origins, through the privacy firewall, and with a valid consent receipt where the tenant
+// requires one (consent/receipt-check.ts). Every answer is in the request's encoding and
 // every error is a google.rpc.Status (OTLP spec); nothing is answered 200 unless it is stored.
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env.ts";
