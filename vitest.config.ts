@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { mailboxService } from "./scripts/simulated-mail.ts";
 
 export default defineConfig({
   test: {
@@ -21,6 +22,8 @@ export default defineConfig({
                 TEST_STOPPED_DATABASE_URL: inject("stoppedDatabaseUrl"),
                 ...inject("workerSecrets"),
               },
+              // Reads the messages the simulated EMAIL binding wrote (tests/worker/support/mail.ts).
+              serviceBindings: { MAILBOX: mailboxService },
             },
           })),
         ],
@@ -48,6 +51,8 @@ export default defineConfig({
           // Stack and browser start once; the files share them one after another.
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // A page's chain of API calls takes seconds, not one, when the machine is busy.
+          expect: { poll: { timeout: 10_000 } },
           fileParallelism: false,
         },
       },

@@ -61,6 +61,11 @@ try {
     port: PORT,
     secrets: { ...databaseSecrets(running.database), ...loadDevSecrets(join(DATA, "dev-secrets.json")) },
     persistDir: join(DATA, "wrangler"),
+    // Nothing is sent locally: the simulated binding writes each message to files; this says where.
+    onMail: (mail) =>
+      console.log(
+        `✉  Email to ${mail.to}: "${mail.subject}"\n   open file://${mail.htmlPath} (text: ${mail.textPath})`,
+      ),
   });
   running.worker.process.once("exit", () => void stopAll(1));
 
@@ -72,8 +77,9 @@ Sightline is running
   OTLP        ${running.worker.origin}/v1/traces · /v1/logs · /v1/metrics
   Postgres    ${local ? `embedded, 127.0.0.1:${local.port} (data in .data/postgres)` : "DATABASE_URL"}
   Relay       ${running.database.relayAddress ? `ws://${running.database.relayAddress} (loopback only)` : "none (Neon)"}
+  Email       simulated: each message is written to files under .wrangler/tmp/email/, printed as "✉ Email to …"
   Site RUM    tenant "Sightline website" (${site.tenantId}); to see its dashboard, sign up as
-              ${SITE_OWNER_EMAIL} and open ${site.ownerInvitation}
+              ${SITE_OWNER_EMAIL}, open the confirmation email printed below, then ${site.ownerInvitation}
 Press Ctrl-C to stop everything.
 `);
 } catch (error) {

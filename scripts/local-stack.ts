@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { startEmbeddedDatabaseProcess, type EmbeddedDatabase } from "../db/local/server.ts";
 import { startRelay } from "../db/local/ws-relay.ts";
 import { applyMigrations } from "../db/migrate.ts";
+import { simulatedMailReader, type LoggedMessage } from "./simulated-mail.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 
@@ -37,12 +38,16 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; port?: 
 
 export type Worker = { origin: string; port: number; process: ChildProcess; stop(): Promise<void> };
 
-/** Runs `wrangler dev` on 127.0.0.1:port with the given Worker secrets, and waits until it answers. */
+/**
+ * Runs `wrangler dev` on 127.0.0.1:port with the given Worker secrets, and waits until it answers.
+ * `onMail` hears of every message the simulated EMAIL binding wrote (from wrangler's log).
+ */
 export async function startWorker(options: {
   port: number;
   secrets: Record<string, string>;
   persistDir: string;
   quiet?: boolean;
+  onMail?: (message: LoggedMessage) => void;
 }): Promise<Worker> {
   const origin = `http://localhost:${options.port}`;
   mkdirSync(options.persistDir, { recursive: true });
@@ -64,21 +69,27 @@ export async function startWorker(options: {
       `--persist-to=${join(options.persistDir, "state")}`,
       `--var=APP_ORIGIN:${origin}`,
       "--show-interactive-dev-session=false",
-      `--log-level=${options.quiet ? "error" : "info"}`,
+      // The simulated EMAIL binding reports each message at info level: keep it whenever someone listens.
+      `--log-level=${options.quiet && !options.onMail ? "error" : "info"}`,
     ],
     {
       cwd: ROOT,
       env: { ...process.env, ...OFFLINE_ENV },
       // Its own process group, so stopping it also stops workerd and leaves no orphans.
       detached: true,
-      stdio: options.quiet ? ["ignore", "pipe", "pipe"] : "inherit",
+      stdio: ["ignore", "pipe", "pipe"],
     },
   );
-  // Quiet runs keep the tail of wrangler's output, to explain a failed start.
+  // The tail of wrangler's output explains a failed start; quiet runs show nothing else.
   let output = "";
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000));
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
+  const readMail = simulatedMailReader((message) => options.onMail?.(message));
+  const follow = (sink: NodeJS.WriteStream) => (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4_000);
+    readMail(chunk.toString());
+    if (!options.quiet) sink.write(chunk);
+  };
+  child.stdout?.on("data", follow(process.stdout));
+  child.stderr?.on("data", follow(process.stderr));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.pid) {

@@ -5,12 +5,15 @@ import { neonConfig } from "@neondatabase/serverless";
 import { WebSocket } from "ws";
 import { createDb, useLocalRelay } from "../db/client.ts";
 import { withTenant } from "../db/tenant-scope.ts";
-import { createInvitation } from "../worker/src/tenancy/invitations.ts";
+import { createInvitation, invitationLink } from "../worker/src/tenancy/invitations.ts";
 import { ensureSiteTenant, type SiteTenant } from "../worker/src/tenancy/site-tenant.ts";
 import type { Database } from "./local-stack.ts";
 
 export type PreparedSiteTenant = SiteTenant & {
-  /** A link that makes `ownerEmail` an owner of the site tenant once they sign up and open it. */
+  /**
+   * A link that makes `ownerEmail` an owner of the site tenant once they sign up, confirm their
+   * address (the link `npm run dev` prints as an email) and open it.
+   */
   ownerInvitation?: string;
 };
 
@@ -34,7 +37,7 @@ export async function prepareSiteTenant(
         now: new Date(),
       }),
     );
-    return { ...site, ownerInvitation: `${origin}/app/invite#${invitation.token}` };
+    return { ...site, ownerInvitation: invitationLink(origin, invitation.token) };
   } finally {
     await pool.end();
   }

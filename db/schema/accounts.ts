@@ -28,6 +28,8 @@ export const users = pgTable(
     /** The WebAuthn user handle: random, never the id or the email (WebAuthn L3 §14.6.1). */
     webauthnUserId: text("webauthn_user_id").notNull(),
     createdAt: at("created_at").notNull().defaultNow(),
+    /** When the current address was proven by a link sent to it (worker/src/email/verification.ts); null: unverified. */
+    emailVerifiedAt: at("email_verified_at"),
     /** Set when the account is disabled or scheduled for deletion: no session loads, no sign-in. */
     disabledAt: at("disabled_at"),
   },

@@ -4,4 +4,5 @@ export * from "./accounts.ts";
 export * from "./tenancy.ts";
 export * from "./telemetry.ts";
 export * from "./privacy.ts";
+export * from "./email.ts";
 export * from "./consent.ts";

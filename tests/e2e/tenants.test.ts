@@ -1,9 +1,10 @@
 // Tenancy end to end in real Chromium on the whole stack: the owner signs up and creates a tenant
-// from /app, invites a second user who signs up and accepts from the link, then the owner creates
+// from /app, invites a second user who signs up, confirms their address and accepts from the link, then the owner creates
 // an API token (the secret shown once), sees it work, revokes it, and it stops working.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
+import { confirmEmailFromLink } from "./support/mail.ts";
 import { addVirtualAuthenticator, signUpWithPasskey } from "./support/passkey-user.ts";
 
 const baseUrl = inject("baseUrl");
@@ -56,6 +57,8 @@ describe("tenants in the browser", () => {
     await expect.poll(() => owner.locator("#invite-link").inputValue()).toMatch(/\/app\/invite#/);
     const link = await owner.locator("#invite-link").inputValue();
 
+    // Only a confirmed address can accept: the invitee opens the link from their sign-up email first.
+    await confirmEmailFromLink(invitee, baseUrl, inviteeEmail);
     await invitee.goto(link);
     await invitee.getByRole("button", { name: "Accept invitation" }).click();
     await invitee.waitForURL(/\/app\/t\/[0-9a-f-]{36}\/members$/);

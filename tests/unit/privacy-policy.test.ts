@@ -6,9 +6,9 @@ import { describe, expect, it } from "vitest";
 import { RETENTION } from "../../worker/src/retention/policy.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
+const page = resolve(ROOT, "site/dist/privacy/index.html");
 
 function retentionTableText(): string {
-  const page = resolve(ROOT, "site/dist/privacy/index.html");
   expect(existsSync(page), "site/dist is missing: run `npm run build` first").toBe(true);
   const table = readFileSync(page, "utf8").match(/<table id="retention"[\s\S]*?<\/table>/)?.[0] ?? "";
   return table
@@ -18,12 +18,23 @@ function retentionTableText(): string {
 }
 
 describe("Privacy Policy", () => {
+  it("lists Cloudflare Email Service as the processor of the emails it sends", () => {
+    const text = readFileSync(page, "utf8")
+      .replace(/<[^>]+>/g, "")
+      .replace(/\s+/g, " ");
+    expect(text).toContain("Cloudflare Email Service, which processes your address and the message on our");
+  });
+
   it("states the retention periods the retention jobs enforce", () => {
     const text = retentionTableText();
     const { telemetry } = RETENTION;
     expect(text).toContain(`restorable for ${RETENTION.deletedAccountDays} days, then purged`);
     expect(text).toContain(`${RETENTION.expiredApiTokenDays} days after they expire`);
     expect(text).toContain(`Audit log entries ${RETENTION.auditEventDays} days`);
+    expect(text).toContain(`Records of emails sent to you ${RETENTION.sentEmailDays} days after sending`);
+    expect(text).toContain(
+      `Email confirmation links ${RETENTION.expiredVerificationDays} days after they expire`,
+    );
     expect(text).toContain(`refused-batch counts) ${RETENTION.consentRecordDays} days, then deleted`);
     expect(text).toContain(
       `${telemetry.freeDays} days on the free plan; ${telemetry.paidMinDays} to ${telemetry.paidMaxDays} days as configured on paid plans (${telemetry.paidDefaultDays} by default)`,
@@ -36,6 +47,8 @@ describe("Privacy Policy", () => {
       RETENTION.deletedAccountDays,
       RETENTION.expiredApiTokenDays,
       RETENTION.auditEventDays,
+      RETENTION.sentEmailDays,
+      RETENTION.expiredVerificationDays,
       RETENTION.consentRecordDays,
       ...Object.values(RETENTION.telemetry),
     ]);

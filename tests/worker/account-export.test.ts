@@ -10,6 +10,7 @@ import worker from "../../worker/src/index.ts";
 import { SITE_TENANT_ID } from "../../worker/src/tenancy/site-tenant.ts";
 import { ORIGIN, problemOf } from "./helpers.ts";
 import { api, randomEmail, SESSION_COOKIE, signUp, type Account } from "./support/accounts.ts";
+import { markEmailVerified } from "./support/mail.ts";
 import { insertInvitation, insertSpan, insertTenant } from "./support/privacy.ts";
 import { as, createToken, makeSessionStale, signedInUser, type TestUser } from "./support/tenancy.ts";
 
@@ -107,7 +108,7 @@ describe("GET /api/account/export", () => {
     const me = testUser(account);
     const created = await as(me, "/api/tenants", { json: { name: "Mine" } });
     const tenant = (await created.json()) as { id: string };
-    const colleague = await signedInUser();
+    const colleague = await signedInUser(undefined, { verified: true });
     const invite = await as(me, `/api/tenants/${tenant.id}/invitations`, {
       json: { email: colleague.email, role: "admin" },
     });
@@ -140,6 +141,8 @@ describe("GET /api/account/export", () => {
       expiresAt: new Date(Date.now() + 86_400_000),
     });
 
+    // Invitations addressed to the account are exported once its address is verified.
+    await markEmailVerified(account.user.id);
     const text = await (await exportOf(account.cookie)).text();
     const document = JSON.parse(text) as Export;
     expect(document.memberships).toEqual([{ tenantId: tenant.id, tenantName: "Mine", role: "owner" }]);

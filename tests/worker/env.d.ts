@@ -3,5 +3,7 @@ declare namespace Cloudflare {
   interface Env {
     TEST_OWNER_DATABASE_URL: string;
     TEST_STOPPED_DATABASE_URL: string;
+    /** GET /?messageId=… → the simulated message's bodies (scripts/simulated-mail.ts). */
+    MAILBOX: Fetcher;
   }
 }

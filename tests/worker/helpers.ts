@@ -12,9 +12,17 @@ export function call(path: string, init?: RequestInit): Promise<Response> {
 }
 
 /** The Worker's fetch handler with some bindings replaced, e.g. a database that is down. */
-export async function callWithEnv(overrides: Partial<Env>, path: string): Promise<Response> {
+export async function callWithEnv(
+  overrides: Partial<Env>,
+  path: string,
+  init?: RequestInit,
+): Promise<Response> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(new URL(path, ORIGIN)), { ...env, ...overrides }, ctx);
+  const response = await worker.fetch(
+    new Request(new URL(path, ORIGIN), init),
+    { ...env, ...overrides },
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return response;
 }

@@ -20,7 +20,7 @@ const accept = (user: TestUser, token: string) =>
 describe("invitations", () => {
   it("an invited user accepts and becomes a member with the invited role", async () => {
     const { id, users } = await tenantWithRoles();
-    const invitee = await signedInUser();
+    const invitee = await signedInUser(undefined, { verified: true });
     const invitation = await invite(id, users.admin, invitee.email.toUpperCase(), "admin");
     expect(invitation.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(invitation.url).toBe(`${env.APP_ORIGIN}/app/invite#${invitation.token}`);
@@ -37,7 +37,7 @@ describe("invitations", () => {
 
   it("an invitation works once: a second accept fails", async () => {
     const { id, users } = await tenantWithRoles();
-    const invitee = await signedInUser();
+    const invitee = await signedInUser(undefined, { verified: true });
     const { token } = await invite(id, users.admin, invitee.email);
     expect((await accept(invitee, token)).status).toBe(200);
     const again = await accept(invitee, token);
@@ -47,7 +47,7 @@ describe("invitations", () => {
 
   it("two concurrent accepts of one invitation: exactly one succeeds", async () => {
     const { id, users } = await tenantWithRoles();
-    const invitee = await signedInUser();
+    const invitee = await signedInUser(undefined, { verified: true });
     const { token } = await invite(id, users.admin, invitee.email);
     const results = await Promise.all([accept(invitee, token), accept(invitee, token)]);
     expect(results.map((r) => r.status).filter((s) => s === 200)).toHaveLength(1);
@@ -55,7 +55,7 @@ describe("invitations", () => {
 
   it("an expired invitation fails", async () => {
     const { id, users } = await tenantWithRoles();
-    const invitee = await signedInUser();
+    const invitee = await signedInUser(undefined, { verified: true });
     const invitation = await invite(id, users.admin, invitee.email);
     await withDb(
       (db) =>
@@ -74,7 +74,7 @@ describe("invitations", () => {
 
   it("a revoked invitation fails", async () => {
     const { id, users } = await tenantWithRoles();
-    const invitee = await signedInUser();
+    const invitee = await signedInUser(undefined, { verified: true });
     const invitation = await invite(id, users.admin, invitee.email);
     const listed = (await (await as(users.admin, `/api/tenants/${id}/invitations`)).json()) as {
       id: string;
@@ -89,8 +89,8 @@ describe("invitations", () => {
 
   it("an invitation for another email cannot be accepted", async () => {
     const { id, users } = await tenantWithRoles();
-    const invitee = await signedInUser();
-    const intruder = await signedInUser();
+    const invitee = await signedInUser(undefined, { verified: true });
+    const intruder = await signedInUser(undefined, { verified: true });
     const { token } = await invite(id, users.admin, invitee.email);
     const response = await accept(intruder, token);
     expect(response.status).toBe(403);
@@ -99,7 +99,7 @@ describe("invitations", () => {
   });
 
   it("accepting needs a session; an unknown token is 404", async () => {
-    const invitee = await signedInUser();
+    const invitee = await signedInUser(undefined, { verified: true });
     expect((await as(null, `/api/invitations/${"A".repeat(43)}/accept`, { method: "POST" })).status).toBe(
       401,
     );

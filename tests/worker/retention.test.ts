@@ -82,6 +82,8 @@ describe("retention policy", () => {
     expect(RETENTION).toEqual({
       deletedAccountDays: 30,
       expiredApiTokenDays: 90,
+      sentEmailDays: 30,
+      expiredVerificationDays: 7,
       auditEventDays: 365,
       consentRecordDays: 395,
       telemetry: { freeDays: 7, paidDefaultDays: 30, paidMinDays: 30, paidMaxDays: 365 },

@@ -15,6 +15,7 @@ import { apiTokenRoutes } from "./routes/api-tokens.ts";
 import { bench } from "./routes/bench.ts";
 import { consent } from "./routes/consent.ts";
 import { consentLogRoutes } from "./routes/consent-log.ts";
+import { emailRoutes } from "./routes/email.ts";
 import { health } from "./routes/health.ts";
 import { invitationAcceptance, tenantInvitations } from "./routes/invitations.ts";
 import { limits } from "./routes/limits.ts";
@@ -39,6 +40,7 @@ for (const path of [
   "/api/auth/passkey/*",
   "/api/auth/totp/signin",
   "/api/auth/recovery/signin",
+  "/api/auth/email/verify",
   "/api/account/restore/*",
 ]) {
   app.use(path, limitAuthByIp);
@@ -55,6 +57,7 @@ for (const path of [
   "/api/auth/totp/*",
   "/api/auth/reauth/*",
   "/api/auth/recovery-codes",
+  "/api/auth/email/*",
 ]) {
   app.use(path, limitAccountApi);
 }
@@ -66,6 +69,7 @@ app.route("/api/auth/passkeys", passkeyRoutes);
 app.route("/api/auth/totp", totp);
 app.route("/api/auth/reauth/totp", totpReauth);
 app.route("/api/auth", recoveryCodes);
+app.route("/api/auth/email", emailRoutes);
 app.route("/api/sessions", sessionRoutes);
 app.route("/api/me", me);
 app.route("/api/account", account);

@@ -1,9 +1,11 @@
 import { createDb, useLocalRelay } from "../../db/client.ts";
 import type { Db } from "../../db/client.ts";
 import { describeError } from "./errors.ts";
+import { deliverDueEmails } from "./email/outbox.ts";
 import { auditEvents } from "./retention/audit-events.ts";
 import { consentRecords } from "./retention/consent-records.ts";
 import { deletedAccounts } from "./retention/deleted-accounts.ts";
+import { emailRecords } from "./retention/email-records.ts";
 import { expiredApiTokens } from "./retention/expired-api-tokens.ts";
 import { expiredChallenges } from "./retention/expired-challenges.ts";
 import { expiredInvitations } from "./retention/expired-invitations.ts";
@@ -25,6 +27,7 @@ export const retentionJobs: RetentionJob[] = [
   expiredInvitations,
   expiredSignInFailures,
   expiredApiTokens,
+  emailRecords,
   auditEvents,
   consentRecords,
   telemetry,
@@ -59,6 +62,9 @@ export async function runRetention(db: Db, now: Date, jobs = retentionJobs): Pro
   return report;
 }
 
+/** The schedule (wrangler.toml `[triggers]`) that retries failed email sends; the other runs retention. */
+export const EMAIL_RETRY_CRON = "*/5 * * * *";
+
 /** The Cron Trigger entry point (see `[triggers]` in wrangler.toml). */
 export async function scheduled(
   controller: ScheduledController,
@@ -67,8 +73,11 @@ export async function scheduled(
 ): Promise<void> {
   if (env.DB_WS_PROXY) useLocalRelay(env.DB_WS_PROXY);
   const { db, pool } = createDb(env.DATABASE_URL);
+  const now = new Date(controller.scheduledTime);
   try {
-    await runRetention(db, new Date(controller.scheduledTime));
+    if (controller.cron === EMAIL_RETRY_CRON) {
+      console.log(JSON.stringify({ msg: "email retries", ...(await deliverDueEmails(db, env, now)) }));
+    } else await runRetention(db, now);
   } finally {
     ctx.waitUntil(pool.end());
   }

@@ -16,6 +16,13 @@ const MESSAGES: Record<string, string> = {
   LAST_CREDENTIAL: "This is your last way to sign in. Add another passkey or an authenticator app first.",
   TOTP_ALREADY_ENABLED: "The authenticator app is already on. Turn it off first to set up a new one.",
   CSRF_REJECTED: "This request was blocked because it did not come from this site.",
+  EMAIL_NOT_VERIFIED:
+    "Confirm your email address first: open the link we emailed you, or send a new one from Security.",
+  EMAIL_ALREADY_VERIFIED: "Your email address is already confirmed.",
+  VERIFICATION_LINK_INVALID:
+    "This confirmation link is not valid any more (a newer one may have been sent). Use the latest email, or send a new one from Security.",
+  VERIFICATION_LINK_EXPIRED: "This confirmation link has expired. Send a new one from Security.",
+  VERIFICATION_LINK_USED: "This confirmation link was already used.",
 };
 
 export async function api<T = unknown>(path: string, method = "GET", body?: unknown): Promise<ApiResult<T>> {

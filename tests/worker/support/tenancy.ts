@@ -26,12 +26,23 @@ export async function withDb<T>(
   }
 }
 
-/** A user with a freshly authenticated session (as right after sign-in). */
-export async function signedInUser(email = randomEmail()): Promise<TestUser> {
+/**
+ * A user with a freshly authenticated session (as right after sign-in). `verified`: their address
+ * is proven, as after following the verification link (needed to accept invitations).
+ */
+export async function signedInUser(
+  email = randomEmail(),
+  options: { verified?: boolean } = {},
+): Promise<TestUser> {
   return withDb(async (db) => {
     const [user] = await db
       .insert(users)
-      .values({ email, name: email.split("@")[0], webauthnUserId: crypto.randomUUID() })
+      .values({
+        email,
+        name: email.split("@")[0],
+        webauthnUserId: crypto.randomUUID(),
+        emailVerifiedAt: options.verified ? new Date() : null,
+      })
       .returning({ id: users.id });
     const { token } = await createSession(db, {
       userId: user.id,
@@ -55,13 +66,17 @@ export async function makeSessionStale(user: TestUser): Promise<void> {
 
 export type TestTenant = { id: string; users: Record<Role, TestUser>; otherMember: TestUser };
 
-/** A tenant with one owner, one admin and two members (the second one is a target for actions). */
+/**
+ * A tenant with one owner, one admin and two members (the second one is a target for actions),
+ * all with verified addresses, as members who joined by invitation have.
+ */
 export async function tenantWithRoles(): Promise<TestTenant> {
+  const verified = () => signedInUser(undefined, { verified: true });
   const [owner, admin, member, otherMember] = await Promise.all([
-    signedInUser(),
-    signedInUser(),
-    signedInUser(),
-    signedInUser(),
+    verified(),
+    verified(),
+    verified(),
+    verified(),
   ]);
   const id = crypto.randomUUID();
   await withDb((db) =>

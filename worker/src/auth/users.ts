@@ -72,13 +72,14 @@ export async function createUserWithPasskey(
   }
 }
 
-/** What /api/me shows besides the session: TOTP state and passkey count, in one query. */
+/** What /api/me shows besides the session: TOTP state, passkey count and email verification, in one query. */
 export async function signInMethodsSummary(
   db: Db,
   userId: string,
-): Promise<{ totpEnabled: boolean; passkeys: number }> {
+): Promise<{ totpEnabled: boolean; passkeys: number; emailVerified: boolean }> {
   const [row] = await db
     .select({
+      emailVerifiedAt: users.emailVerifiedAt,
       passkeys: db.$count(passkeys, eq(passkeys.userId, userId)),
       totp: db.$count(
         totpCredentials,
@@ -87,5 +88,9 @@ export async function signInMethodsSummary(
     })
     .from(users)
     .where(eq(users.id, userId));
-  return { totpEnabled: (row?.totp ?? 0) > 0, passkeys: row?.passkeys ?? 0 };
+  return {
+    totpEnabled: (row?.totp ?? 0) > 0,
+    passkeys: row?.passkeys ?? 0,
+    emailVerified: Boolean(row?.emailVerifiedAt),
+  };
 }

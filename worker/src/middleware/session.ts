@@ -13,6 +13,7 @@ import {
   type SessionUser,
   type SignInMethod,
 } from "../auth/sessions.ts";
+import { noticeIfNewBrowser } from "../email/account-mail.ts";
 import { factory, type AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 
@@ -68,7 +69,8 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
 
 /**
  * Signs the user in: a brand-new session and token (whatever cookie came in is never adopted, and
- * a session it still names is ended), the cookie, and an audit event.
+ * a session it still names is ended), the cookie, an audit event, and a notice when the account
+ * has never been used from this browser before.
  */
 export async function startSession(
   c: Context<AppEnv>,
@@ -92,6 +94,7 @@ export async function startSession(
     requestId: c.var.requestId,
     details: { method, sessionId: session.id },
   });
+  await noticeIfNewBrowser(c, user);
 }
 
 /** Step-up succeeded: the session gets a new token (the old cookie dies) and a fresh auth time. */

@@ -11,6 +11,7 @@ import { withUser } from "../../../db/user-scope.ts";
 import { listPasskeys } from "../auth/passkeys.ts";
 import { countUnusedRecoveryCodes } from "../auth/recovery-codes.ts";
 import { signInMethodsSummary } from "../auth/users.ts";
+import { emailDataOf } from "../email/account-export.ts";
 import { listApiTokens } from "../tenancy/api-tokens.ts";
 import { listUserTenants } from "../tenancy/tenants.ts";
 
@@ -54,6 +55,7 @@ async function profileOf(db: Db, userId: string) {
       email: users.email,
       name: users.name,
       webauthnUserHandle: users.webauthnUserId,
+      emailVerifiedAt: users.emailVerifiedAt,
       createdAt: users.createdAt,
     })
     .from(users)
@@ -86,11 +88,20 @@ const invitationColumns = {
   expiresAt: invitations.expiresAt,
 };
 
-/** Invitations addressed to the user (any tenant) and those they sent (in their tenants). */
-async function invitationsOf(db: Db, user: { id: string; email: string }, tenantIds: string[]) {
-  const received = await withUser(db, user.id, (tx) =>
-    tx.select(invitationColumns).from(invitations).where(eq(invitations.email, user.email)),
-  );
+/**
+ * Invitations addressed to the user (any tenant; only once their address is verified, since
+ * before that it may not be theirs) and those they sent (in their tenants).
+ */
+async function invitationsOf(
+  db: Db,
+  user: { id: string; email: string; emailVerifiedAt: Date | null },
+  tenantIds: string[],
+) {
+  const received = user.emailVerifiedAt
+    ? await withUser(db, user.id, (tx) =>
+        tx.select(invitationColumns).from(invitations).where(eq(invitations.email, user.email)),
+      )
+    : [];
   const sent = [];
   for (const tenantId of tenantIds) {
     sent.push(
@@ -195,6 +206,7 @@ export async function* accountExportChunks(db: Db, input: ExportInput): AsyncGen
     memberships: memberships.map(({ id, name, role }) => ({ tenantId: id, tenantName: name, role })),
     invitations: await invitationsOf(db, profile, tenantIds),
     apiTokens: await apiTokensOf(db, userId, tenantIds),
+    email: await emailDataOf(db, userId),
   };
   // The head is an object literal: drop its closing brace and append the streamed arrays.
   yield JSON.stringify(head).slice(0, -1);

@@ -1,5 +1,5 @@
 /** What is being limited. Each surface has its own bucket inside the key's object. */
-export type Surface = "ingest" | "browser" | "api" | "auth" | "signin";
+export type Surface = "ingest" | "browser" | "api" | "auth" | "signin" | "email";
 export type Plan = "free" | "pro";
 
 /** A token bucket: `quota` units of burst, refilled evenly over `windowSeconds` (q and w in the headers). */
@@ -46,6 +46,12 @@ export const POLICIES: Record<Surface, SurfacePolicy> = {
   signin: {
     failure: "closed",
     plans: { free: { quota: 10, windowSeconds: 900 }, pro: { quota: 10, windowSeconds: 900 } },
+  },
+  // Per account on emails a person asks for (verification resend, email change): every one lands
+  // in someone's mailbox, so 3 at once, then one every 5 minutes.
+  email: {
+    failure: "closed",
+    plans: { free: { quota: 3, windowSeconds: 900 }, pro: { quota: 3, windowSeconds: 900 } },
   },
 };
 

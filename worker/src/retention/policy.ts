@@ -6,6 +6,10 @@ export const RETENTION = {
   deletedAccountDays: 30,
   /** An expired API token is kept this long after its expiry (audit trail), then purged. */
   expiredApiTokenDays: 90,
+  /** What is kept of an email once sent or given up: recipient, kind and times, never the message. */
+  sentEmailDays: 30,
+  /** An email verification link, used or not, after it expired (to tell "expired" from "unknown"). */
+  expiredVerificationDays: 7,
   /** Audit log entries. */
   auditEventDays: 365,
   /**

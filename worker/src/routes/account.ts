@@ -10,6 +10,8 @@ import { storeChallenge } from "../auth/challenges.ts";
 import { credentialsOf } from "../auth/passkeys.ts";
 import { normaliseEmail } from "../auth/users.ts";
 import { authenticationOptions } from "../auth/webauthn.ts";
+import { sendNotice } from "../email/account-mail.ts";
+import { formatUtc } from "../email/templates.ts";
 import type { AppEnv } from "../env.ts";
 import { describeError, HttpError } from "../errors.ts";
 import { csrf } from "../middleware/csrf.ts";
@@ -103,6 +105,9 @@ export const account = new Hono<AppEnv>()
       );
     }
     clearSessionCookie(c);
+    await sendNotice(c, "notice.deletion-scheduled", c.var.user, {
+      until: `${formatUtc(result.purgeAfter)} UTC`,
+    });
     return c.json(
       { status: "scheduled", purgeAfter: result.purgeAfter, tenantsToDelete: result.tenantsToDelete },
       202,
@@ -136,5 +141,6 @@ export const account = new Hono<AppEnv>()
       throw new HttpError(409, "NOT_RESTORABLE", "This account has no pending deletion to cancel");
     const user = { id: passkey.userId, email: passkey.email, name: passkey.name };
     await startSession(c, user, "passkey");
+    await sendNotice(c, "notice.restored", user);
     return c.json({ user });
   });

@@ -18,6 +18,7 @@ import {
   recordPasskeyUse,
 } from "../auth/passkeys.ts";
 import { deleteSession } from "../auth/sessions.ts";
+import { sendVerificationEmail } from "../email/account-mail.ts";
 import {
   createUserWithPasskey,
   findUserByEmail,
@@ -146,6 +147,7 @@ export const auth = new Hono<AppEnv>()
       requestId: c.var.requestId,
     });
     await startSession(c, user, "passkey");
+    await sendVerificationEmail(c, user, { change: false });
     return c.json({ user }, 201);
   })
   .post("/passkey/options", async (c) => {

@@ -5,13 +5,15 @@ import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { isUuid, recordTenantEvent, requireTenantRole, signedInBrowser } from "../middleware/tenant.ts";
 import { jsonBody, stringField } from "../request-body.ts";
+import { sendEmail } from "../email/outbox.ts";
+import { invitationEmail } from "../email/templates.ts";
 import {
   acceptInvitation,
   createInvitation,
+  invitationLink,
   listInvitations,
   revokeInvitation,
 } from "../tenancy/invitations.ts";
-import { mailerFor } from "../tenancy/mailer.ts";
 import { isRole } from "../tenancy/roles.ts";
 import { findTenant } from "../tenancy/tenants.ts";
 import { rejectUnknownFields } from "../unknown-fields.ts";
@@ -36,16 +38,20 @@ export const tenantInvitations = new Hono<AppEnv>()
       invitedBy: c.var.user.id,
       now: new Date(),
     });
-    // The token travels in the fragment: browsers never send it to a server or in a Referer.
-    const url = `${c.env.APP_ORIGIN}/app/invite#${invitation.token}`;
+    const url = invitationLink(c.env.APP_ORIGIN, invitation.token);
     const tenant = await findTenant(c.var.tenantTx, c.var.tenant.id);
-    await mailerFor(c.env.APP_ORIGIN).sendInvitation({
-      to: email,
-      tenantName: tenant?.name ?? "",
+    // Sent whether or not the address has an account: the answer is the same either way. Queued in
+    // the invitation's own transaction, so the two exist together.
+    const message = invitationEmail({
+      email,
+      tenant: tenant?.name ?? "",
       role,
+      inviter: `${c.var.user.name} (${c.var.user.email})`,
       link: url,
       expiresAt: invitation.expiresAt,
+      appOrigin: c.env.APP_ORIGIN,
     });
+    await sendEmail(c.var.tenantTx, c.env, { kind: "invitation", to: email, userId: null, message });
     await recordTenantEvent(c, "invitation.created", { invitationId: invitation.id, email, role });
     return c.json({ ...invitation, url }, 201);
   })
@@ -78,6 +84,11 @@ const REFUSALS = {
     "This invitation is for another email address",
   ),
   ALREADY_MEMBER: new HttpError(409, "ALREADY_MEMBER", "You are already a member of this tenant"),
+  EMAIL_NOT_VERIFIED: new HttpError(
+    403,
+    "EMAIL_NOT_VERIFIED",
+    "Confirm your email address first: open the link we emailed you (or ask for a new one)",
+  ),
 };
 
 export const invitationAcceptance = new Hono<AppEnv>().post(

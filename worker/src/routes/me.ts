@@ -10,10 +10,10 @@ import { listUserTenants } from "../tenancy/tenants.ts";
 
 export const me = new Hono<AppEnv>().get("/", requireUser, async (c) => {
   const { user, session } = c.var;
-  const methods = await signInMethodsSummary(c.var.db, user.id);
+  const { emailVerified, ...methods } = await signInMethodsSummary(c.var.db, user.id);
   const tenants = await listUserTenants(c.var.db, user.id);
   return c.json({
-    user,
+    user: { ...user, emailVerified },
     session: { id: session.id, createdAt: session.createdAt, expiresAt: session.expiresAt },
     memberships: tenants.map((tenant) => ({
       tenantId: tenant.id,

@@ -7,6 +7,7 @@ import { challengeOfResponse, consumeChallenge, storeChallenge } from "../auth/c
 import { addPasskey, credentialsOf, deletePasskey, listPasskeys, renamePasskey } from "../auth/passkeys.ts";
 import { findWebauthnUserId } from "../auth/users.ts";
 import { registrationOptions, verifyRegistration } from "../auth/webauthn.ts";
+import { sendNotice } from "../email/account-mail.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { jsonBody, objectField, stringField } from "../request-body.ts";
@@ -59,6 +60,7 @@ export const passkeyRoutes = new Hono<AppEnv>()
     });
     if (!passkey)
       throw new HttpError(401, "PASSKEY_VERIFICATION_FAILED", "The passkey could not be verified");
+    await sendNotice(c, "notice.passkey-added");
     return c.json(passkey, 201);
   })
   .patch("/:id", requireUser, async (c) => {
@@ -80,5 +82,6 @@ export const passkeyRoutes = new Hono<AppEnv>()
       requestId: c.var.requestId,
       details: { passkeyId: id },
     });
+    await sendNotice(c, "notice.passkey-removed");
     return c.body(null, 204);
   });

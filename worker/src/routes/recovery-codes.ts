@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import { recordAuditEvent } from "../auth/audit.ts";
 import { replaceRecoveryCodes, useRecoveryCode } from "../auth/recovery-codes.ts";
+import { sendNotice } from "../email/account-mail.ts";
 import type { AppEnv } from "../env.ts";
 import { csrf } from "../middleware/csrf.ts";
 import { requireFreshAuth } from "../middleware/session.ts";
@@ -20,5 +21,7 @@ export const recoveryCodes = new Hono<AppEnv>()
       actorUserId: c.var.user.id,
       requestId: c.var.requestId,
     });
+    // The notice says that it happened; the codes themselves are only ever in this response.
+    await sendNotice(c, "notice.recovery-codes");
     return c.json({ codes });
   });

@@ -5,6 +5,7 @@ import { recordAuditEvent } from "../auth/audit.ts";
 import { keyRingFor } from "../auth/encryption.ts";
 import { consumeTotpStep, createTotpSecret, matchTotpStep, totpUri } from "../auth/totp.ts";
 import { disableTotp, enableTotp, loadTotpSecret, storePendingTotpSecret } from "../auth/totp-credentials.ts";
+import { sendNotice } from "../email/account-mail.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { jsonBody, stringField } from "../request-body.ts";
@@ -57,6 +58,7 @@ export const totp = new Hono<AppEnv>()
       throw new HttpError(400, "TOTP_INVALID", "Wrong code, or no authenticator app being set up");
     }
     await audit(c, "auth.totp_enabled");
+    await sendNotice(c, "notice.totp-enabled");
     return c.body(null, 204);
   })
   .delete("/", requireFreshAuth, async (c) => {
@@ -64,7 +66,10 @@ export const totp = new Hono<AppEnv>()
     if (outcome === "last-credential") {
       throw new HttpError(409, "LAST_CREDENTIAL", "Add a passkey before turning off the authenticator app");
     }
-    if (outcome === "deleted") await audit(c, "auth.totp_disabled");
+    if (outcome === "deleted") {
+      await audit(c, "auth.totp_disabled");
+      await sendNotice(c, "notice.totp-disabled");
+    }
     return c.body(null, 204);
   });
 

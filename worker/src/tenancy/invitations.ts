@@ -9,10 +9,19 @@ import { withSetting } from "../../../db/setting-scope.ts";
 import { withTenant, type Tx } from "../../../db/tenant-scope.ts";
 import { recordAuditEvent } from "../auth/audit.ts";
 import { base64url } from "../auth/base64url.ts";
+import { isEmailVerified } from "../email/verification.ts";
 import { sha256, toHex } from "./secret-hash.ts";
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 const INVITATION_TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The one place an invitation link is built: the API response and the invitation email both use
+ * it. The token travels in the fragment: browsers never send it to a server or in a Referer.
+ */
+export function invitationLink(appOrigin: string, token: string): string {
+  return `${appOrigin}/app/invite#${token}`;
+}
 
 export async function createInvitation(
   tx: Tx,
@@ -64,9 +73,15 @@ export async function revokeInvitation(tx: Tx, id: string): Promise<{ email: str
 
 export type Acceptance =
   | { ok: true; tenantId: string; role: Role }
-  | { ok: false; reason: "INVALID" | "EXPIRED" | "EMAIL_MISMATCH" | "ALREADY_MEMBER" };
+  | {
+      ok: false;
+      reason: "INVALID" | "EXPIRED" | "EMAIL_MISMATCH" | "ALREADY_MEMBER" | "EMAIL_NOT_VERIFIED";
+    };
 
-/** The signed-in user accepts: their email must be the invited one. */
+/**
+ * The signed-in user accepts: their email must be the invited one, and proven (verified), else
+ * whoever registered an address first could take the invitations sent to it.
+ */
 export async function acceptInvitation(
   db: Db,
   token: string,
@@ -74,6 +89,7 @@ export async function acceptInvitation(
   context: { now: Date; requestId: string },
 ): Promise<Acceptance> {
   if (!INVITATION_TOKEN_SHAPE.test(token)) return { ok: false, reason: "INVALID" };
+  if (!(await isEmailVerified(db, user.id))) return { ok: false, reason: "EMAIL_NOT_VERIFIED" };
   const hash = await sha256(token);
   const [found] = await withSetting(db, "app.lookup_hash", toHex(hash), (tx) =>
     tx
