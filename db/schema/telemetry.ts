@@ -105,6 +105,10 @@ export const metricPoints = pgTable(
     max: doublePrecision("max"),
     bucketCounts: jsonb("bucket_counts"),
     explicitBounds: jsonb("explicit_bounds"),
+    /** Exponential histograms: { scale, zeroCount, positive: { offset, counts }, negative: {…} }. */
+    exponentialBuckets: jsonb("exponential_buckets"),
+    /** Summaries: [{ quantile, value }] as sent. */
+    quantiles: jsonb("quantiles"),
     temporality: smallint("temporality"),
     isMonotonic: boolean("is_monotonic"),
     attributes: jsonb("attributes").notNull(),
@@ -115,4 +119,24 @@ export const metricPoints = pgTable(
     uniqueIndex("metric_points_identity").on(t.tenantId, t.time, t.pointKey),
     index("metric_points_tenant_name_time").on(t.tenantId, t.name, t.time.desc()),
   ],
+);
+
+/**
+ * The services overview's rollup: per tenant, minute, service and span name, the count of entry
+ * spans (roots and server/consumer spans), how many failed, and a log-bucket sketch of their
+ * durations ({ bucket index: count }, worker/src/query/duration-sketch.ts). Maintained by a
+ * statement-level trigger on spans (migrations/0022_span_rollups.sql), whatever code inserts them.
+ */
+export const spanRollups = pgTable(
+  "span_rollups",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    minute: time("minute").notNull(),
+    serviceName: text("service_name").notNull(),
+    spanName: text("span_name").notNull(),
+    spanCount: bigint("span_count", { mode: "number" }).notNull(),
+    errorCount: bigint("error_count", { mode: "number" }).notNull(),
+    durationSketch: jsonb("duration_sketch").notNull(),
+  },
+  (t) => [uniqueIndex("span_rollups_identity").on(t.tenantId, t.minute, t.serviceName, t.spanName)],
 );

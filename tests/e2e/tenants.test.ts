@@ -40,12 +40,13 @@ beforeAll(async () => {
 afterAll(() => browser?.close());
 
 describe("tenants in the browser", () => {
-  it("the owner creates a tenant from /app and lands on its members page", async () => {
+  it("the owner creates a tenant from /app, lands on its services overview and finds its members", async () => {
     await owner.goto(`${baseUrl}/app`);
     await owner.getByLabel("Name").fill("Acme E2E");
     await owner.getByRole("button", { name: "Create tenant" }).click();
-    await owner.waitForURL(/\/app\/t\/[0-9a-f-]{36}\/members$/);
-    tenantUrl = owner.url();
+    await owner.waitForURL(/\/app\/t\/[0-9a-f-]{36}\/services$/);
+    tenantUrl = owner.url().replace(/services$/, "members");
+    await owner.goto(tenantUrl);
     await expect.poll(() => owner.locator("#tenant-name").textContent()).toBe("Acme E2E");
     await expect.poll(() => owner.locator("#members tr").count()).toBe(1);
   });

@@ -1,65 +1,75 @@
-// /app/t/<tid>/logs: log records newest first, by minimum severity, service and text.
+// /app/t/<tid>/logs: severity counts over the range, then the records newest first, by minimum
+// severity, service, text and trace (all kept in the URL); each record expands to its detail.
 import { api } from "../auth/api.ts";
 import { $, loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
-import { bindRangeSelect, currentRange, rangeQuery } from "./time-range.ts";
+import { logRows, type LogEntry } from "./log-records.ts";
+import { timeChart } from "./time-chart.ts";
+import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
 
-type LogEntry = {
-  time: string;
-  service: string;
-  severityNumber: number;
-  severityText: string | null;
-  body: string | null;
-  traceId: string | null;
+const FIELDS = ["severity", "service", "q", "traceId"] as const;
+const CLASSES = ["fatal", "error", "warn", "info", "debug", "trace"] as const;
+const COLOURS = {
+  fatal: "#7f1d1d",
+  error: "#c0262d",
+  warn: "#d68a00",
+  info: "#1f5fbf",
+  debug: "#6b7280",
+  trace: "#a3a3a3",
 };
 
 let tenant: Tenant;
 let cursor: string | null = null;
 
-/** OTLP severity numbers: 1–4 TRACE, 5–8 DEBUG, 9–12 INFO, 13–16 WARN, 17–20 ERROR, 21–24 FATAL. */
-function severityName(number: number): string {
-  return ["UNSET", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"][Math.ceil(number / 4)] ?? "UNSET";
+function filterParams(): URLSearchParams {
+  const form = new FormData($<HTMLFormElement>("#filters"));
+  const params = new URLSearchParams();
+  for (const name of FIELDS) {
+    const value = String(form.get(name) ?? "").trim();
+    if (value) params.set(name, value);
+  }
+  return params;
 }
 
-function logRow(entry: LogEntry): HTMLTableRowElement {
-  const tr = document.createElement("tr");
-  tr.className = `severity-${severityName(entry.severityNumber).toLowerCase()}`;
-  const cells = [
-    new Date(entry.time).toLocaleString(),
-    entry.severityText || severityName(entry.severityNumber),
-    entry.service,
-    entry.body ?? "",
-  ];
-  tr.append(...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
-  const traceCell = document.createElement("td");
-  if (entry.traceId) {
-    traceCell.append(
-      Object.assign(document.createElement("a"), {
-        href: `/app/t/${tenant.id}/traces/${entry.traceId}`,
-        textContent: "trace",
-      }),
-    );
-  }
-  tr.append(traceCell);
-  return tr;
+async function loadCounts(params: URLSearchParams): Promise<void> {
+  const range = currentRange();
+  const counts = await api<{ steps: ({ time: string } & Record<string, number>)[] }>(
+    tenantPath(tenant.id, `/logs/severity?${rangeQuery(range)}&${params}`),
+  );
+  if (!counts.ok) return;
+  const steps = counts.data.steps;
+  const present = CLASSES.filter((name) => steps.some((step) => step[name] > 0));
+  timeChart($("#severity-chart"), {
+    title: "Records per step by severity",
+    unit: "",
+    from: range.from,
+    to: range.to,
+    bars: true,
+    times: steps.map((step) => Date.parse(step.time)),
+    // Stacked: each bar reaches the total of its class and the less severe ones; drawn most severe
+    // first, so the less severe bars sit on top of it. The legend shows each class's own count.
+    series: present.map((name, i) => ({
+      label: name.toUpperCase(),
+      colour: COLOURS[name],
+      values: steps.map((step) => present.slice(i).reduce((sum, other) => sum + step[other], 0)),
+      shown: steps.map((step) => step[name]),
+    })),
+  });
 }
 
 async function load(reset: boolean): Promise<void> {
+  const params = filterParams();
   if (reset) {
     cursor = null;
     $("#rows").replaceChildren();
-  }
-  const form = new FormData($<HTMLFormElement>("#filters"));
-  const params = new URLSearchParams();
-  for (const name of ["severity", "service", "q"]) {
-    const value = String(form.get(name) ?? "").trim();
-    if (value) params.set(name, value);
+    setUrlParams(Object.fromEntries(FIELDS.map((name) => [name, params.get(name) ?? undefined])));
+    void loadCounts(params);
   }
   if (cursor) params.set("cursor", cursor);
   const page = await api<{ logs: LogEntry[]; nextCursor: string | null }>(
     tenantPath(tenant.id, `/logs?${rangeQuery(currentRange())}&${params}`),
   );
   if (!page.ok) return void report(page, "");
-  $("#rows").append(...page.data.logs.map(logRow));
+  $("#rows").append(...logRows(page.data.logs, tenant.id));
   cursor = page.data.nextCursor;
   $("#more").hidden = cursor === null;
   $("#empty").hidden = $("#rows").children.length > 0;
@@ -69,7 +79,13 @@ async function start(): Promise<void> {
   const loaded = await loadTenant();
   if (!loaded) return;
   tenant = loaded;
-  $("#filters").addEventListener("submit", (event) => {
+  const params = new URLSearchParams(location.search);
+  const form = $<HTMLFormElement>("#filters");
+  for (const name of FIELDS) {
+    const field = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
+    if (field) field.value = params.get(name) ?? "";
+  }
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
     void load(true);
   });

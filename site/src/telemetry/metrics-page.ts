@@ -1,16 +1,20 @@
-// /app/t/<tid>/metrics: pick a metric; one chart per attribute set (the API's 20 busiest), values
-// averaged per time bucket (means for histograms and summaries).
+// /app/t/<tid>/metrics: pick a metric; its series (the API's 20 busiest attribute sets) share one
+// chart per statistic, with a legend: the per-second rate of a counter, the value of a gauge, the
+// p50/p90/p99 of a histogram, the quantiles of a summary (docs/query.md, "Metric semantics").
 import { api } from "../auth/api.ts";
 import { $, loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
-import { lineChart } from "./chart.ts";
-import { bindRangeSelect, currentRange, rangeQuery } from "./time-range.ts";
+import { timeChart } from "./time-chart.ts";
+import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
 
 type MetricName = { name: string; unit: string | null; type: string };
+type StepPoint = { time: string } & Record<string, number | null | Record<string, number>>;
 type Series = {
   unit: string | null;
-  type: string | null;
-  series: { attributes: Record<string, unknown>; points: { time: string; value: number | null }[] }[];
+  semantics: "rate" | "sum" | "gauge" | "histogram" | "summary" | null;
+  truncated: boolean;
+  series: { attributes: Record<string, unknown>; points: StepPoint[] }[];
 };
+type Panel = { title: string; unit: string; pick: (point: StepPoint) => number | null };
 
 let tenant: Tenant;
 
@@ -19,6 +23,40 @@ function describeAttributes(attributes: Record<string, unknown>): string {
   return entries.length
     ? entries.map(([key, value]) => `${key}=${String(value)}`).join(", ")
     : "(no attributes)";
+}
+
+/** UCUM units as people read them; "1" and {annotations} mean no unit. */
+function readableUnit(unit: string | null): string {
+  if (!unit || unit === "1") return "";
+  return unit.replace(/^\{(.*)\}$/, "$1");
+}
+
+function panelsOf(result: Series): Panel[] {
+  const unit = readableUnit(result.unit);
+  const field = (name: string) => (point: StepPoint) => (point[name] as number | null) ?? null;
+  switch (result.semantics) {
+    case "rate":
+      return [{ title: "Rate", unit: `${unit || "events"}/s`, pick: field("rate") }];
+    case "histogram":
+      return [
+        ...["p50", "p90", "p99"].map((q) => ({ title: q, unit, pick: field(q) })),
+        { title: "Observations per step", unit: "", pick: field("count") },
+      ];
+    case "summary": {
+      const quantiles = new Set(
+        result.series.flatMap((s) =>
+          s.points.flatMap((p) => Object.keys((p.quantiles as Record<string, number>) ?? {})),
+        ),
+      );
+      return [...quantiles].sort().map((q) => ({
+        title: `Quantile ${q}`,
+        unit,
+        pick: (point) => (point.quantiles as Record<string, number> | null)?.[q] ?? null,
+      }));
+    }
+    default:
+      return [{ title: "Value", unit, pick: field("value") }];
+  }
 }
 
 async function loadNames(): Promise<void> {
@@ -40,28 +78,31 @@ async function loadNames(): Promise<void> {
 
 async function loadSeries(): Promise<void> {
   const name = $<HTMLSelectElement>("#metric").value;
-  $("#charts").replaceChildren();
-  if (!name) return;
+  if (!name) return void $("#charts").replaceChildren();
   const range = currentRange();
   const result = await api<Series>(
     tenantPath(tenant.id, `/metrics/${encodeURIComponent(name)}?${rangeQuery(range)}`),
   );
   if (!result.ok) return void report(result, "");
-  const unit = result.data.unit && result.data.unit !== "1" ? ` ${result.data.unit}` : "";
-  $("#charts").append(
-    ...result.data.series.map((series) => {
-      const figure = document.createElement("figure");
-      const label = describeAttributes(series.attributes);
-      const points = series.points.flatMap((p) =>
-        p.value === null ? [] : [{ time: p.time, value: p.value }],
-      );
-      figure.append(
-        Object.assign(document.createElement("figcaption"), { textContent: label }),
-        lineChart(`${name} ${label}`, points, range.from, range.to, undefined, unit),
-      );
-      return figure;
-    }),
-  );
+  $("#truncated").hidden = !result.data.truncated;
+  const times = (result.data.series[0]?.points ?? []).map((point) => Date.parse(point.time));
+  $("#charts").replaceChildren();
+  for (const panel of panelsOf(result.data)) {
+    // In the page before drawing: the chart takes its container's width.
+    const box = Object.assign(document.createElement("div"), { className: "chart-box" });
+    $("#charts").append(box);
+    timeChart(box, {
+      title: `${name} · ${panel.title}`,
+      unit: panel.unit,
+      from: range.from,
+      to: range.to,
+      times,
+      series: result.data.series.map((series) => ({
+        label: describeAttributes(series.attributes),
+        values: series.points.map(panel.pick),
+      })),
+    });
+  }
 }
 
 async function start(): Promise<void> {
@@ -69,9 +110,7 @@ async function start(): Promise<void> {
   if (!loaded) return;
   tenant = loaded;
   $("#metric").addEventListener("change", () => {
-    const url = new URL(location.href);
-    url.searchParams.set("metric", $<HTMLSelectElement>("#metric").value);
-    history.replaceState(null, "", url);
+    setUrlParams({ metric: $<HTMLSelectElement>("#metric").value });
     void loadSeries();
   });
   bindRangeSelect($<HTMLSelectElement>("#range"), () => void loadNames().then(loadSeries));

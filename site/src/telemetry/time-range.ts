@@ -1,13 +1,24 @@
-// The time range picker shared by the telemetry pages: last hour, day or week, kept in the URL
-// (?range=1h|24h|7d) so a view can be shared and reloaded.
-export const RANGES = { "1h": 3600_000, "24h": 86_400_000, "7d": 7 * 86_400_000 } as const;
-export type RangeName = keyof typeof RANGES;
+// The time range of the telemetry pages, kept in the URL so a view can be shared and reloaded:
+// ?range=15m|1h|6h|24h|7d (relative to now), or ?from=…&to=… (custom, ISO times), and
+// ?refresh=30|60|300 (seconds) to reload the view on a timer while the tab is visible.
+export const RANGES = {
+  "15m": 900_000,
+  "1h": 3600_000,
+  "6h": 6 * 3600_000,
+  "24h": 86_400_000,
+  "7d": 7 * 86_400_000,
+} as const;
+export type RangeName = keyof typeof RANGES | "custom";
 
 export function currentRange(): { name: RangeName; from: number; to: number } {
-  const asked = new URLSearchParams(location.search).get("range");
-  const name: RangeName = asked && asked in RANGES ? (asked as RangeName) : "24h";
-  const to = Date.now();
-  return { name, from: to - RANGES[name], to };
+  const params = new URLSearchParams(location.search);
+  const from = Date.parse(params.get("from") ?? "");
+  const to = Date.parse(params.get("to") ?? "");
+  if (from < to) return { name: "custom", from, to };
+  const asked = params.get("range");
+  const name = asked && asked in RANGES ? (asked as keyof typeof RANGES) : "24h";
+  const now = Date.now();
+  return { name, from: now - RANGES[name], to: now };
 }
 
 /** ?from=…&to=… for the API. */
@@ -15,13 +26,71 @@ export function rangeQuery(range: { from: number; to: number }): string {
   return `from=${new Date(range.from).toISOString()}&to=${new Date(range.to).toISOString()}`;
 }
 
-/** Wires a <select id="range"> to the URL. */
+/** Replaces the given URL parameters (undefined or "" removes one) without a reload. */
+export function setUrlParams(values: Record<string, string | string[] | undefined>): void {
+  const url = new URL(location.href);
+  for (const [name, value] of Object.entries(values)) {
+    url.searchParams.delete(name);
+    for (const item of [value ?? []].flat()) if (item) url.searchParams.append(name, item);
+  }
+  history.replaceState(null, "", url);
+}
+
+const localInput = (ms: number) => {
+  const date = new Date(ms);
+  return new Date(ms - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+};
+
+let timer: ReturnType<typeof setInterval> | undefined;
+
+/**
+ * Wires the RangeFilter component (#range, #range-from, #range-to, #refresh) to the URL; `onChange`
+ * runs after every change and on each auto-refresh tick.
+ */
 export function bindRangeSelect(select: HTMLSelectElement, onChange: () => void): void {
-  select.value = currentRange().name;
+  const custom = document.querySelector<HTMLElement>("#range-custom");
+  const fromInput = document.querySelector<HTMLInputElement>("#range-from");
+  const toInput = document.querySelector<HTMLInputElement>("#range-to");
+  const refresh = document.querySelector<HTMLSelectElement>("#refresh");
+  const range = currentRange();
+  select.value = range.name;
+  if (custom && fromInput && toInput) {
+    custom.hidden = range.name !== "custom";
+    fromInput.value = localInput(range.from);
+    toInput.value = localInput(range.to);
+    const applyCustom = () => {
+      const from = new Date(fromInput.value).getTime();
+      const to = new Date(toInput.value).getTime();
+      if (!(from < to)) return;
+      setUrlParams({ range: undefined, from: new Date(from).toISOString(), to: new Date(to).toISOString() });
+      onChange();
+    };
+    fromInput.addEventListener("change", applyCustom);
+    toInput.addEventListener("change", applyCustom);
+  }
   select.addEventListener("change", () => {
-    const url = new URL(location.href);
-    url.searchParams.set("range", select.value);
-    history.replaceState(null, "", url);
+    if (select.value === "custom") {
+      if (custom) custom.hidden = false;
+      return;
+    }
+    if (custom) custom.hidden = true;
+    setUrlParams({ range: select.value, from: undefined, to: undefined });
     onChange();
   });
+  if (refresh) {
+    refresh.value = new URLSearchParams(location.search).get("refresh") ?? "";
+    const schedule = () => {
+      clearInterval(timer);
+      const seconds = Number(refresh.value);
+      if (seconds > 0)
+        timer = setInterval(() => {
+          if (document.visibilityState === "visible") onChange();
+        }, seconds * 1000);
+    };
+    refresh.addEventListener("change", () => {
+      setUrlParams({ refresh: refresh.value });
+      schedule();
+    });
+    schedule();
+  }
 }

@@ -1,8 +1,9 @@
-// /app/t/<tid>/traces: traces (by root span), newest first, filtered by service, status and
-// minimum duration, 50 at a time.
+// /app/t/<tid>/traces: traces (by root span), newest first, filtered by service, span name,
+// status, duration and span attributes (attr=key:value, AND), 50 at a time. The filters live in
+// the URL: a link from the services overview opens a filtered list, and a view can be shared.
 import { api } from "../auth/api.ts";
 import { $, loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
-import { bindRangeSelect, currentRange, rangeQuery } from "./time-range.ts";
+import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
 
 type TraceSummary = {
   traceId: string;
@@ -15,17 +16,44 @@ type TraceSummary = {
   errorCount: number;
 };
 
+const FIELDS = ["service", "name", "status", "minDurationMs", "maxDurationMs"] as const;
+
 let tenant: Tenant;
 let cursor: string | null = null;
 
-function filters(): string {
+function filterParams(): URLSearchParams {
   const form = new FormData($<HTMLFormElement>("#filters"));
   const params = new URLSearchParams();
-  for (const name of ["service", "status", "minDurationMs"]) {
-    const value = String(form.get(name) ?? "");
+  for (const name of FIELDS) {
+    const value = String(form.get(name) ?? "").trim();
     if (value) params.set(name, value);
   }
-  return `${rangeQuery(currentRange())}&${params}`;
+  for (const attr of form.getAll("attr")) if (String(attr).trim()) params.append("attr", String(attr).trim());
+  return params;
+}
+
+/** An empty attribute input (a new one when all are filled), set to `value`. */
+function addAttributeInput(value = ""): HTMLInputElement {
+  const inputs = [...document.querySelectorAll<HTMLInputElement>("#attributes input[name=attr]")];
+  let input = inputs.find((candidate) => !candidate.value);
+  if (!input) {
+    input = inputs[0].cloneNode() as HTMLInputElement;
+    input.setAttribute("aria-label", `Attribute filter ${inputs.length + 1}`);
+    $("#add-attr").before(input);
+  }
+  input.value = value;
+  return input;
+}
+
+/** The URL's filters into the form (on load). */
+function fillForm(): void {
+  const params = new URLSearchParams(location.search);
+  const form = $<HTMLFormElement>("#filters");
+  for (const name of FIELDS) {
+    const field = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
+    if (field) field.value = params.get(name) ?? "";
+  }
+  for (const attr of params.getAll("attr")) addAttributeInput(attr);
 }
 
 function traceRow(trace: TraceSummary): HTMLTableRowElement {
@@ -39,7 +67,8 @@ function traceRow(trace: TraceSummary): HTMLTableRowElement {
     trace.service,
     `${trace.durationMs.toFixed(1)} ms`,
     String(trace.spanCount),
-    trace.status === "error" ? `error (${trace.errorCount})` : trace.status,
+    // A trace fails when any span does, whatever its root says.
+    trace.errorCount ? `${trace.status} · ${trace.errorCount} failed` : trace.status,
   ];
   const nameCell = document.createElement("td");
   nameCell.append(link);
@@ -47,17 +76,23 @@ function traceRow(trace: TraceSummary): HTMLTableRowElement {
     nameCell,
     ...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })),
   );
-  if (trace.status === "error") tr.className = "error";
+  if (trace.errorCount) tr.className = "error";
   return tr;
 }
 
 async function load(reset: boolean): Promise<void> {
+  const params = filterParams();
   if (reset) {
     cursor = null;
     $("#rows").replaceChildren();
+    setUrlParams({
+      ...Object.fromEntries(FIELDS.map((name) => [name, params.get(name) ?? undefined])),
+      attr: params.getAll("attr"),
+    });
   }
+  if (cursor) params.set("cursor", cursor);
   const page = await api<{ traces: TraceSummary[]; nextCursor: string | null }>(
-    tenantPath(tenant.id, `/traces?${filters()}${cursor ? `&cursor=${cursor}` : ""}`),
+    tenantPath(tenant.id, `/traces?${rangeQuery(currentRange())}&${params}`),
   );
   if (!page.ok) return void report(page, "");
   $("#rows").append(...page.data.traces.map(traceRow));
@@ -67,28 +102,29 @@ async function load(reset: boolean): Promise<void> {
 }
 
 async function loadServices(): Promise<void> {
-  const services = await api<{ services: string[] }>(
+  const overview = await api<{ services: { service: string }[] }>(
     tenantPath(tenant.id, `/services?${rangeQuery(currentRange())}`),
   );
-  if (!services.ok) return;
-  const select = $<HTMLSelectElement>("#service");
-  const chosen = select.value;
-  select.replaceChildren(
-    new Option("All services", ""),
-    ...services.data.services.map((name) => new Option(name, name)),
+  if (!overview.ok) return;
+  $("#services").replaceChildren(
+    ...overview.data.services.map(({ service }) => new Option(service, service)),
   );
-  select.value = chosen;
 }
 
 async function start(): Promise<void> {
   const loaded = await loadTenant();
   if (!loaded) return;
   tenant = loaded;
-  $("#filters").addEventListener("change", () => void load(true));
+  fillForm();
+  $("#filters").addEventListener("change", (event) => {
+    if ((event.target as HTMLElement).closest("#range-custom, #range, #refresh, #attributes")) return;
+    void load(true);
+  });
   $("#filters").addEventListener("submit", (event) => {
     event.preventDefault();
     void load(true);
   });
+  $("#add-attr").addEventListener("click", () => addAttributeInput().focus());
   $("#more").addEventListener("click", () => void load(false));
   bindRangeSelect($<HTMLSelectElement>("#range"), () => void Promise.all([loadServices(), load(true)]));
   await Promise.all([loadServices(), load(true)]);

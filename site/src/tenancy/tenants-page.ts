@@ -19,7 +19,7 @@ async function load(): Promise<void> {
     ...tenants.data.map((tenant) => {
       const li = document.createElement("li");
       const link = document.createElement("a");
-      link.href = `/app/t/${tenant.id}/members`;
+      link.href = `/app/t/${tenant.id}/services`;
       link.textContent = tenant.name;
       li.append(link, ` — ${tenant.role}`);
       return li;
@@ -33,7 +33,7 @@ $<HTMLFormElement>("#create").addEventListener("submit", async (event) => {
   if (!name) return show($("#error"), "Please enter a name for the tenant.");
   const created = await api<{ id: string }>("/api/tenants", "POST", { name });
   if (!created.ok) return show($("#error"), created.message);
-  location.assign(`/app/t/${created.data.id}/members`);
+  location.assign(`/app/t/${created.data.id}/services`);
 });
 
 void load();

@@ -1,12 +1,20 @@
 // ExportMetricsServiceRequest → one row per data point, whatever the metric type. Histograms and
-// summaries keep count/sum/min/max (and bucket layout for explicit histograms); `value` is what a
-// chart plots: the number for gauges and sums, the mean for the others.
+// summaries keep count/sum/min/max and their distribution (explicit buckets, the exponential
+// bucket layout, the summary's quantiles) for the query API's quantiles; `value` is the number for
+// gauges and sums, the mean for the others.
 import { attributesOf, serviceNameOf, type Attributes } from "./attributes.ts";
 import type { ExportMetricsServiceRequest, Metric } from "./generated/otlp_pb.ts";
 import { Rejections, type Mapped } from "./rejections.ts";
 import { isoFromNanos, latestAcceptedNanos } from "./timestamps.ts";
 
 export type MetricType = "gauge" | "sum" | "histogram" | "exponential_histogram" | "summary";
+
+export type ExponentialBuckets = {
+  scale: number;
+  zeroCount: number;
+  positive: { offset: number; counts: number[] };
+  negative: { offset: number; counts: number[] };
+};
 
 export type MetricRow = {
   time: string;
@@ -23,6 +31,8 @@ export type MetricRow = {
   max: number | null;
   bucket_counts: number[] | null;
   explicit_bounds: number[] | null;
+  exponential_buckets: ExponentialBuckets | null;
+  quantiles: { quantile: number; value: number }[] | null;
   temporality: number | null;
   is_monotonic: boolean | null;
   attributes: Attributes;
@@ -35,7 +45,18 @@ type Point = {
   timeUnixNano: bigint;
   attributes: Parameters<typeof attributesOf>[0];
   values: Partial<
-    Pick<MetricRow, "value" | "count" | "sum" | "min" | "max" | "bucket_counts" | "explicit_bounds">
+    Pick<
+      MetricRow,
+      | "value"
+      | "count"
+      | "sum"
+      | "min"
+      | "max"
+      | "bucket_counts"
+      | "explicit_bounds"
+      | "exponential_buckets"
+      | "quantiles"
+    >
   >;
 };
 
@@ -78,6 +99,8 @@ export function mapMetrics(request: ExportMetricsServiceRequest, now: number): M
             max: null,
             bucket_counts: null,
             explicit_bounds: null,
+            exponential_buckets: null,
+            quantiles: null,
             ...point.values,
             temporality,
             is_monotonic: isMonotonic,
@@ -147,7 +170,15 @@ function pointsOf(metric: Metric): Points {
         isMonotonic: null,
         points: data.value.dataPoints.map((point) => ({
           ...point,
-          values: statsOf(point.count, point.sum, point.min, point.max),
+          values: {
+            ...statsOf(point.count, point.sum, point.min, point.max),
+            exponential_buckets: {
+              scale: point.scale,
+              zeroCount: Number(point.zeroCount),
+              positive: bucketsOf(point.positive),
+              negative: bucketsOf(point.negative),
+            },
+          },
         })),
       };
     case "summary":
@@ -155,7 +186,13 @@ function pointsOf(metric: Metric): Points {
         type: "summary",
         temporality: null,
         isMonotonic: null,
-        points: data.value.dataPoints.map((point) => ({ ...point, values: statsOf(point.count, point.sum) })),
+        points: data.value.dataPoints.map((point) => ({
+          ...point,
+          values: {
+            ...statsOf(point.count, point.sum),
+            quantiles: point.quantileValues.map(({ quantile, value }) => ({ quantile, value })),
+          },
+        })),
       };
     default:
       return { type: null, points: [], temporality: null, isMonotonic: null };
@@ -171,4 +208,8 @@ function statsOf(count: bigint, sum?: number, min?: number, max?: number): Point
     max: max ?? null,
     value: sum !== undefined && n > 0 ? sum / n : null,
   };
+}
+
+function bucketsOf(buckets?: { offset: number; bucketCounts: bigint[] }): ExponentialBuckets["positive"] {
+  return { offset: buckets?.offset ?? 0, counts: (buckets?.bucketCounts ?? []).map(Number) };
 }

@@ -28,10 +28,10 @@ const LOG_COLUMNS = `time, observed_time, service_name, severity_number, severit
 
 const METRIC_RECORD = `time timestamptz, start_time timestamptz, service_name text, name text, unit text,
   description text, type text, value double precision, count bigint, sum double precision, min double precision,
-  max double precision, bucket_counts jsonb, explicit_bounds jsonb, temporality smallint, is_monotonic boolean,
-  attributes jsonb, resource jsonb`;
+  max double precision, bucket_counts jsonb, explicit_bounds jsonb, exponential_buckets jsonb, quantiles jsonb,
+  temporality smallint, is_monotonic boolean, attributes jsonb, resource jsonb`;
 const METRIC_COLUMNS = `time, start_time, service_name, name, unit, description, type, value, count, sum, min, max,
-  bucket_counts, explicit_bounds, temporality, is_monotonic, attributes, resource`;
+  bucket_counts, explicit_bounds, exponential_buckets, quantiles, temporality, is_monotonic, attributes, resource`;
 
 // $1 is the tenant, $2 the batch (app_execute_for_tenant's arguments).
 const SPAN_INSERT = `insert into spans (tenant_id, ${SPAN_COLUMNS})

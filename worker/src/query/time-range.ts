@@ -23,11 +23,16 @@ export function parseTimeRange(
   return { ok: true, value: { from, to } };
 }
 
+/** The smallest of the usual bucket sizes that keeps the range within `buckets` buckets. */
+export function stepFor(range: TimeRange, buckets: number): number {
+  const spanSeconds = (range.to.getTime() - range.from.getTime()) / 1000;
+  return STEPS_SECONDS.find((step) => spanSeconds / step <= buckets) ?? 7 * 86_400;
+}
+
 /** A bucket size in seconds: the one asked for, else the smallest that keeps ≤ ~100 buckets. */
 export function parseStep(text: string | undefined, range: TimeRange): Parsed<number> {
   const spanSeconds = (range.to.getTime() - range.from.getTime()) / 1000;
-  if (text === undefined)
-    return { ok: true, value: STEPS_SECONDS.find((step) => spanSeconds / step <= 100) ?? 7 * 86_400 };
+  if (text === undefined) return { ok: true, value: stepFor(range, 100) };
   const step = Number(text);
   if (!Number.isInteger(step) || step < 60) return invalid("step", "a whole number of seconds, at least 60");
   if (spanSeconds / step > MAX_BUCKETS)

@@ -1,6 +1,6 @@
 // Traces: a trace is listed by its root span (parent_span_id is null, a partial index); one trace
 // is every span with its id. All queries run in the tenant's RLS transaction.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { encodeCursor, type Cursor } from "./cursor.ts";
 import { iso } from "./iso.ts";
@@ -15,6 +15,9 @@ export type TraceFilters = TimeRange & {
   name?: string;
   status?: StatusName;
   minDurationMs?: number;
+  maxDurationMs?: number;
+  /** key → value pairs; a trace is listed when one of its spans carries all of them. */
+  attributes?: [string, string][];
   limit: number;
   cursor?: Cursor;
 };
@@ -47,7 +50,8 @@ export async function listTraces(
   tx: Tx,
   filters: TraceFilters,
 ): Promise<{ traces: TraceSummary[]; nextCursor: string | null }> {
-  const { from, to, service, name, status, minDurationMs, limit, cursor } = filters;
+  const { from, to, service, name, status, minDurationMs, maxDurationMs, attributes, limit, cursor } =
+    filters;
   const { rows } = await tx.execute<SummaryRow>(sql`
     select s.trace_id, s.span_id, s.name, s.service_name, ${iso("s.start_time")} as start_time, s.duration_ns,
       s.status_code, counts.span_count, counts.error_count
@@ -62,6 +66,8 @@ export async function listTraces(
       ${name ? sql`and s.name = ${name}` : sql``}
       ${status ? sql`and s.status_code = ${STATUS_CODES[status]}` : sql``}
       ${minDurationMs !== undefined ? sql`and s.duration_ns >= ${Math.round(minDurationMs * 1e6)}` : sql``}
+      ${maxDurationMs !== undefined ? sql`and s.duration_ns <= ${Math.round(maxDurationMs * 1e6)}` : sql``}
+      ${attributes?.length ? sql`and exists (${spanWithAttributes(attributes)})` : sql``}
       ${cursor ? sql`and (s.start_time, s.span_id) < (${cursor.time}::timestamptz, ${cursor.id})` : sql``}
     order by s.start_time desc, s.span_id desc
     limit ${limit + 1}`);
@@ -82,6 +88,20 @@ export async function listTraces(
     nextCursor:
       rows.length > limit && last ? encodeCursor({ time: last.start_time, id: last.span_id }) : null,
   };
+}
+
+/**
+ * A span of the same trace carrying every pair, as a span attribute or else a resource attribute.
+ * Values are compared as text, so attr=http.status:500 matches the number 500 as well as the string
+ * "500" (->> renders both as 500). The lookup rides the (tenant_id, trace_id, …) identity index:
+ * one trace's spans per candidate root.
+ */
+function spanWithAttributes(attributes: [string, string][]): SQL {
+  const conditions = attributes.map(
+    ([key, value]) => sql`coalesce(a.attributes ->> ${key}, a.resource ->> ${key}) = ${value}`,
+  );
+  return sql`select 1 from spans a where a.tenant_id = s.tenant_id and a.trace_id = s.trace_id
+    and ${sql.join(conditions, sql` and `)}`;
 }
 
 export type TraceSpan = {
@@ -131,13 +151,4 @@ export async function getTrace(
       links: (row.links as unknown[] | null) ?? [],
     })),
   };
-}
-
-/** Service names seen in the range, for filters. */
-export async function listServices(tx: Tx, range: TimeRange): Promise<string[]> {
-  const { rows } = await tx.execute<{ service_name: string }>(sql`
-    select distinct service_name from spans
-    where tenant_id = app_tenant_id() and start_time >= ${range.from.toISOString()} and start_time < ${range.to.toISOString()}
-    order by service_name limit 200`);
-  return rows.map((row) => row.service_name);
 }

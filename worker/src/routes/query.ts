@@ -10,15 +10,17 @@ import { limitTenantApi } from "../middleware/rate-limit.ts";
 import { requireUser } from "../middleware/session.ts";
 import { isUuid, requireTenantRole } from "../middleware/tenant.ts";
 import { decodeCursor } from "../query/cursor.ts";
-import { searchLogs } from "../query/logs.ts";
+import { searchLogs, severityCounts } from "../query/logs.ts";
 import { listMetricNames, metricSeries } from "../query/metrics.ts";
 import { geoReport, pagesReport, vitalsReport } from "../query/rum.ts";
+import { servicesOverview } from "../query/services.ts";
 import { parseLimit, parseStep, parseTimeRange, type Parsed } from "../query/time-range.ts";
-import { getTrace, listServices, listTraces, STATUS_CODES, type StatusName } from "../query/traces.ts";
+import { getTrace, listTraces, STATUS_CODES, type StatusName } from "../query/traces.ts";
 
 export const query = new Hono<AppEnv>();
 
 const HEX_TRACE_ID = /^[0-9a-f]{32}$/;
+const MAX_ATTRIBUTE_FILTERS = 10;
 
 /** Bearer token → that tenant's backend token; otherwise the session user's membership. */
 async function tenantReader(c: Context<AppEnv>, next: Next): Promise<void> {
@@ -50,15 +52,14 @@ query.get("/traces", async (c) => {
   const range = valid(parseTimeRange(q));
   const status = q.status as StatusName | undefined;
   if (status !== undefined && !(status in STATUS_CODES)) throw invalidField("status", "unset, ok or error");
-  const minDurationMs = q.minDurationMs === undefined ? undefined : Number(q.minDurationMs);
-  if (minDurationMs !== undefined && !(minDurationMs >= 0))
-    throw invalidField("minDurationMs", "a number ≥ 0");
   const result = await listTraces(c.var.tenantTx, {
     ...range,
     service: q.service || undefined,
     name: q.name || undefined,
     status,
-    minDurationMs,
+    minDurationMs: durationOf(q, "minDurationMs"),
+    maxDurationMs: durationOf(q, "maxDurationMs"),
+    attributes: attributeFilters(c.req.queries("attr") ?? []),
     limit: valid(parseLimit(q.limit)),
     cursor: cursorOf(q.cursor),
   });
@@ -74,11 +75,27 @@ query.get("/traces/:traceId", async (c) => {
 });
 
 query.get("/services", async (c) => {
-  return c.json({ services: await listServices(c.var.tenantTx, valid(parseTimeRange(c.req.query()))) });
+  return c.json(await servicesOverview(c.var.tenantTx, valid(parseTimeRange(c.req.query()))));
 });
 
 query.get("/logs", async (c) => {
   const q = c.req.query();
+  const result = await searchLogs(c.var.tenantTx, {
+    ...logFilters(q),
+    limit: valid(parseLimit(q.limit, 100, 1000)),
+    cursor: cursorOf(q.cursor),
+  });
+  return c.json(result);
+});
+
+query.get("/logs/severity", async (c) => {
+  const q = c.req.query();
+  const filters = logFilters(q);
+  return c.json(await severityCounts(c.var.tenantTx, filters, valid(parseStep(q.step, filters))));
+});
+
+/** The filters the log search and the severity counts share. */
+function logFilters(q: Record<string, string>) {
   const minSeverity = q.severity === undefined ? undefined : Number(q.severity);
   if (
     minSeverity !== undefined &&
@@ -89,17 +106,14 @@ query.get("/logs", async (c) => {
   if (q.traceId !== undefined && !HEX_TRACE_ID.test(q.traceId))
     throw invalidField("traceId", "32 hex characters");
   if (q.q !== undefined && q.q.length > 200) throw invalidField("q", "at most 200 characters");
-  const result = await searchLogs(c.var.tenantTx, {
+  return {
     ...valid(parseTimeRange(q)),
     service: q.service || undefined,
     minSeverity,
     text: q.q || undefined,
     traceId: q.traceId,
-    limit: valid(parseLimit(q.limit, 100, 1000)),
-    cursor: cursorOf(q.cursor),
-  });
-  return c.json(result);
-});
+  };
+}
 
 query.get("/metrics", async (c) => {
   return c.json({ metrics: await listMetricNames(c.var.tenantTx, valid(parseTimeRange(c.req.query()))) });
@@ -137,6 +151,25 @@ function valid<T>(parsed: Parsed<T>): T {
 
 function invalidField(field: string, expected: string): HttpError {
   return new HttpError(400, "INVALID_REQUEST", `${field} must be ${expected}`);
+}
+
+function durationOf(q: Record<string, string>, field: string): number | undefined {
+  if (q[field] === undefined || q[field] === "") return undefined;
+  const ms = Number(q[field]);
+  if (!(ms >= 0)) throw invalidField(field, "a number ≥ 0");
+  return ms;
+}
+
+/** attr=key:value, repeatable (AND): split at the first colon; the value may hold more. */
+function attributeFilters(values: string[]): [string, string][] {
+  if (values.length > MAX_ATTRIBUTE_FILTERS)
+    throw invalidField("attr", `given at most ${MAX_ATTRIBUTE_FILTERS} times`);
+  return values.map((text) => {
+    const colon = text.indexOf(":");
+    if (colon < 1 || text.length > 1024)
+      throw invalidField("attr", "key:value with a non-empty key, at most 1024 characters");
+    return [text.slice(0, colon), text.slice(colon + 1)];
+  });
 }
 
 function cursorOf(text: string | undefined) {
