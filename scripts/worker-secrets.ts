@@ -8,6 +8,8 @@ import { dirname } from "node:path";
 const GENERATORS: Record<string, () => string> = {
   // AES-256-GCM key ring for TOTP secrets (worker/src/auth/encryption.ts): "<version>:<base64 key>".
   TOTP_ENCRYPTION_KEYS: () => `1:${randomBytes(32).toString("base64")}`,
+  // HMAC key ring for consent receipts (worker/src/consent/receipts.ts), rotated the same way.
+  CONSENT_RECEIPT_KEYS: () => `1:${randomBytes(32).toString("base64")}`,
   // HMAC key for the rate limiter's IP and email hashes (worker/src/rate-limit/keys.ts).
   RATE_LIMIT_SALT: () => randomBytes(32).toString("hex"),
 };

@@ -5,3 +5,4 @@ export * from "./tenancy.ts";
 export * from "./telemetry.ts";
 export * from "./privacy.ts";
 export * from "./email.ts";
+export * from "./consent.ts";

@@ -1,9 +1,10 @@
 // The visitor's analytics choice, the only thing the site writes before consent (localStorage
-// `sightline-cookie-consent` = {version, date, choice}). Bump CONSENT_VERSION when what the SDK
-// collects changes: an older choice then counts as no choice and the banner asks again.
+// `sightline-cookie-consent` = {version, date, choice}). A choice of an older CONSENT_VERSION counts
+// as no choice, and the banner asks again.
+import { CONSENT_VERSION } from "./consent-version.ts";
 
+export { CONSENT_VERSION };
 export const CONSENT_KEY = "sightline-cookie-consent";
-export const CONSENT_VERSION = 1;
 
 export type ConsentChoice = "accepted" | "rejected";
 export type ConsentRecord = { version: number; date: string; choice: ConsentChoice };
@@ -29,8 +30,9 @@ export function clearConsent(storage: Storage): void {
 
 /**
  * Dashboard pages (/app/*) are measured without the banner (the terms cover them) unless the
- * visitor rejected; public pages only after "Accept all".
+ * visitor rejected or the browser sends Global Privacy Control; public pages only after "Accept
+ * all". GPC is a refusal that only an explicit "Accept all" overrides.
  */
-export function mayMeasure(choice: ConsentChoice | null, dashboard: boolean): boolean {
-  return choice === "accepted" || (dashboard && choice !== "rejected");
+export function mayMeasure(choice: ConsentChoice | null, dashboard: boolean, gpc: boolean): boolean {
+  return choice === "accepted" || (dashboard && choice === null && !gpc);
 }

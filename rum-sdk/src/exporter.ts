@@ -1,9 +1,11 @@
 // OTLP/HTTP JSON exporter for the browser. Unlike the stock OTLPTraceExporter it never retries:
 // a 429/503 silences the SDK for Retry-After (dropping what it would have sent, as Faro does), and
-// once consent is withdrawn every export is dropped before any request is made.
+// once consent is withdrawn every export is dropped before any request is made. With `receipt`, each
+// batch waits for the tab's consent receipt and carries it; without one it is dropped, unsent.
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import { JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
+import { RECEIPT_HEADER } from "./receipt.ts";
 
 // Browsers refuse keepalive bodies once 64 KiB are in flight; leave room for a second batch.
 const KEEPALIVE_LIMIT_BYTES = 60_000;
@@ -12,6 +14,8 @@ const DEFAULT_SILENCE_MS = 60_000;
 export type ExporterOptions = {
   url: string;
   token: string;
+  /** The consent receipt to send (docs/rum-sdk.md); undefined = no receipt yet, drop the batch. */
+  receipt?: () => Promise<string | undefined>;
   fetch?: typeof fetch;
   now?: () => number;
 };
@@ -19,7 +23,7 @@ export type ExporterOptions = {
 export class RumExporter implements SpanExporter {
   #silentUntil = 0;
   #withdrawn = false;
-  readonly #options: Required<ExporterOptions>;
+  readonly #options: Required<Omit<ExporterOptions, "receipt">> & Pick<ExporterOptions, "receipt">;
 
   constructor(options: ExporterOptions) {
     this.#options = {
@@ -54,10 +58,20 @@ export class RumExporter implements SpanExporter {
   async #send(spans: ReadableSpan[]): Promise<ExportResult> {
     try {
       const body = JsonTraceSerializer.serializeRequest(spans);
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        authorization: `Bearer ${this.#options.token}`,
+      };
+      if (this.#options.receipt) {
+        const receipt = await this.#options.receipt();
+        // Withdrawn while the receipt was on its way: nothing leaves.
+        if (!receipt || this.#withdrawn) return { code: ExportResultCode.FAILED };
+        headers[RECEIPT_HEADER] = receipt;
+      }
       if (!body) return { code: ExportResultCode.FAILED };
       const response = await this.#options.fetch(this.#options.url, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${this.#options.token}` },
+        headers,
         body: body as Uint8Array<ArrayBuffer>,
         // The session cookie has no business on ingest requests.
         credentials: "omit",

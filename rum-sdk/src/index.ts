@@ -14,13 +14,19 @@ import { observeCtaClicks } from "./instrumentations/cta-clicks.ts";
 import { observeResources } from "./instrumentations/resources.ts";
 import { observeWebVitals } from "./instrumentations/web-vitals.ts";
 import { PageStamp } from "./page-stamp.ts";
-import { deleteSession, recordPageView } from "./session.ts";
+import { CONSENT_VERSION } from "./consent-version.ts";
+import { requestReceipt, revokeReceipt, usableReceipt } from "./receipt.ts";
+import { deleteSession, recordPageView, saveReceipt, type Session } from "./session.ts";
 
 export type RumConfig = {
   /** A frontend ingest token of the tenant that receives the data. */
   token: string;
   /** OTLP/HTTP traces endpoint; the Worker's own by default. */
   endpoint?: string;
+  /** Where consent receipts are issued; the Worker's own by default. */
+  consentEndpoint?: string;
+  /** The tenant's consent policy version the visitor accepted; Sightline's own by default. */
+  policyVersion?: number;
   serviceName?: string;
 };
 
@@ -55,7 +61,12 @@ export function stop(): void {
 function launch(config: RumConfig): Running {
   const path = location.pathname;
   const { session, previousPath } = recordPageView(sessionStorage, path, () => crypto.randomUUID());
-  const exporter = new RumExporter({ url: config.endpoint ?? "/v1/traces", token: config.token });
+  const exporter: RumExporter = new RumExporter({
+    url: config.endpoint ?? "/v1/traces",
+    token: config.token,
+    receipt: () => receipt,
+  });
+  const receipt = receiptFor(config, session, () => running?.exporter === exporter);
   // Our own page-hide listener flushes instead, after web-vitals has settled CLS/INP/LCP.
   const batching: BatchSpanProcessorBrowserOptions = {
     exporter,
@@ -90,6 +101,35 @@ function launch(config: RumConfig): Running {
     exporter,
     stops: [observeResources(tracer), observeCtaClicks(tracer, flush), flushOnPageHide(flush)],
   };
+}
+
+/**
+ * The tab's receipt: the stored one while it has a while to live, else a new one, kept with the
+ * session. Revoked at once if the visitor withdrew while it was being issued.
+ */
+async function receiptFor(
+  config: RumConfig,
+  session: Session,
+  live: () => boolean,
+): Promise<string | undefined> {
+  const stored = usableReceipt(session, Date.now());
+  if (stored) return stored;
+  const url = config.consentEndpoint ?? "/v1/consent";
+  const issued = await requestReceipt({
+    url,
+    token: config.token,
+    sessionId: session.id,
+    policyVersion: config.policyVersion ?? CONSENT_VERSION,
+    // Only an explicit "Accept all" starts the SDK where the browser sends GPC (consent.ts).
+    gpcOptIn: (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true,
+  });
+  if (!issued) return undefined;
+  if (!live()) {
+    revokeReceipt(url, config.token, issued.receipt);
+    return undefined;
+  }
+  guarded(() => saveReceipt(sessionStorage, session.id, issued.receipt, issued.expiresAt))();
+  return issued.receipt;
 }
 
 /**

@@ -1,6 +1,7 @@
 // A fake Sightline for the consent and RUM browser tests: serves the built site (site/dist, with
 // the headers of site/public/_headers, so the CSP applies) and records every OTLP request the
-// browser sends to /v1/traces. Independent of the ingest endpoint, which is another issue's.
+// browser sends to /v1/traces, and to /v1/consent (which issues fake receipts). Independent of the
+// real endpoints: tests/e2e/consent-receipts.test.ts checks those on the real stack.
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -26,9 +27,13 @@ export type OtlpJson = {
 };
 type KeyValue = { key: string; value: Record<string, unknown> };
 
+export type ConsentRequest = { method: string; headers: IncomingHttpHeaders; body: string };
+
 export type Collector = {
   origin: string;
   exports: ExportRequest[];
+  /** POST (receipt asked) and DELETE (receipt revoked) requests to /v1/consent, in order. */
+  consents: ConsentRequest[];
   /** Extra pages: path → HTML (e.g. a dashboard page built from the home page). */
   pages: Map<string, string>;
   answer: { status: number; headers?: Record<string, string> };
@@ -44,6 +49,7 @@ export async function startCollector(): Promise<Collector> {
   const siteHeaders = headersFromFile(readFileSync(join(dist, "_headers"), "utf8"));
   const collector: Omit<Collector, "origin" | "close"> = {
     exports: [],
+    consents: [],
     pages: new Map(),
     answer: { status: 200 },
   };
@@ -62,6 +68,19 @@ export async function startCollector(): Promise<Collector> {
           ...collector.answer.headers,
         });
         response.end("{}");
+      });
+      return;
+    }
+    if (url.pathname === "/v1/consent") {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        const method = request.method ?? "";
+        collector.consents.push({ method, headers: request.headers, body: Buffer.concat(chunks).toString() });
+        if (method !== "POST") return void response.writeHead(204).end();
+        const expiresAt = new Date(Date.now() + 24 * 3600_000).toISOString();
+        response.writeHead(201, { "content-type": "application/json" });
+        response.end(JSON.stringify({ receipt: `${TEST_RECEIPT}${collector.consents.length}`, expiresAt }));
       });
       return;
     }
@@ -93,6 +112,8 @@ export async function startCollector(): Promise<Collector> {
 }
 
 export const TEST_TOKEN = "sl_frontend_test_token";
+/** Receipts the fake issues: this prefix and the request's number. */
+export const TEST_RECEIPT = "test-receipt-";
 
 /** The site as built for a tenant: `npm run build` without PUBLIC_SIGHTLINE_RUM_TOKEN has no token. */
 function withToken(html: string): string {

@@ -70,7 +70,8 @@ describe("the site's own RUM, end to end", () => {
     const page = await visitor.newPage();
     await page.goto(`${baseUrl}/pricing?email=leak%40example.com#secret`);
     await page.getByRole("button", { name: "Accept all" }).click();
-    await page.waitForFunction(() => sessionStorage.getItem("sightline-rum-session") !== null);
+    // The tenant requires consent receipts (a new tenant's default): batches wait for the receipt.
+    await page.waitForFunction(() => sessionStorage.getItem("sightline-rum-session")?.includes("receipt"));
     await page.goto(`${baseUrl}/`);
 
     let list: TraceList = { traces: [] };

@@ -19,6 +19,8 @@ declare module "vitest" {
     databaseControlUrl: string;
     e2eOwnerDatabaseUrl: string;
     e2eRelayAddress: string;
+    /** The Worker's CONSENT_RECEIPT_KEYS, so a test can sign an expired receipt the server would accept otherwise. */
+    e2eConsentReceiptKeys: string;
   }
 }
 
@@ -27,10 +29,11 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const site = await prepareSiteTenant(database, `http://localhost:${port}`);
   buildSite(site.frontendToken);
+  const workerSecrets = generateWorkerSecrets();
   const mail: LoggedMessage[] = [];
   const worker = await startWorker({
     port,
-    secrets: { ...databaseSecrets(database), ...generateWorkerSecrets() },
+    secrets: { ...databaseSecrets(database), ...workerSecrets },
     persistDir: mkdtempSync(join(tmpdir(), "sightline-e2e-")),
     quiet: true,
     onMail: (message) => mail.push(message),
@@ -56,6 +59,7 @@ export default async function setup(project: TestProject) {
   project.provide("databaseControlUrl", `http://127.0.0.1:${controlPort}`);
   project.provide("e2eOwnerDatabaseUrl", database.ownerUrl);
   project.provide("e2eRelayAddress", database.relayAddress!);
+  project.provide("e2eConsentReceiptKeys", workerSecrets.CONSENT_RECEIPT_KEYS);
   return async () => {
     control.close();
     await worker.stop();

@@ -35,6 +35,7 @@ describe("Privacy Policy", () => {
     expect(text).toContain(
       `Email confirmation links ${RETENTION.expiredVerificationDays} days after they expire`,
     );
+    expect(text).toContain(`refused-batch counts) ${RETENTION.consentRecordDays} days, then deleted`);
     expect(text).toContain(
       `${telemetry.freeDays} days on the free plan; ${telemetry.paidMinDays} to ${telemetry.paidMaxDays} days as configured on paid plans (${telemetry.paidDefaultDays} by default)`,
     );
@@ -48,6 +49,7 @@ describe("Privacy Policy", () => {
       RETENTION.auditEventDays,
       RETENTION.sentEmailDays,
       RETENTION.expiredVerificationDays,
+      RETENTION.consentRecordDays,
       ...Object.values(RETENTION.telemetry),
     ]);
     expect(stated.filter((days) => !known.has(days))).toEqual([]);

@@ -55,14 +55,22 @@ describe("the stored consent choice", () => {
 
 describe("whether a page may be measured", () => {
   it("on public pages: only after Accept all — silence means refusal", () => {
-    expect(mayMeasure(null, false)).toBe(false);
-    expect(mayMeasure("rejected", false)).toBe(false);
-    expect(mayMeasure("accepted", false)).toBe(true);
+    expect(mayMeasure(null, false, false)).toBe(false);
+    expect(mayMeasure("rejected", false, false)).toBe(false);
+    expect(mayMeasure("accepted", false, false)).toBe(true);
   });
 
   it("on dashboard pages: by default (covered by the terms) unless the visitor rejected analytics", () => {
-    expect(mayMeasure(null, true)).toBe(true);
-    expect(mayMeasure("accepted", true)).toBe(true);
-    expect(mayMeasure("rejected", true)).toBe(false);
+    expect(mayMeasure(null, true, false)).toBe(true);
+    expect(mayMeasure("accepted", true, false)).toBe(true);
+    expect(mayMeasure("rejected", true, false)).toBe(false);
+  });
+
+  it("gpc: Global Privacy Control is a refusal that only an explicit Accept all overrides", () => {
+    expect(mayMeasure(null, false, true)).toBe(false);
+    expect(mayMeasure(null, true, true)).toBe(false);
+    expect(mayMeasure("rejected", true, true)).toBe(false);
+    expect(mayMeasure("accepted", false, true)).toBe(true);
+    expect(mayMeasure("accepted", true, true)).toBe(true);
   });
 });

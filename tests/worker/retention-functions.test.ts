@@ -16,6 +16,7 @@ import {
 
 const PURGE_FUNCTIONS = [
   "retention_purge_audit_events",
+  "retention_purge_consent_records",
   "retention_purge_deleted_accounts",
   "retention_purge_expired_api_tokens",
   "retention_purge_expired_invitations",

@@ -85,6 +85,7 @@ describe("retention policy", () => {
       sentEmailDays: 30,
       expiredVerificationDays: 7,
       auditEventDays: 365,
+      consentRecordDays: 395,
       telemetry: { freeDays: 7, paidDefaultDays: 30, paidMinDays: 30, paidMaxDays: 365 },
     });
   });

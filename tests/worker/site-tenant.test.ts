@@ -3,7 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { authenticateApiToken } from "../../worker/src/tenancy/api-tokens.ts";
 import { loadAllowedOrigins } from "../../worker/src/tenancy/origins.ts";
-import { ensureSiteTenant } from "../../worker/src/tenancy/site-tenant.ts";
+import { ensureSiteTenant, siteConsentPolicy } from "../../worker/src/tenancy/site-tenant.ts";
+import { readConsentPolicy } from "../../worker/src/consent/policies.ts";
+import { CONSENT_VERSION } from "../../rum-sdk/src/consent-version.ts";
+import { withTenant } from "../../db/tenant-scope.ts";
 import { withDb } from "./support/tenancy.ts";
 
 describe("ensureSiteTenant", () => {
@@ -27,6 +30,15 @@ describe("ensureSiteTenant", () => {
       type: "frontend",
     });
     expect(await withDb((db) => authenticateApiToken(db, first.frontendToken, new Date()))).toBeNull();
+  });
+
+  it("the site tenant requires consent receipts under CONSENT_VERSION, with its policy's hash", async () => {
+    const tenantId = crypto.randomUUID();
+    await withDb((db) => ensureSiteTenant(db, { tenantId, origins: ["http://localhost:8787"] }));
+    const policy = await withDb((db) => withTenant(db, tenantId, (tx) => readConsentPolicy(tx)));
+    expect(policy).toEqual(await siteConsentPolicy());
+    expect(policy).toMatchObject({ required: true, policyVersion: CONSENT_VERSION });
+    expect(policy.policyHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("refuses an origin that is not allowed", async () => {

@@ -4,6 +4,7 @@ import type { Tx } from "../../db/tenant-scope.ts";
 import type { Role, TenantPlan } from "../../db/schema/index.ts";
 import type { ActiveSession, SessionMembership, SessionUser } from "./auth/sessions.ts";
 import type { AuthenticatedToken } from "./tenancy/api-tokens.ts";
+import type { Receipt } from "./consent/receipts.ts";
 import type { RateLimitItem } from "./rate-limit/headers.ts";
 
 /** Bindings come from `wrangler types` (worker/worker-configuration.d.ts); Variables are ours. */
@@ -19,6 +20,11 @@ export type AppEnv = {
     membership: SessionMembership | null;
     /** Set by requireApiToken (worker/src/middleware/api-token.ts); undefined before. */
     apiToken: AuthenticatedToken;
+    /**
+     * Set by readConsentReceipt (worker/src/consent/receipt-check.ts): the verified receipt of the
+     * Sightline-Consent header, null when the header is there but not a valid receipt.
+     */
+    consentReceipt: Receipt | null | undefined;
     /** Set by requireTenantRole (worker/src/middleware/tenant.ts): the path's tenant, its plan and the caller's role. */
     tenant: { id: string; role: Role; plan: TenantPlan };
     /** requireTenantRole's transaction, scoped to c.var.tenant by RLS: the handler's queries go here. */

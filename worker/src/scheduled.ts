@@ -3,6 +3,7 @@ import type { Db } from "../../db/client.ts";
 import { describeError } from "./errors.ts";
 import { deliverDueEmails } from "./email/outbox.ts";
 import { auditEvents } from "./retention/audit-events.ts";
+import { consentRecords } from "./retention/consent-records.ts";
 import { deletedAccounts } from "./retention/deleted-accounts.ts";
 import { emailRecords } from "./retention/email-records.ts";
 import { expiredApiTokens } from "./retention/expired-api-tokens.ts";
@@ -28,6 +29,7 @@ export const retentionJobs: RetentionJob[] = [
   expiredApiTokens,
   emailRecords,
   auditEvents,
+  consentRecords,
   telemetry,
 ];
 

@@ -1,6 +1,8 @@
 // Inlined into every page (Consent.astro): shows the banner until the visitor chooses, loads the
-// RUM SDK at idle only when measuring is allowed, and withdraws at once on "Reject analytics".
-// Before a choice it writes nothing and requests nothing.
+// RUM SDK at idle only when measuring is allowed, and withdraws at once on "Reject analytics"
+// (revoking the tab's consent receipt at the server). Global Privacy Control counts as a refusal
+// until the visitor explicitly accepts; the banner says so. Before a choice it writes nothing and
+// requests nothing.
 import {
   clearConsent,
   mayMeasure,
@@ -9,13 +11,16 @@ import {
   type ConsentChoice,
 } from "../../../rum-sdk/src/consent.ts";
 import { isDashboardPath } from "../../../rum-sdk/src/page-stamp.ts";
-import { SESSION_KEY } from "../../../rum-sdk/src/session.ts";
+import { revokeReceipt } from "../../../rum-sdk/src/receipt.ts";
+import { readSession, SESSION_KEY } from "../../../rum-sdk/src/session.ts";
 
 type Sdk = typeof import("../../../rum-sdk/src/index.ts");
 
 const banner = document.getElementById("consent") as HTMLElement;
 const status = document.querySelector(".consent-status");
 const dashboard = isDashboardPath(location.pathname);
+const gpc = (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+const { rumToken: token, rumSrc: src, rumEndpoint: endpoint, rumConsent: consentEndpoint } = banner.dataset;
 let sdk: Sdk | undefined;
 let loading = false;
 
@@ -28,10 +33,10 @@ function attempt<T>(action: () => T, fallback: T): T {
   }
 }
 
-const allowed = () => attempt(() => mayMeasure(readConsent(localStorage), dashboard), false);
+const allowed = () => attempt(() => mayMeasure(readConsent(localStorage), dashboard, gpc), false);
+const start = () => sdk?.start({ token: token!, endpoint, consentEndpoint });
 
 function loadWhenIdle(): void {
-  const { rumToken: token, rumSrc: src, rumEndpoint: endpoint } = banner.dataset;
   if (!token || !src || loading) return;
   loading = true;
   const run = () =>
@@ -39,7 +44,7 @@ function loadWhenIdle(): void {
       (module: Sdk) => {
         sdk = module;
         // The visitor may have withdrawn while the SDK was downloading.
-        if (allowed()) sdk.start({ token, endpoint });
+        if (allowed()) start();
       },
       () => (loading = false),
     );
@@ -48,6 +53,9 @@ function loadWhenIdle(): void {
 }
 
 function withdraw(): void {
+  // Revoked at the server: a batch still in flight, or replayed later, is refused from now on.
+  const receipt = attempt(() => readSession(sessionStorage)?.receipt, undefined);
+  if (receipt && token && consentEndpoint) revokeReceipt(consentEndpoint, token, receipt);
   sdk?.stop();
   // A session from an earlier page of this tab goes too, even if the SDK never loaded here.
   attempt(() => sessionStorage.removeItem(SESSION_KEY), undefined);
@@ -57,7 +65,7 @@ function choose(choice: ConsentChoice): void {
   attempt(() => saveConsent(localStorage, choice, new Date()), undefined);
   banner.hidden = true;
   if (choice === "accepted") {
-    if (sdk) sdk.start({ token: banner.dataset.rumToken ?? "", endpoint: banner.dataset.rumEndpoint });
+    if (sdk) start();
     else loadWhenIdle();
   } else withdraw();
   if (status) status.textContent = choice === "accepted" ? "Analytics on." : "Analytics off.";
@@ -78,6 +86,7 @@ document.addEventListener("click", (event) => {
 
 const unasked = attempt(() => readConsent(localStorage), null) === null;
 if (unasked && !dashboard && banner.dataset.prompt !== "off") banner.hidden = false;
+if (gpc) (banner.querySelector(".consent-gpc") as HTMLElement).hidden = false;
 // On /app/* every span must carry who is looking: start only once /api/me has announced it
 // (DashboardIdentity.astro); a signed-out visitor is sent to /signin and never measured here.
 const begin = () => allowed() && loadWhenIdle();

@@ -30,6 +30,13 @@ export async function member(): Promise<Member> {
     cookie: account.cookie,
   });
   expect(origins.status).toBe(200);
+  // These tests are about reading telemetry back; consent receipts have their own (consent-*.test.ts).
+  const consent = await api(`/api/tenants/${tenantId}/consent`, {
+    method: "PUT",
+    json: { required: false },
+    cookie: account.cookie,
+  });
+  expect(consent.status).toBe(200);
   return {
     cookie: account.cookie,
     tenantId,

@@ -3,7 +3,7 @@
 import { env, exports } from "cloudflare:workers";
 import { vi } from "vitest";
 import { createDb, useLocalRelay, type DbHandle } from "../../../db/client.ts";
-import { apiTokens, tenantOrigins, tenants } from "../../../db/schema/index.ts";
+import { apiTokens, consentPolicies, tenantOrigins, tenants } from "../../../db/schema/index.ts";
 import { withTenant } from "../../../db/tenant-scope.ts";
 import { generateApiToken, hashApiToken } from "../../../worker/src/tenancy/api-tokens.ts";
 import { call, ORIGIN } from "../helpers.ts";
@@ -15,8 +15,15 @@ export function openDb(): DbHandle {
   return createDb(env.DATABASE_URL);
 }
 
-/** A new tenant with one backend and one frontend token, and the given allowed browser origins. */
-export async function createTenant(origins: string[] = []): Promise<TestTenant> {
+/**
+ * A new tenant with one backend and one frontend token, and the given allowed browser origins.
+ * Browser ingest tests that are not about consent turn receipts off (`consentRequired: false`,
+ * as for tenants that existed before receipts); a tenant with no policy row requires them.
+ */
+export async function createTenant(
+  origins: string[] = [],
+  { consentRequired = false }: { consentRequired?: boolean } = {},
+): Promise<TestTenant> {
   const { db, pool } = openDb();
   const id = crypto.randomUUID();
   const backend = generateApiToken("backend");
@@ -30,6 +37,7 @@ export async function createTenant(origins: string[] = []): Promise<TestTenant> 
       ]);
       if (origins.length)
         await tx.insert(tenantOrigins).values(origins.map((origin) => ({ tenantId: id, origin })));
+      if (!consentRequired) await tx.insert(consentPolicies).values({ tenantId: id, required: false });
     });
   } finally {
     await pool.end();

@@ -3,27 +3,15 @@
 // version encrypts, every listed version decrypts; removing a version retires it (its rows then
 // fail closed). Ciphertext = 12-byte random IV ‖ ciphertext ‖ 16-byte tag. The additional data
 // binds the row's owner and the key version, so a ciphertext moved to another row does not decrypt.
-
-import { fromBase64 } from "../byte-encoding.ts";
+import { parseVersionedKeys } from "./versioned-keys.ts";
 
 export type KeyRing = { current: number; keys: Map<number, CryptoKey> };
 
 export async function importKeyRing(secret: string): Promise<KeyRing> {
   const keys = new Map<number, CryptoKey>();
-  for (const entry of secret
-    .split(",")
-    .map((part) => part.trim())
-    .filter(Boolean)) {
-    const match = /^(\d+):([A-Za-z0-9+/=]+)$/.exec(entry);
-    const raw = match ? fromBase64(match[2]) : null;
-    if (!match || raw?.length !== 32)
-      throw new Error("TOTP_ENCRYPTION_KEYS: expected <version>:<base64 of 32 bytes>");
-    keys.set(
-      Number(match[1]),
-      await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]),
-    );
+  for (const [version, raw] of parseVersionedKeys(secret, "TOTP_ENCRYPTION_KEYS")) {
+    keys.set(version, await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]));
   }
-  if (keys.size === 0) throw new Error("TOTP_ENCRYPTION_KEYS is empty");
   return { current: Math.max(...keys.keys()), keys };
 }
 

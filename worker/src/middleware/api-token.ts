@@ -39,7 +39,8 @@ export const requireApiToken = factory.createMiddleware(async (c, next) => {
   refuseTokenInQuery(c);
   const token = bearerTokenOf(c);
   if (token === null) throw new HttpError(401, "TOKEN_REQUIRED", "An API token is required", CHALLENGE);
-  const found = await authenticateApiToken(c.var.db, token, new Date());
+  // A consent receipt read earlier (readConsentReceipt, browser ingest) is checked in the same lookup.
+  const found = await authenticateApiToken(c.var.db, token, new Date(), c.var.consentReceipt?.id ?? null);
   if (!found)
     throw new HttpError(401, "TOKEN_INVALID", "Unknown, revoked or expired token", INVALID_CHALLENGE);
   c.set("apiToken", found);

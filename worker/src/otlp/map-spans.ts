@@ -6,7 +6,7 @@ import { attributesOf, serviceNameOf, type Attributes } from "./attributes.ts";
 import type { ExportTraceServiceRequest, Span } from "./generated/otlp_pb.ts";
 import { hex } from "../byte-encoding.ts";
 import { isValidId, SPAN_ID_BYTES, TRACE_ID_BYTES } from "./ids.ts";
-import { allowedAttributes, enrichedAttributes, withoutQuery, type EdgeFacts } from "./privacy-firewall.ts";
+import { browserResource, enrichedAttributes, withoutQuery, type EdgeFacts } from "./privacy-firewall.ts";
 import { isoFromNanos, latestAcceptedNanos } from "./timestamps.ts";
 import { Rejections, type Mapped } from "./rejections.ts";
 
@@ -40,7 +40,7 @@ export function mapSpans(
   const latest = latestAcceptedNanos(now);
   for (const resourceSpans of request.resourceSpans) {
     const fullResource = attributesOf(resourceSpans.resource?.attributes ?? []);
-    const resource = browser ? allowedAttributes(fullResource) : fullResource;
+    const resource = browser ? browserResource(fullResource, browser) : fullResource;
     const serviceName = serviceNameOf(fullResource);
     for (const scopeSpans of resourceSpans.scopeSpans) {
       const scope = scopeSpans.scope

@@ -6,10 +6,14 @@
 // allow-list has one source of truth, rum-sdk/src/attribute-catalog.ts, which the cookie policy
 // page renders too.
 import { EDGE, rumAttributeNames } from "../../../rum-sdk/src/attribute-catalog.ts";
+import { ATTR } from "../../../rum-sdk/src/attributes.ts";
 import type { Attributes } from "./attributes.ts";
 
-/** What the edge knows about the request (request.cf), never the client IP. */
-export type EdgeFacts = { country?: string; colo?: string };
+/**
+ * What the edge knows about the request (request.cf), never the client IP; and the session its
+ * consent receipt is bound to, when the tenant requires one (worker/src/consent/receipt-check.ts).
+ */
+export type EdgeFacts = { country?: string; colo?: string; sessionId?: string };
 
 const ALLOWED = rumAttributeNames();
 
@@ -20,6 +24,15 @@ export function allowedAttributes(attributes: Attributes): Attributes {
     kept[name] = isPathAttribute(name) && typeof value === "string" ? withoutQuery(value) : value;
   }
   return kept;
+}
+
+/**
+ * A browser resource: allow-listed, and attributed to the receipt's session whatever the batch
+ * claims, so a receipt copied into another tab or script cannot speak for another session.
+ */
+export function browserResource(attributes: Attributes, edge: EdgeFacts): Attributes {
+  const kept = allowedAttributes(attributes);
+  return edge.sessionId ? { ...kept, [ATTR.sessionId]: edge.sessionId } : kept;
 }
 
 export function enrichedAttributes(attributes: Attributes, edge: EdgeFacts): Attributes {

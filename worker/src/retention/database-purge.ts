@@ -10,6 +10,7 @@ const FUNCTIONS = {
   auditEvents: sql`retention_purge_audit_events`,
   expiredInvitations: sql`retention_purge_expired_invitations`,
   telemetry: sql`retention_purge_telemetry`,
+  consentRecords: sql`retention_purge_consent_records`,
 };
 
 export type DatabasePurge = keyof typeof FUNCTIONS;

@@ -12,6 +12,11 @@ export const RETENTION = {
   expiredVerificationDays: 7,
   /** Audit log entries. */
   auditEventDays: 365,
+  /**
+   * Consent events (receipts issued and withdrawn) and refused-batch counts: 13 months, the
+   * longest telemetry retention plus a month, so proof of consent outlives every span sent under it.
+   */
+  consentRecordDays: 395,
   /** Telemetry per tenant plan: free is fixed; paid plans choose within the range. */
   telemetry: { freeDays: 7, paidDefaultDays: 30, paidMinDays: 30, paidMaxDays: 365 },
 } as const;

@@ -1,12 +1,15 @@
 // OTLP/HTTP 1.x ingest: POST /v1/traces|logs|metrics with a bearer API token. Backend tokens send
 // anything from anywhere; frontend (browser) tokens send traces only, only from the tenant's
-// allowed origins, through the privacy firewall. Every answer is in the request's encoding and
-// every error is a google.rpc.Status (OTLP spec); nothing is answered 200 unless the queue holds it
+// allowed origins, through the privacy firewall, and with a valid consent receipt where the tenant
+// requires one (consent/receipt-check.ts). Every answer is in the request's encoding and every error
+// is a google.rpc.Status (OTLP spec); nothing is answered 200 unless the queue holds it
 // (worker/src/ingest-queue/: the consumer stores it, retrying until it is).
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { describeError, HttpError } from "../errors.ts";
+import { readConsentReceipt, RECEIPT_HEADER, requireConsentReceipt } from "../consent/receipt-check.ts";
 import { requireApiToken } from "../middleware/api-token.ts";
+import { admitBrowserOrigin, answerPreflight, limitPerBrowserIp } from "../middleware/browser-origin.ts";
 import { enforceRateLimit } from "../middleware/rate-limit.ts";
 import type { Signal } from "../otlp/decode.ts";
 import { enqueueRows } from "../ingest-queue/producer.ts";
@@ -17,9 +20,8 @@ import { encodingOf, readBody } from "../otlp/request-body.ts";
 import { exportResponse, statusResponse, type OtlpBody } from "../otlp/response.ts";
 import { cachedPlanOf } from "../otlp/tenant-plan.ts";
 import { isStorageUnavailable } from "../storage-failure.ts";
-import { policyFor, type Policy } from "../rate-limit/consume.ts";
-import { ipKey, tenantKey } from "../rate-limit/keys.ts";
-import { isOriginAllowedByAnyTenant, loadAllowedOrigins } from "../tenancy/origins.ts";
+import { policyFor } from "../rate-limit/consume.ts";
+import { tenantKey } from "../rate-limit/keys.ts";
 
 /** Seconds an exporter should wait before retrying when storage is down. */
 const STORAGE_RETRY_AFTER_SECONDS = 5;
@@ -31,8 +33,7 @@ const SIGNAL = "/:signal{traces|logs|metrics}";
  */
 export const MAX_ITEMS_PER_REQUEST = 10_000;
 const ITEM_NAMES: Record<Signal, string> = { traces: "spans", logs: "log records", metrics: "data points" };
-const CORS_REQUEST_HEADERS = "Authorization, Content-Type, Content-Encoding";
-const CORS_EXPOSED_HEADERS = "Retry-After, RateLimit, RateLimit-Policy";
+const CORS_REQUEST_HEADERS = `Authorization, Content-Type, Content-Encoding, ${RECEIPT_HEADER}`;
 
 export const otlp = new Hono<AppEnv>();
 
@@ -54,27 +55,13 @@ otlp.onError((error, c) => {
   return answer(c, 503, statusOf(c, refusal), { "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) });
 });
 
-/**
- * CORS preflight. It carries no token, so the question is only whether some tenant allows this
- * origin; the POST then checks the token's own tenant. Never Allow-Credentials. Only traces:
- * frontend tokens cannot send logs or metrics.
- */
-otlp.options(SIGNAL, async (c) => {
-  const origin = c.req.header("Origin");
-  c.header("Vary", "Origin");
-  if (
-    c.req.param("signal") !== "traces" ||
-    !origin ||
-    !(await isOriginAllowedByAnyTenant(c.var.db, origin))
-  ) {
-    return c.body(null, 204);
-  }
-  c.header("Access-Control-Allow-Origin", origin);
-  c.header("Access-Control-Allow-Methods", "POST");
-  c.header("Access-Control-Allow-Headers", CORS_REQUEST_HEADERS);
-  c.header("Access-Control-Max-Age", "600");
-  return c.body(null, 204);
-});
+/** CORS preflight: only traces, since frontend tokens cannot send logs or metrics. */
+otlp.options(SIGNAL, (c) =>
+  answerPreflight(
+    c,
+    c.req.param("signal") === "traces" ? { methods: "POST", headers: CORS_REQUEST_HEADERS } : null,
+  ),
+);
 
 otlp.post(SIGNAL, async (c, next) => {
   // Before authentication: a body we could never read is refused without a database query.
@@ -84,10 +71,12 @@ otlp.post(SIGNAL, async (c, next) => {
   await next();
 });
 
-otlp.post(SIGNAL, requireApiToken, async (c) => {
+otlp.post(SIGNAL, readConsentReceipt, requireApiToken, async (c) => {
   const signal = c.req.param("signal") as Signal;
   const token = c.var.apiToken;
   const browser = token.type === "frontend" ? await admitBrowser(c, signal, token.tenantId) : undefined;
+  // In the request path, before the batch is read, stored or queued (docs/ingest.md).
+  if (browser) browser.sessionId = await requireConsentReceipt(c);
   const encoding = encodingOf(c.req.header("Content-Type"))!;
   const body = await readBody(c.req.raw);
   if (!body.ok) throw new HttpError(body.status, body.code, body.message);
@@ -112,7 +101,7 @@ otlp.post(SIGNAL, requireApiToken, async (c) => {
     );
   }
   const weight = Math.max(decoded.items, 1);
-  if (browser) await limitBrowserIngest(c, policies[0], weight);
+  if (browser) await limitPerBrowserIp(c, weight);
   await enforceRateLimit(c, tenantKey(token.tenantId), policies.at(-1)!, weight);
   const batch = decoded.prepare(Date.now(), browser);
   await queueBatch(c, signal, batch.rows, token.tenantId);
@@ -128,23 +117,11 @@ async function queueBatch(c: Context<AppEnv>, signal: Signal, rows: readonly obj
   }
 }
 
-/** A frontend token is public: each connecting IP also has its own, smaller bucket. */
-async function limitBrowserIngest(c: Context<AppEnv>, policy: Policy, weight: number): Promise<void> {
-  const key = await ipKey(c.req.raw, c.env.RATE_LIMIT_SALT);
-  if (key) await enforceRateLimit(c, key, policy, weight);
-}
-
 /** Frontend tokens: traces only, from an allowed origin of the token's tenant. */
 async function admitBrowser(c: Context<AppEnv>, signal: Signal, tenantId: string): Promise<EdgeFacts> {
   if (signal !== "traces")
     throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Frontend tokens can only send traces");
-  const origin = c.req.header("Origin");
-  if (!origin || !(await loadAllowedOrigins(c.var.db, tenantId)).includes(origin)) {
-    throw new HttpError(403, "ORIGIN_NOT_ALLOWED", "This origin is not allowed for the token's tenant");
-  }
-  c.header("Access-Control-Allow-Origin", origin);
-  c.header("Access-Control-Expose-Headers", CORS_EXPOSED_HEADERS);
-  c.header("Vary", "Origin");
+  await admitBrowserOrigin(c, tenantId);
   const cf = c.req.raw.cf as { country?: string; colo?: string } | undefined;
   return { country: cf?.country, colo: cf?.colo };
 }

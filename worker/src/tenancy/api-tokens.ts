@@ -9,7 +9,23 @@ import type { Tx } from "../../../db/tenant-scope.ts";
 import { base64url } from "../byte-encoding.ts";
 import { equalInConstantTime, sha256 } from "./secret-hash.ts";
 
-export type AuthenticatedToken = { id: string; tenantId: string; type: TokenType };
+export type AuthenticatedToken = {
+  id: string;
+  tenantId: string;
+  type: TokenType;
+  /** The tenant's consent policy, and whether the presented receipt was withdrawn (docs/ingest.md). */
+  consent: { required: boolean; policyVersion: number; receiptWithdrawn: boolean };
+};
+
+type TokenRow = {
+  id: string;
+  tenant_id: string;
+  type: TokenType;
+  token_hash: Uint8Array;
+  consent_required: boolean;
+  policy_version: number;
+  receipt_withdrawn: boolean;
+};
 
 const PREFIXES: Record<TokenType, string> = { backend: "sl_be_", frontend: "sl_fe_" };
 /** A prefix and 43 base64url characters (32 bytes); anything else is not worth a database query. */
@@ -32,26 +48,37 @@ function looksLikeApiToken(text: string): boolean {
 
 /**
  * The live token behind a presented secret, or null (unknown, revoked, expired, malformed). One
- * statement; the hourly last_used_at refresh rides along in it.
+ * statement; the hourly last_used_at refresh and the consent facts for `receiptId` (a verified
+ * receipt's id, or null) ride along in it.
  */
 export async function authenticateApiToken(
   db: Db,
   token: string,
   now: Date,
+  receiptId: string | null = null,
 ): Promise<AuthenticatedToken | null> {
   if (!looksLikeApiToken(token)) return null;
   const hash = await hashApiToken(token);
   const touchBefore = new Date(now.getTime() - TOUCH_INTERVAL_MS);
   // One round trip, no transaction around it: the function sets the lookup context and reads under
-  // it (migrations/0012_ingest_round_trips.sql).
-  const rows = await db.execute<{ id: string; tenant_id: string; type: TokenType; token_hash: Uint8Array }>(
-    sql`select id, tenant_id, type, token_hash from app_authenticate_api_token(${hash}, ${now}, ${touchBefore})`,
+  // it (migrations/0012_ingest_round_trips.sql, 0028_consent_rls.sql).
+  const rows = await db.execute<TokenRow>(
+    sql`select * from app_authenticate_api_token_with_receipt(${hash}, ${now}, ${touchBefore}, ${receiptId}::uuid)`,
   );
   const row = rows.rows[0];
   // The index found the row by equality; the constant-time check guards against any future change
   // of lookup (e.g. a prefix index) turning into a timing oracle.
   if (!row || !equalInConstantTime(new Uint8Array(row.token_hash), hash)) return null;
-  return { id: row.id, tenantId: row.tenant_id, type: row.type };
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    type: row.type,
+    consent: {
+      required: row.consent_required,
+      policyVersion: row.policy_version,
+      receiptWithdrawn: row.receipt_withdrawn,
+    },
+  };
 }
 
 export type NewApiToken = {

@@ -1,0 +1,97 @@
+// Consent receipts for browsers (docs/api.md, "Consent"): POST /v1/consent issues one when a
+// visitor accepts, DELETE /v1/consent revokes it when they withdraw. Frontend tokens only, from the
+// tenant's allowed origins, CORS like the other /v1 routes and never with credentials: no cookie
+// is read or set. Both events go to the tenant's consent log; the IP is never recorded.
+import { Hono, type Context } from "hono";
+import { recordConsentEvent } from "../consent/consent-log.ts";
+import { readConsentReceipt, RECEIPT_HEADER } from "../consent/receipt-check.ts";
+import { RECEIPT_TTL_MS, signingRingFor, signReceipt } from "../consent/receipts.ts";
+import type { AppEnv } from "../env.ts";
+import { HttpError } from "../errors.ts";
+import { requireApiToken } from "../middleware/api-token.ts";
+import { admitBrowserOrigin, answerPreflight, limitPerBrowserIp } from "../middleware/browser-origin.ts";
+import { isUuid } from "../middleware/tenant.ts";
+import { jsonBody } from "../request-body.ts";
+import { rejectUnknownFields } from "../unknown-fields.ts";
+
+const PREFLIGHT = { methods: "POST, DELETE", headers: `Authorization, Content-Type, ${RECEIPT_HEADER}` };
+
+/** Frontend tokens from an allowed origin, one request of the per-IP browser bucket. */
+async function admitFrontend(c: Context<AppEnv>) {
+  const token = c.var.apiToken;
+  if (token.type !== "frontend")
+    throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Consent receipts are for frontend tokens");
+  await admitBrowserOrigin(c, token.tenantId);
+  await limitPerBrowserIp(c, 1);
+  return token;
+}
+
+function receiptRequestOf(body: Record<string, unknown>) {
+  rejectUnknownFields(body, ["sessionId", "policyVersion", "gpcOptIn"]);
+  const { sessionId, policyVersion, gpcOptIn } = body;
+  if (typeof sessionId !== "string" || !isUuid(sessionId))
+    throw new HttpError(400, "INVALID_REQUEST", "sessionId: expected the tab's session UUID");
+  if (!Number.isInteger(policyVersion) || (policyVersion as number) < 1)
+    throw new HttpError(400, "INVALID_REQUEST", "policyVersion: expected a positive integer");
+  if (gpcOptIn !== undefined && typeof gpcOptIn !== "boolean")
+    throw new HttpError(400, "INVALID_REQUEST", "gpcOptIn: expected a boolean");
+  return { sessionId: sessionId.toLowerCase(), policyVersion: policyVersion as number, gpcOptIn };
+}
+
+export const consent = new Hono<AppEnv>()
+  .options("/", (c) => answerPreflight(c, PREFLIGHT))
+  .post("/", requireApiToken, async (c) => {
+    const token = await admitFrontend(c);
+    const request = receiptRequestOf(await jsonBody(c));
+    // Global Privacy Control is a refusal unless the visitor opted in explicitly on the banner.
+    const gpc = c.req.header("Sec-GPC")?.trim() === "1";
+    if (gpc && request.gpcOptIn !== true) {
+      throw new HttpError(
+        403,
+        "GPC_OPT_OUT",
+        "Sec-GPC: 1 is a refusal; send gpcOptIn: true for an explicit opt-in",
+      );
+    }
+    const current = token.consent.policyVersion;
+    if (request.policyVersion !== current) {
+      throw new HttpError(
+        409,
+        "POLICY_VERSION_MISMATCH",
+        `policyVersion: the tenant's policy is version ${current}`,
+      );
+    }
+    const now = new Date();
+    const receipt = {
+      id: crypto.randomUUID(),
+      tenantId: token.tenantId,
+      sessionId: request.sessionId,
+      policyVersion: current,
+      expiresAt: new Date(now.getTime() + RECEIPT_TTL_MS),
+    };
+    await recordConsentEvent(c.var.db, token.tenantId, {
+      receiptId: receipt.id,
+      choice: "accepted",
+      occurredAt: now,
+      policyVersion: current,
+      overrodeGpc: gpc,
+    });
+    const signed = await signReceipt(await signingRingFor(c.env.CONSENT_RECEIPT_KEYS), receipt);
+    return c.json({ receipt: signed, expiresAt: receipt.expiresAt.toISOString() }, 201);
+  })
+  .delete("/", readConsentReceipt, requireApiToken, async (c) => {
+    const token = await admitFrontend(c);
+    const receipt = c.var.consentReceipt;
+    if (receipt === undefined)
+      throw new HttpError(400, "INVALID_REQUEST", `${RECEIPT_HEADER}: the receipt to withdraw is required`);
+    if (receipt === null || receipt.tenantId !== token.tenantId)
+      throw new HttpError(403, "CONSENT_RECEIPT_INVALID", "Not a receipt of this tenant");
+    // Also for an expired or outdated receipt: withdrawing is always possible, and idempotent.
+    await recordConsentEvent(c.var.db, token.tenantId, {
+      receiptId: receipt.id,
+      choice: "withdrawn",
+      occurredAt: new Date(),
+      policyVersion: receipt.policyVersion,
+      overrodeGpc: false,
+    });
+    return c.body(null, 204);
+  });
