@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { app } from "../../worker/src/index.ts";
 import { call, ORIGIN } from "./helpers.ts";
 import { SESSION_COOKIE } from "./support/accounts.ts";
-import { createToken, tenantWithRoles } from "./support/tenancy.ts";
+import { as, createToken, tenantWithRoles } from "./support/tenancy.ts";
 
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 /** Routes that are deliberately not limited, and why. */
@@ -36,6 +36,18 @@ async function probe(route: string): Promise<Response> {
     "CF-Connecting-IP": `203.0.113.${1 + Math.floor(Math.random() * 250)}`,
     Cookie: `${SESSION_COOKIE}=${users.owner.cookie}`,
   };
+  if (path.startsWith("/v1/consent")) {
+    // Receipts are for frontend tokens from the tenant's allowed origins; anything else is refused
+    // before the browser's per-IP bucket is reached.
+    const origins = await as(users.owner, `/api/tenants/${id}/origins`, {
+      method: "PUT",
+      json: { origins: [ORIGIN] },
+    });
+    expect(origins.status).toBe(200);
+    const frontend = await createToken(id, users.owner, { name: "web", type: "frontend" });
+    headers.Authorization = `Bearer ${frontend.token}`;
+    return call(path, { method, headers: { ...headers, "Content-Type": "application/json" }, body: "{}" });
+  }
   if (path.startsWith("/v1/")) {
     headers.Authorization = `Bearer ${(await createToken(id, users.owner)).token}`;
     headers["Content-Type"] = "application/x-protobuf";
