@@ -135,9 +135,22 @@ async function sendRumSpans(): Promise<void> {
       "browser.web_vital.value": 0.02,
     }),
   ];
+  // A new tenant requires consent receipts (docs/ingest.md): the browser asks for one first.
+  const browserHeaders = {
+    Authorization: `Bearer ${frontend}`,
+    "Content-Type": "application/json",
+    Origin: SHOP,
+  };
+  const consent = await fetch(`${baseUrl}/v1/consent`, {
+    method: "POST",
+    headers: browserHeaders,
+    body: JSON.stringify({ sessionId: crypto.randomUUID(), policyVersion: 1 }),
+  });
+  expect(consent.status).toBe(201);
+  const { receipt } = (await consent.json()) as { receipt: string };
   const response = await fetch(`${baseUrl}/v1/traces`, {
     method: "POST",
-    headers: { Authorization: `Bearer ${frontend}`, "Content-Type": "application/json", Origin: SHOP },
+    headers: { ...browserHeaders, "Sightline-Consent": receipt },
     body: JSON.stringify({
       resourceSpans: [
         {
