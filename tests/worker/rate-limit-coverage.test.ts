@@ -66,10 +66,9 @@ describe("rate limits: every mounted route", () => {
     "ratelimit: %s is decided by a rate limiter (RateLimit-Policy on its answer)",
     async (route) => {
       const response = await probe(route);
-      expect(
-        response.headers.get("RateLimit-Policy"),
-        `${response.status} ${await response.text()}`,
-      ).toMatch(/^"[a-z-]+";q=\d+;w=\d+/);
+      expect(response.headers.get("RateLimit-Policy"), `${response.status} ${await response.text()}`).toMatch(
+        /^"[a-z-]+";q=\d+;w=\d+/,
+      );
     },
   );
 });
