@@ -15,10 +15,16 @@ const PROGRAMMING_ERRORS = [TypeError, RangeError, ReferenceError, SyntaxError];
  * it is a JavaScript programming error.
  */
 export function isStorageUnavailable(error: unknown): boolean {
-  const chain = causesOf(error);
-  const sqlState = chain.map(sqlStateOf).find((state) => state !== null);
+  const sqlState = sqlStateOf(error);
   if (sqlState) return TRANSIENT_SQLSTATE.test(sqlState);
-  return !chain.some((link) => PROGRAMMING_ERRORS.some((type) => link instanceof type));
+  return !causesOf(error).some((link) => PROGRAMMING_ERRORS.some((type) => link instanceof type));
+}
+
+/** The first SQLSTATE on the error or its causes (drizzle wraps driver errors); undefined if none. */
+export function sqlStateOf(error: unknown): string | undefined {
+  return causesOf(error)
+    .map(ownSqlStateOf)
+    .find((state) => state !== null);
 }
 
 function causesOf(error: unknown): unknown[] {
@@ -30,7 +36,7 @@ function causesOf(error: unknown): unknown[] {
   return chain;
 }
 
-function sqlStateOf(link: unknown): string | null {
+function ownSqlStateOf(link: unknown): string | null {
   const code = (link as { code?: unknown } | null)?.code;
   return typeof code === "string" && SQLSTATE.test(code) ? code : null;
 }

@@ -7,6 +7,7 @@
 // time and only the refused message goes to the dead-letter queue (docs/ingest.md).
 import { createDb, useLocalRelay, type Db } from "../../../db/client.ts";
 import { storeRows } from "../otlp/store.ts";
+import { sqlStateOf } from "../storage-failure.ts";
 import { asIngestMessage, rowsJsonOf, type IngestMessage } from "./message.ts";
 
 /** One INSERT's JSON, at most (the decompressed rows of many messages sit in memory together). */
@@ -104,13 +105,6 @@ const TRANSIENT_CLASSES = new Set(["08", "40", "53", "57", "58"]);
 function isTransient(error: unknown): boolean {
   const code = sqlStateOf(error);
   return code === undefined || TRANSIENT_CLASSES.has(code.slice(0, 2));
-}
-
-function sqlStateOf(error: unknown): string | undefined {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
-  }
-  return undefined;
 }
 
 /**
