@@ -47,7 +47,7 @@ export function problemResponse(c: Context<AppEnv>, error: HttpError): Response 
   });
 }
 
-/** Hono's own exceptions (e.g. from bodyLimit) keep their status under a stable code. */
+/** Hono's own exceptions (e.g. malformed JSON from the validator) keep their status under a stable code. */
 const CODES_FOR_HONO_STATUS: Record<number, string> = {
   400: "INVALID_REQUEST",
   401: "UNAUTHORIZED",
@@ -59,7 +59,11 @@ const CODES_FOR_HONO_STATUS: Record<number, string> = {
 export function handleError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof HttpError) return problemResponse(c, error);
   if (error instanceof HTTPException && CODES_FOR_HONO_STATUS[error.status]) {
-    return problemResponse(c, new HttpError(error.status, CODES_FOR_HONO_STATUS[error.status]));
+    // Hono's messages name the problem, never the input ("Malformed JSON in request body").
+    return problemResponse(
+      c,
+      new HttpError(error.status, CODES_FOR_HONO_STATUS[error.status], error.message || undefined),
+    );
   }
   console.error(
     JSON.stringify({
