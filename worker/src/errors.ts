@@ -6,6 +6,7 @@ import { DrizzleQueryError } from "drizzle-orm/errors";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env.ts";
+import type { ErrorCode, StatusOf } from "./error-codes.ts";
 
 const TITLES: Record<number, string> = {
   400: "Bad Request",
@@ -21,14 +22,18 @@ const TITLES: Record<number, string> = {
   503: "Service Unavailable",
 };
 
-export class HttpError extends Error {
+/** An answer other than success; `cause` (never sent) is logged when the error is. */
+export class HttpError<Code extends ErrorCode = ErrorCode> extends Error {
+  readonly status: StatusOf<Code> & ContentfulStatusCode;
   constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
+    status: StatusOf<Code>,
+    readonly code: Code,
     readonly detail?: string,
     readonly headers: Record<string, string> = {},
+    options?: { cause?: unknown },
   ) {
-    super(`${status} ${code}${detail ? `: ${detail}` : ""}`);
+    super(`${status} ${code}${detail ? `: ${detail}` : ""}`, options);
+    this.status = status as StatusOf<Code> & ContentfulStatusCode;
   }
 }
 
@@ -48,7 +53,7 @@ export function problemResponse(c: Context<AppEnv>, error: HttpError): Response 
 }
 
 /** Hono's own exceptions (e.g. malformed JSON from the validator) keep their status under a stable code. */
-const CODES_FOR_HONO_STATUS: Record<number, string> = {
+const CODES_FOR_HONO_STATUS: Record<number, ErrorCode> = {
   400: "INVALID_REQUEST",
   401: "UNAUTHORIZED",
   403: "FORBIDDEN",
@@ -62,7 +67,11 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
     // Hono's messages name the problem, never the input ("Malformed JSON in request body").
     return problemResponse(
       c,
-      new HttpError(error.status, CODES_FOR_HONO_STATUS[error.status], error.message || undefined),
+      new HttpError(
+        error.status as StatusOf<ErrorCode>,
+        CODES_FOR_HONO_STATUS[error.status],
+        error.message || undefined,
+      ),
     );
   }
   console.error(

@@ -1,7 +1,8 @@
 // /app/t/<tid>/logs: severity counts over the range, then the records newest first, by minimum
 // severity, service, text and trace (all kept in the URL); each record expands to its detail.
-import { api } from "../auth/api.ts";
-import { $, loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
+import { api } from "../lib/api.ts";
+import { $ } from "../lib/dom.ts";
+import { loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { logRows, type LogEntry } from "./log-records.ts";
 import { timeChart } from "./time-chart.ts";
 import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";

@@ -3,8 +3,9 @@
 // axis scaled to the trace's total duration; a span with children folds them away; failed spans
 // are marked. Selecting a span (or #span=<id> in the URL) opens its detail panel; below, the
 // trace's log records.
-import { api } from "../auth/api.ts";
-import { $, loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
+import { api } from "../lib/api.ts";
+import { $ } from "../lib/dom.ts";
+import { loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { logTable, type LogEntry } from "./log-records.ts";
 import { showSpan, type Span } from "./span-detail.ts";
 import { waterfallOrder } from "./waterfall.ts";

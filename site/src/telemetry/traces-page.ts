@@ -1,8 +1,9 @@
 // /app/t/<tid>/traces: traces (by root span), newest first, filtered by service, span name,
 // status, duration and span attributes (attr=key:value, AND), 50 at a time. The filters live in
 // the URL: a link from the services overview opens a filtered list, and a view can be shared.
-import { api } from "../auth/api.ts";
-import { $, loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
+import { api } from "../lib/api.ts";
+import { $ } from "../lib/dom.ts";
+import { loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
 
 type TraceSummary = {

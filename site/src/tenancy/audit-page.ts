@@ -1,6 +1,7 @@
 // /app/t/<tid>/audit: the tenant's audit events, newest first, 50 at a time (admins).
-import { api } from "../auth/api.ts";
-import { $, hasRole, loadTenant, report, row, tenantPath, when, type Tenant } from "./tenant-page.ts";
+import { api } from "../lib/api.ts";
+import { $ } from "../lib/dom.ts";
+import { hasRole, loadTenant, report, row, tenantPath, when, type Tenant } from "./tenant-page.ts";
 
 type AuditEvent = {
   id: number;

@@ -1,7 +1,8 @@
 // /app/t/<tid>/consent: the tenant's consent policy, daily consent counts and the receipt export
 // (admins; GET /api/tenants/:tid/consent, /consent/log, /consent/receipts).
-import { api } from "../auth/api.ts";
-import { $, hasRole, loadTenant, report, row, tenantPath } from "./tenant-page.ts";
+import { api } from "../lib/api.ts";
+import { $ } from "../lib/dom.ts";
+import { hasRole, loadTenant, report, row, tenantPath } from "./tenant-page.ts";
 
 type Policy = { required: boolean; policyVersion: number; policyHash: string | null };
 type Log = { days: { day: string; accepted: number; withdrawn: number; refusedBatches: number }[] };

@@ -1,9 +1,10 @@
 // /app/t/<tid>/members: the member list with role changes and removal (what the caller may do is
 // enforced by the API; the page only hides what cannot work), invitations for admins.
-import { api, show } from "../auth/api.ts";
+import { api } from "../lib/api.ts";
+import { show } from "../lib/dom.ts";
 import { withStepUp } from "../auth/step-up.ts";
+import { $ } from "../lib/dom.ts";
 import {
-  $,
   button,
   copyButton,
   revealOnce,

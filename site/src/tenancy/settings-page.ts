@@ -1,8 +1,10 @@
 // /app/t/<tid>/settings: rename (owner), allowed origins (admin), delete the tenant (owner, with a
 // recent sign-in and the name typed to confirm).
-import { api, show } from "../auth/api.ts";
+import { api } from "../lib/api.ts";
+import { show } from "../lib/dom.ts";
 import { withStepUp } from "../auth/step-up.ts";
-import { $, hasRole, loadTenant, report, tenantPath, type Tenant } from "./tenant-page.ts";
+import { $ } from "../lib/dom.ts";
+import { hasRole, loadTenant, report, tenantPath, type Tenant } from "./tenant-page.ts";
 
 let tenant: Tenant;
 

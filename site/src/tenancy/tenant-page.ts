@@ -1,15 +1,13 @@
 // Shared by the tenant pages (/app/t/<tid>/...): the tenant id from the URL, the tenant's name and
 // the caller's role, navigation links, and status/error reporting. Signed out → /signin; not a
 // member (404) → a plain "not found" message.
-import { api, show, type ApiResult } from "../auth/api.ts";
+import { api, type ApiResult } from "../lib/api.ts";
+import { $, show } from "../lib/dom.ts";
 
 export type Role = "owner" | "admin" | "member";
 export type Tenant = { id: string; name: string; role: Role };
 
 const RANK: Record<Role, number> = { member: 1, admin: 2, owner: 3 };
-
-export const $ = <T extends HTMLElement = HTMLElement>(selector: string) =>
-  document.querySelector<T>(selector)!;
 
 export function hasRole(tenant: Tenant, minimum: Role): boolean {
   return RANK[tenant.role] >= RANK[minimum];

@@ -1,9 +1,10 @@
 // /app/t/<tid>/tokens: create (needs a recent sign-in; the secret is shown once with a copy
 // button), list and revoke API tokens. Admins only; the API enforces it, the page explains it.
-import { api, show } from "../auth/api.ts";
+import { api } from "../lib/api.ts";
+import { show } from "../lib/dom.ts";
 import { withStepUp } from "../auth/step-up.ts";
+import { $ } from "../lib/dom.ts";
 import {
-  $,
   button,
   copyButton,
   revealOnce,

@@ -1,9 +1,11 @@
 // Reads an OTLP/HTTP request body: media type, content coding and a size limit that applies to
 // the decompressed bytes while they stream, so a gzip bomb is cut off at the limit (413) and
 // memory never grows past it (Hono's bodyLimit counts only compressed bytes).
+import type { ErrorCode } from "../error-codes.ts";
+
 export type OtlpEncoding = "protobuf" | "json";
 
-export type BodyFailure = { ok: false; status: 400 | 413 | 415; code: string; message: string };
+export type BodyFailure = { ok: false; status: 400 | 413 | 415; code: ErrorCode; message: string };
 export type Body = { ok: true; bytes: Uint8Array } | BodyFailure;
 
 /** After decompression. The Collector's default is 20 MiB; a Worker isolate has 128 MB in all. */
@@ -73,6 +75,6 @@ function tooLarge(maxBytes: number): BodyFailure {
   return failure(413, "PAYLOAD_TOO_LARGE", `The decompressed body exceeds ${maxBytes} bytes`);
 }
 
-function failure(status: BodyFailure["status"], code: string, message: string): BodyFailure {
+function failure(status: BodyFailure["status"], code: ErrorCode, message: string): BodyFailure {
   return { ok: false, status, code, message };
 }
