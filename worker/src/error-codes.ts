@@ -13,7 +13,7 @@ export const ERROR_CODES = {
   TOKEN_INVALID: [401],
   PASSKEY_VERIFICATION_FAILED: [401],
   // The API contract: a wrong code at sign-in or step-up is 401, while enabling the app it is 400.
-  TOTP_INVALID: [400, 401],
+  TOTP_INVALID: [401, 400],
   RECOVERY_CODE_INVALID: [401],
   FORBIDDEN: [403],
   CSRF_REJECTED: [403],

@@ -20,6 +20,7 @@ import { health } from "./routes/health.ts";
 import { invitationAcceptance, tenantInvitations } from "./routes/invitations.ts";
 import { limits } from "./routes/limits.ts";
 import { me } from "./routes/me.ts";
+import { openapi } from "./routes/openapi.ts";
 import { otlp } from "./routes/otlp.ts";
 import { passkeyRoutes } from "./routes/passkeys.ts";
 import { query } from "./routes/query.ts";
@@ -64,6 +65,7 @@ for (const path of [
 }
 
 app.route("/api/health", health);
+app.route("/api/openapi.json", openapi);
 app.route("/api/bench", bench);
 app.route("/api/auth", auth);
 app.route("/api/auth/passkeys", passkeyRoutes);

@@ -8,6 +8,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
+import { isPlausibleEmail } from "./auth/users.ts";
 import type { AppEnv } from "./env.ts";
 import { HttpError } from "./errors.ts";
 
@@ -84,6 +85,13 @@ export const text = (max: number) =>
     v.nonEmpty(`expected a non-empty string of at most ${max} characters`),
     v.maxLength(max, `expected a non-empty string of at most ${max} characters`),
   );
+
+/** An email address in a request body, normalised. */
+export const emailAddress = v.pipe(
+  text(254),
+  v.toLowerCase(),
+  v.check(isPlausibleEmail, "not an email address"),
+);
 
 export const uuid = (message = "expected a UUID") =>
   v.pipe(v.string(message), v.uuid(message), v.toLowerCase());

@@ -8,8 +8,6 @@ import { passkeys, totpCredentials, users } from "../../../db/schema/index.ts";
 import { base64url } from "../byte-encoding.ts";
 import type { SessionUser } from "./sessions.ts";
 import type { NewCredential } from "./webauthn.ts";
-import * as v from "valibot";
-import { text } from "../request-schema.ts";
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -31,13 +29,6 @@ export function isPlausibleEmail(email: string): boolean {
     ![...email].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)
   );
 }
-
-/** An email address in a request body, normalised. */
-export const emailAddress = v.pipe(
-  text(254),
-  v.toLowerCase(),
-  v.check(isPlausibleEmail, "not an email address"),
-);
 
 export function generateWebauthnUserId(): string {
   return base64url(crypto.getRandomValues(new Uint8Array(32)));

@@ -25,7 +25,6 @@ import { sendVerificationEmail } from "../email/account-mail.ts";
 import {
   createUserWithPasskey,
   findUserByEmail,
-  emailAddress,
   generateWebauthnUserId,
   isEmailTaken,
 } from "../auth/users.ts";
@@ -37,7 +36,7 @@ import {
 } from "../auth/webauthn.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
-import { jsonBody, text, webauthnResponse } from "../request-schema.ts";
+import { emailAddress, jsonBody, text, webauthnResponse } from "../request-schema.ts";
 import { csrf } from "../middleware/csrf.ts";
 import {
   clearSessionCookie,

@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { recordAuditEvent } from "../auth/audit.ts";
-import { emailAddress, isEmailTaken } from "../auth/users.ts";
+import { isEmailTaken } from "../auth/users.ts";
 import { sendNotice, sendVerificationEmail } from "../email/account-mail.ts";
 import { isEmailVerified, verifyEmailToken } from "../email/verification.ts";
 import type { AppEnv } from "../env.ts";
@@ -14,7 +14,7 @@ import { enforceRateLimit } from "../middleware/rate-limit.ts";
 import { requireFreshAuth, requireUser } from "../middleware/session.ts";
 import { policyFor } from "../rate-limit/consume.ts";
 import { accountKey } from "../rate-limit/keys.ts";
-import { jsonBody, text } from "../request-schema.ts";
+import { emailAddress, jsonBody, text } from "../request-schema.ts";
 
 const REFUSALS = {
   INVALID: new HttpError(

@@ -4,11 +4,10 @@
 import { Hono, type Context } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../env.ts";
-import { emailAddress } from "../auth/users.ts";
 import { HttpError } from "../errors.ts";
 import { isUuid, recordTenantEvent, requireTenantRole, signedInBrowser } from "../middleware/tenant.ts";
 import { assertFreshAuth } from "../middleware/session.ts";
-import { jsonBody, text } from "../request-schema.ts";
+import { emailAddress, jsonBody, text } from "../request-schema.ts";
 import { sendEmail } from "../email/outbox.ts";
 import { invitationEmail } from "../email/templates.ts";
 import {
