@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { format } from "prettier";
+import { format, resolveConfig } from "prettier";
 
 const ROOT = resolve(import.meta.dirname, "..");
 export const OPENAPI_FILE = resolve(ROOT, "site/public/openapi.json");
@@ -46,7 +46,9 @@ try {
   const bundle = join(dir, "document.mjs");
   writeFileSync(bundle, result.outputFiles[0]!.contents);
   const { document } = (await import(pathToFileURL(bundle).href)) as { document: unknown };
-  writeFileSync(OPENAPI_FILE, await format(JSON.stringify(document), { parser: "json" }));
+  // Formatted as `npm run lint` expects (the project's Prettier settings).
+  const options = { ...(await resolveConfig(OPENAPI_FILE)), filepath: OPENAPI_FILE };
+  writeFileSync(OPENAPI_FILE, await format(JSON.stringify(document), options));
   console.log(`wrote ${OPENAPI_FILE}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
