@@ -8,7 +8,7 @@ import { rateLimitHeaders } from "../rate-limit/headers.ts";
 import { accountKey, ipKey, kindOf, tenantKey, type LimitKey } from "../rate-limit/keys.ts";
 import type { Plan, Surface } from "../rate-limit/policies.ts";
 import { planOf } from "../rate-limit/tenant-limits.ts";
-import { loadSession } from "./session.ts";
+import { sessionOf } from "./session.ts";
 
 /** Retry-After when the limiter itself is unreachable: long enough not to hammer it. */
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
@@ -126,6 +126,6 @@ export const limitTenantApi = rateLimit("api", async (c) => {
  * request (the routes' requireUser reuses it).
  */
 export const limitAccountApi = rateLimit("api", async (c) => {
-  await loadSession(c, async () => {});
+  await sessionOf(c);
   return c.var.user ? { key: await accountKey(c.var.user.email, c.env.RATE_LIMIT_SALT) } : null;
 });

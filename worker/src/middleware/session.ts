@@ -26,8 +26,10 @@ import { pathTenantId } from "./path-tenant.ts";
 export const SESSION_COOKIE = "__Host-sightline_session";
 export const FRESH_AUTH_MS = 10 * 60_000;
 
-/** Loads the session once per request; later calls reuse it. */
-async function sessionOf(c: Context<AppEnv>): Promise<{ user: SessionUser; session: ActiveSession } | null> {
+/** Loads the session once per request; later calls reuse it (and `loadSession` is this as middleware). */
+export async function sessionOf(
+  c: Context<AppEnv>,
+): Promise<{ user: SessionUser; session: ActiveSession } | null> {
   if (c.var.session) return { user: c.var.user, session: c.var.session };
   const token = getCookie(c, SESSION_COOKIE);
   if (!token || token.length > 100) return null;
