@@ -17,8 +17,9 @@ import { clearSessionCookie, loadSession, requireFreshAuth, startSession } from 
 import { accountExportChunks } from "../privacy/account-export.ts";
 import { findRestorableAccount, requestAccountDeletion, restoreAccount } from "../privacy/account-erasure.ts";
 import { spendExportGrant } from "../privacy/export-grants.ts";
-import { assertion, assertionOptions, verifyAssertion } from "./auth.ts";
-import { relyingParty } from "./relying-party.ts";
+import { verifyAssertion } from "../auth/assertion.ts";
+import { assertion, assertionOptions } from "./auth.ts";
+import { relyingParty } from "../auth/relying-party.ts";
 
 /**
  * A streamed body over the export's chunks. It has its own pool: the request's pool is ended when

@@ -4,8 +4,6 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { Hono, type Context } from "hono";
 import * as v from "valibot";
-import type { Db } from "../../../db/client.ts";
-import { inOneRoundTrip, type Tx } from "../../../db/scope.ts";
 import { recordAuditEvent } from "../auth/audit.ts";
 import {
   challengeOfResponse,
@@ -14,12 +12,7 @@ import {
   type Ceremony,
   type StoredChallenge,
 } from "../auth/challenges.ts";
-import {
-  credentialsOf,
-  findPasskeyByCredentialId,
-  providerName,
-  recordPasskeyUse,
-} from "../auth/passkeys.ts";
+import { credentialsOf, providerName } from "../auth/passkeys.ts";
 import { deleteSession } from "../auth/sessions.ts";
 import { sendVerificationEmail } from "../email/account-mail.ts";
 import {
@@ -28,12 +21,7 @@ import {
   generateWebauthnUserId,
   isEmailTaken,
 } from "../auth/users.ts";
-import {
-  authenticationOptions,
-  registrationOptions,
-  verifyAuthentication,
-  verifyRegistration,
-} from "../auth/webauthn.ts";
+import { authenticationOptions, registrationOptions, verifyRegistration } from "../auth/webauthn.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { emailAddress, jsonBody, text, webauthnResponse } from "../request-schema.ts";
@@ -45,10 +33,8 @@ import {
   requireUser,
   startSession,
 } from "../middleware/session.ts";
-import { relyingParty } from "./relying-party.ts";
-
-const passkeyFailed = () =>
-  new HttpError(401, "PASSKEY_VERIFICATION_FAILED", "The passkey could not be verified");
+import { failPasskey, verifyAssertion } from "../auth/assertion.ts";
+import { relyingParty } from "../auth/relying-party.ts";
 
 const signUp = jsonBody(v.strictObject({ name: text(100), email: emailAddress }));
 const registration = jsonBody(webauthnResponse<RegistrationResponseJSON>());
@@ -68,61 +54,6 @@ async function takeChallenge(
   const stored = challenge ? await consumeChallenge(c.var.db, challenge, ceremony, new Date()) : null;
   if (!stored) await failPasskey(c, ceremony, "unknown-or-expired-challenge", null);
   return stored!;
-}
-
-async function failPasskey(
-  c: Context<AppEnv>,
-  ceremony: Ceremony,
-  reason: string,
-  userId: string | null,
-): Promise<never> {
-  await recordAuditEvent(c.var.db, {
-    action: `auth.passkey_failed`,
-    actorUserId: userId,
-    requestId: c.var.requestId,
-    details: { ceremony, reason },
-  });
-  throw passkeyFailed();
-}
-
-/**
- * Verifies an assertion for `ceremony` against the stored challenge: the credential must exist,
- * belong to the challenge's user when it names one, and match the userHandle the authenticator
- * returned. A counter regression is audited on its own.
- * A disabled account passes only the "restore" ceremony (routes/account.ts), which then restores it
- * only if its deletion is still pending.
- */
-export async function verifyAssertion(
-  c: Context<AppEnv>,
-  ceremony: Ceremony,
-  response: AuthenticationResponseJSON,
-) {
-  const challenge = challengeOfResponse(response);
-  // Consuming the challenge and finding the credential: independent, so one round trip.
-  const [stored, passkey] = await inOneRoundTrip(c.var.db, (tx) =>
-    Promise.all([
-      challenge ? consumeChallenge(tx, challenge, ceremony, new Date()) : null,
-      typeof response.id === "string" ? findPasskeyByCredentialId(tx, response.id) : null,
-    ]),
-  );
-  if (!stored) return failPasskey(c, ceremony, "unknown-or-expired-challenge", null);
-  if (!passkey || (passkey.disabledAt && ceremony !== "restore"))
-    return failPasskey(c, ceremony, "unknown-credential", stored.userId);
-  if (stored.userId && stored.userId !== passkey.userId)
-    return failPasskey(c, ceremony, "credential-of-another-user", stored.userId);
-  const userHandle = response.response?.userHandle;
-  if (userHandle && userHandle !== passkey.webauthnUserId)
-    return failPasskey(c, ceremony, "user-handle-mismatch", passkey.userId);
-  const result = await verifyAuthentication(relyingParty(c), response, stored.challenge, passkey);
-  if (!result.ok) {
-    const action = result.reason === "counter-regression" ? "counter-regression" : "invalid-assertion";
-    return failPasskey(c, ceremony, action, passkey.userId);
-  }
-  // The new counter is stored by the caller (recordUse), in the same round trip as what it does
-  // next where it can (a sign-in: with the new session).
-  const recordUse = (db: Db | Tx) =>
-    recordPasskeyUse(db, passkey.id, result.newCounter, result.backedUp, new Date());
-  return { passkey, stored, recordUse };
 }
 
 export const auth = new Hono<AppEnv>()

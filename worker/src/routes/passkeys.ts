@@ -14,7 +14,7 @@ import { HttpError } from "../errors.ts";
 import { jsonBody, text, webauthnResponse } from "../request-schema.ts";
 import { csrf } from "../middleware/csrf.ts";
 import { requireFreshAuth, requireUser } from "../middleware/session.ts";
-import { relyingParty } from "./relying-party.ts";
+import { relyingParty } from "../auth/relying-party.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notFound = () => new HttpError(404, "NOT_FOUND", "No such passkey");
