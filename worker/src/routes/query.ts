@@ -2,13 +2,11 @@
 // session or the tenant's backend token may read; a frontend token never can (it ships in web
 // pages). Every query runs in the tenant's RLS transaction. Shapes: docs/query.md.
 import { Hono, type Context, type Next } from "hono";
-import { withTenant } from "../../../db/tenant-scope.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
-import { requireApiToken } from "../middleware/api-token.ts";
-import { limitTenantApi } from "../middleware/rate-limit.ts";
-import { requireUser } from "../middleware/session.ts";
-import { isUuid, requireTenantRole, scopeModeOf } from "../middleware/tenant.ts";
+import { authenticateBearer } from "../middleware/api-token.ts";
+import { sessionOf } from "../middleware/session.ts";
+import { admitMember, inTenantScope, isUuid } from "../middleware/tenant.ts";
 import { decodeCursor } from "../query/cursor.ts";
 import { searchLogs, severityCounts } from "../query/logs.ts";
 import { listMetricNames, metricSeries } from "../query/metrics.ts";
@@ -25,29 +23,17 @@ const MAX_ATTRIBUTE_FILTERS = 10;
 /** Bearer token → that tenant's backend token; otherwise the session user's membership. */
 async function tenantReader(c: Context<AppEnv>, next: Next): Promise<void> {
   if (!c.req.header("Authorization")) {
-    await requireUser(c, async () => {
-      await requireTenantRole("member")(c, next);
-    });
-    return;
+    if (!(await sessionOf(c))) throw new HttpError(401, "SESSION_REQUIRED");
+    return inTenantScope(c, await admitMember(c, "member"), next);
   }
-  await requireApiToken(c, async () => {
-    const tenantId = c.req.param("tid");
-    const token = c.var.apiToken;
-    if (!isUuid(tenantId) || token.tenantId !== tenantId.toLowerCase())
-      throw new HttpError(404, "TENANT_NOT_FOUND");
-    if (token.type !== "backend")
-      throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Frontend tokens cannot read telemetry");
-    await withTenant(
-      c.var.db,
-      token.tenantId,
-      async (tx) => {
-        c.set("tenantTx", tx);
-        await limitTenantApi(c, next); // the tenant's API limit (docs/rate-limiting.md)
-        if (c.error) throw c.error;
-      },
-      scopeModeOf(c),
-    );
-  });
+  await authenticateBearer(c);
+  const tenantId = c.req.param("tid");
+  const token = c.var.apiToken;
+  if (!isUuid(tenantId) || token.tenantId !== tenantId.toLowerCase())
+    throw new HttpError(404, "TENANT_NOT_FOUND");
+  if (token.type !== "backend")
+    throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Frontend tokens cannot read telemetry");
+  return inTenantScope(c, token.tenantId, next);
 }
 
 query.use("*", tenantReader);
