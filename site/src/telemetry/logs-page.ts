@@ -2,7 +2,7 @@
 // severity, service, text and trace (all kept in the URL); each record expands to its detail.
 import { api } from "../lib/api.ts";
 import { $ } from "../lib/dom.ts";
-import { loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
+import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { logRows, type LogEntry } from "./log-records.ts";
 import { timeChart } from "./time-chart.ts";
 import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
@@ -76,9 +76,7 @@ async function load(reset: boolean): Promise<void> {
   $("#empty").hidden = $("#rows").children.length > 0;
 }
 
-async function start(): Promise<void> {
-  const loaded = await loadTenant();
-  if (!loaded) return;
+mountTenantPage(async (loaded) => {
   tenant = loaded;
   const params = new URLSearchParams(location.search);
   const form = $<HTMLFormElement>("#filters");
@@ -94,6 +92,4 @@ async function start(): Promise<void> {
   $("#more").addEventListener("click", () => void load(false));
   bindRangeSelect($<HTMLSelectElement>("#range"), () => void load(true));
   await load(true);
-}
-
-void start();
+});

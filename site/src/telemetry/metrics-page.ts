@@ -3,7 +3,7 @@
 // p50/p90/p99 of a histogram, the quantiles of a summary (docs/query.md, "Metric semantics").
 import { api } from "../lib/api.ts";
 import { $ } from "../lib/dom.ts";
-import { loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
+import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { timeChart } from "./time-chart.ts";
 import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
 
@@ -106,9 +106,7 @@ async function loadSeries(): Promise<void> {
   }
 }
 
-async function start(): Promise<void> {
-  const loaded = await loadTenant();
-  if (!loaded) return;
+mountTenantPage(async (loaded) => {
   tenant = loaded;
   $("#metric").addEventListener("change", () => {
     setUrlParams({ metric: $<HTMLSelectElement>("#metric").value });
@@ -117,6 +115,4 @@ async function start(): Promise<void> {
   bindRangeSelect($<HTMLSelectElement>("#range"), () => void loadNames().then(loadSeries));
   await loadNames();
   await loadSeries();
-}
-
-void start();
+});

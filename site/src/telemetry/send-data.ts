@@ -2,8 +2,7 @@
 // and a browser snippet with this site's origin, shown for the token types the tenant has (all of
 // them when it has none yet, or when a member may not list tokens).
 import { api } from "../lib/api.ts";
-import { show } from "../lib/dom.ts";
-import { $ } from "../lib/dom.ts";
+import { $, show } from "../lib/dom.ts";
 import { hasRole, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 
 export async function showSendData(tenant: Tenant): Promise<void> {

@@ -5,7 +5,7 @@
 // trace's log records.
 import { api } from "../lib/api.ts";
 import { $ } from "../lib/dom.ts";
-import { loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
+import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { logTable, type LogEntry } from "./log-records.ts";
 import { showSpan, type Span } from "./span-detail.ts";
 import { waterfallOrder } from "./waterfall.ts";
@@ -122,9 +122,7 @@ async function loadLogs(tenant: Tenant, traceId: string, spans: Span[]): Promise
   $("#no-logs").hidden = logs.data.logs.length > 0;
 }
 
-async function start(): Promise<void> {
-  const tenant = await loadTenant();
-  if (!tenant) return;
+mountTenantPage(async (tenant) => {
   const traceId = /\/traces\/([0-9a-f]{32})/i.exec(location.pathname)?.[1] ?? "";
   $<HTMLAnchorElement>("#back").href = `/app/t/${tenant.id}/traces`;
   $("#trace-id").textContent = traceId;
@@ -132,6 +130,4 @@ async function start(): Promise<void> {
   if (!trace.ok) return void report(trace, "");
   renderWaterfall(trace.data.spans, tenant);
   await loadLogs(tenant, traceId, trace.data.spans);
-}
-
-void start();
+});

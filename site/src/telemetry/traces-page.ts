@@ -3,7 +3,7 @@
 // the URL: a link from the services overview opens a filtered list, and a view can be shared.
 import { api } from "../lib/api.ts";
 import { $ } from "../lib/dom.ts";
-import { loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
+import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
 
 type TraceSummary = {
@@ -112,9 +112,7 @@ async function loadServices(): Promise<void> {
   );
 }
 
-async function start(): Promise<void> {
-  const loaded = await loadTenant();
-  if (!loaded) return;
+mountTenantPage(async (loaded) => {
   tenant = loaded;
   fillForm();
   $("#filters").addEventListener("change", (event) => {
@@ -129,6 +127,4 @@ async function start(): Promise<void> {
   $("#more").addEventListener("click", () => void load(false));
   bindRangeSelect($<HTMLSelectElement>("#range"), () => void Promise.all([loadServices(), load(true)]));
   await Promise.all([loadServices(), load(true)]);
-}
-
-void start();
+});

@@ -2,14 +2,12 @@
 // (admins; GET /api/tenants/:tid/consent, /consent/log, /consent/receipts).
 import { api } from "../lib/api.ts";
 import { $ } from "../lib/dom.ts";
-import { hasRole, loadTenant, report, row, tenantPath } from "./tenant-page.ts";
+import { hasRole, mountTenantPage, report, row, tenantPath } from "./tenant-page.ts";
 
 type Policy = { required: boolean; policyVersion: number; policyHash: string | null };
 type Log = { days: { day: string; accepted: number; withdrawn: number; refusedBatches: number }[] };
 
-async function start(): Promise<void> {
-  const tenant = await loadTenant();
-  if (!tenant) return;
+mountTenantPage(async (tenant) => {
   const admin = hasRole(tenant, "admin");
   $("#not-admin").hidden = admin;
   $("#consent-log").hidden = !admin;
@@ -31,6 +29,4 @@ async function start(): Promise<void> {
   );
   if (log.data.days.length === 0) $("#days").append(row(["No consent events yet.", "", "", ""]));
   ($("#export") as HTMLAnchorElement).href = tenantPath(tenant.id, "/consent/receipts");
-}
-
-void start();
+});

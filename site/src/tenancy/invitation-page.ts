@@ -1,9 +1,8 @@
 // /app/invite#<token>: accepting an invitation. The token is in the fragment, so it never reaches a
 // server log or a Referer. Accepting is an explicit click, never automatic on page load.
 import { api } from "../lib/api.ts";
-import { show } from "../lib/dom.ts";
+import { $, show } from "../lib/dom.ts";
 import { forgetInvitation, rememberInvitation } from "./pending-invitation.ts";
-import { $ } from "../lib/dom.ts";
 
 const MESSAGES: Record<string, string> = {
   INVITATION_INVALID:

@@ -1,15 +1,14 @@
 // /app/t/<tid>/members: the member list with role changes and removal (what the caller may do is
 // enforced by the API; the page only hides what cannot work), invitations for admins.
 import { api } from "../lib/api.ts";
-import { show } from "../lib/dom.ts";
+import { $, show } from "../lib/dom.ts";
 import { withStepUp } from "../auth/step-up.ts";
-import { $ } from "../lib/dom.ts";
 import {
   button,
   copyButton,
   revealOnce,
   hasRole,
-  loadTenant,
+  mountTenantPage,
   report,
   row,
   tenantPath,
@@ -112,9 +111,7 @@ $<HTMLFormElement>("#invite").addEventListener("submit", async (event) => {
 });
 copyButton("#copy-invite", "#invite-link", "Invitation link");
 
-async function start(): Promise<void> {
-  const loaded = await loadTenant();
-  if (!loaded) return;
+mountTenantPage(async (loaded) => {
   tenant = loaded;
   const me = await api<{ user: { id: string } }>("/api/me");
   if (me.ok) myUserId = me.data.user.id;
@@ -124,6 +121,4 @@ async function start(): Promise<void> {
     await loadInvitations();
   }
   await loadMembers();
-}
-
-void start();
+});

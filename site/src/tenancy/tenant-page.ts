@@ -58,6 +58,11 @@ export async function loadTenant(): Promise<Tenant | null> {
   return tenant;
 }
 
+/** Runs a tenant page's script once its tenant is loaded (signed out or not a member: loadTenant's answer). */
+export function mountTenantPage(load: (tenant: Tenant) => Promise<void> | void): void {
+  void loadTenant().then((tenant) => tenant && load(tenant));
+}
+
 /** A button that runs an action, for lists built in the page. */
 export function button(label: string, onClick: () => void, accessibleName?: string): HTMLButtonElement {
   const element = document.createElement("button");

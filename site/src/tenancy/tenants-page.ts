@@ -1,9 +1,8 @@
 // /app: the tenants the signed-in user belongs to, and creating one (its creator becomes owner).
 // An invitation opened while signed out is resumed here once the person has signed in.
 import { api } from "../lib/api.ts";
-import { show } from "../lib/dom.ts";
+import { $, show } from "../lib/dom.ts";
 import { pendingInvitation } from "./pending-invitation.ts";
-import { $ } from "../lib/dom.ts";
 import { type Tenant } from "./tenant-page.ts";
 
 type Me = { user: { email: string; name: string } };

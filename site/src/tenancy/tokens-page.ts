@@ -1,15 +1,14 @@
 // /app/t/<tid>/tokens: create (needs a recent sign-in; the secret is shown once with a copy
 // button), list and revoke API tokens. Admins only; the API enforces it, the page explains it.
 import { api } from "../lib/api.ts";
-import { show } from "../lib/dom.ts";
+import { $, show } from "../lib/dom.ts";
 import { withStepUp } from "../auth/step-up.ts";
-import { $ } from "../lib/dom.ts";
 import {
   button,
   copyButton,
   revealOnce,
   hasRole,
-  loadTenant,
+  mountTenantPage,
   report,
   row,
   tenantPath,
@@ -80,14 +79,10 @@ $<HTMLFormElement>("#create").addEventListener("submit", async (event) => {
 });
 copyButton("#copy-secret", "#secret-value", "Token");
 
-async function start(): Promise<void> {
-  const loaded = await loadTenant();
-  if (!loaded) return;
+mountTenantPage(async (loaded) => {
   tenant = loaded;
   const admin = hasRole(tenant, "admin");
   $("#not-admin").hidden = admin;
   $("#admin-only").hidden = !admin;
   if (admin) await loadTokens();
-}
-
-void start();
+});
