@@ -62,7 +62,19 @@ const CODES_FOR_HONO_STATUS: Record<number, ErrorCode> = {
 };
 
 export function handleError(error: Error, c: Context<AppEnv>): Response {
-  if (error instanceof HttpError) return problemResponse(c, error);
+  if (error instanceof HttpError) {
+    // A 5xx the code chose to answer (an unavailable dependency) keeps what caused it in the log.
+    if (error.status >= 500 && error.cause !== undefined) {
+      console.error(
+        JSON.stringify({
+          msg: error.message,
+          requestId: c.get("requestId"),
+          cause: describeError(error.cause),
+        }),
+      );
+    }
+    return problemResponse(c, error);
+  }
   if (error instanceof HTTPException && CODES_FOR_HONO_STATUS[error.status]) {
     // Hono's messages name the problem, never the input ("Malformed JSON in request body").
     return problemResponse(

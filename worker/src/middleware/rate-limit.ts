@@ -67,10 +67,13 @@ function answerLimiterUnavailable(c: Context<AppEnv>, key: LimitKey, policy: Pol
     }),
   );
   if (admitted) return;
-  throw new HttpError(503, "RATE_LIMITER_UNAVAILABLE", "Try again shortly", {
-    "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS),
-    "Cache-Control": "no-store",
-  });
+  throw new HttpError(
+    503,
+    "RATE_LIMITER_UNAVAILABLE",
+    "Try again shortly",
+    { "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS), "Cache-Control": "no-store" },
+    { cause: error },
+  );
 }
 
 /**

@@ -112,7 +112,8 @@ async function queueBatch(c: Context<AppEnv>, signal: Signal, rows: readonly obj
   try {
     await enqueueRows(c.env.INGEST_QUEUE, tenantId, signal, rows);
   } catch (error) {
-    if (error instanceof RowTooLargeError) throw new HttpError(413, "ITEM_TOO_LARGE", error.message);
+    if (error instanceof RowTooLargeError)
+      throw new HttpError(413, "ITEM_TOO_LARGE", error.message, {}, { cause: error });
     throw error;
   }
 }
