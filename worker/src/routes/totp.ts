@@ -40,12 +40,12 @@ export const totp = new Hono<AppEnv>()
   .use("*", csrf)
   .post("/signin", (c) => signInWithCode(c, "totp", verifyTotpFor(c)))
   .post("/setup", requireFreshAuth, async (c) => {
-    const secret = createTotpSecret();
+    const secret = await createTotpSecret();
     const ring = await keyRingFor(c.env.TOTP_ENCRYPTION_KEYS);
     if (!(await storePendingTotpSecret(c.var.db, ring, c.var.user.id, secret))) {
       throw new HttpError(409, "TOTP_ALREADY_ENABLED", "Turn off the authenticator app first");
     }
-    return c.json({ secret, otpauthUri: totpUri(c.env.RP_NAME, c.var.user.email, secret) });
+    return c.json({ secret, otpauthUri: await totpUri(c.env.RP_NAME, c.var.user.email, secret) });
   })
   .post("/enable", requireFreshAuth, async (c) => {
     const code = stringField(await jsonBody(c), "code", 32);
