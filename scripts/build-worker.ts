@@ -40,6 +40,23 @@ export const workerBuildOptions = {
   logLevel: "warning",
 } satisfies esbuild.BuildOptions;
 
+/**
+ * The outputs a cold start evaluates: the entry module and, transitively, what it imports
+ * statically. A chunk reached only through import() is not among them.
+ */
+export function eagerOutputs(metafile: esbuild.Metafile): Set<string> {
+  const entry = Object.keys(metafile.outputs).find((output) => output.endsWith("/index.mjs"))!;
+  const eager = new Set<string>();
+  for (const pending = [entry]; pending.length > 0;) {
+    const output = pending.pop()!;
+    if (eager.has(output)) continue;
+    eager.add(output);
+    for (const { path, kind } of metafile.outputs[output].imports)
+      if (kind === "import-statement" && path in metafile.outputs) pending.push(path);
+  }
+  return eager;
+}
+
 /** One build from scratch (stale chunks with old hashes are removed first). */
 export async function buildWorker(): Promise<esbuild.Metafile> {
   rmSync(WORKER_OUT, { recursive: true, force: true });

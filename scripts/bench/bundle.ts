@@ -9,7 +9,7 @@ import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { spawn } from "node:child_process";
 import { freePort } from "../../db/local/free-port.ts";
-import { buildWorker, WORKER_OUT, WRANGLER_BUILD_ARGS } from "../build-worker.ts";
+import { buildWorker, eagerOutputs, WORKER_OUT, WRANGLER_BUILD_ARGS } from "../build-worker.ts";
 import { OFFLINE_ENV, ROOT } from "../local-stack.ts";
 
 /** An uploaded Worker: its directory, entry module, and every module with its eagerness. */
@@ -34,25 +34,14 @@ export function bundleBareWorker(config: string): WorkerUpload {
   return { dir, entry, modules: [{ path: entry, eager: true }] };
 }
 
-/**
- * The app Worker: built (scripts/build-worker.ts), then as wrangler uploads it. Which modules are
- * eager comes from esbuild's metafile: the entry and, transitively, its static imports.
- */
+/** The app Worker: built (scripts/build-worker.ts), then as wrangler uploads it. */
 export async function bundleAppWorker(config: string): Promise<WorkerUpload> {
   const metafile = await buildWorker();
   const dir = dryRun(config, WRANGLER_BUILD_ARGS);
   const name = (output: string) => relative(WORKER_OUT, join(ROOT, output));
   const outputs = Object.keys(metafile.outputs).filter((output) => output.endsWith(".mjs"));
-  // Chunks of dynamically imported modules are entry points too: the entry is the one named index.
+  const eager = eagerOutputs(metafile);
   const entry = outputs.find((output) => name(output) === "index.mjs")!;
-  const eager = new Set<string>();
-  for (const pending = [entry]; pending.length > 0;) {
-    const output = pending.pop()!;
-    if (eager.has(output)) continue;
-    eager.add(output);
-    for (const { path, kind } of metafile.outputs[output].imports)
-      if (kind === "import-statement" && path in metafile.outputs) pending.push(path);
-  }
   const modules = outputs.map((output) => ({ path: name(output), eager: eager.has(output) }));
   for (const { path } of modules) readFileSync(join(dir, path)); // wrangler uploads every one of them
   return { dir, entry: name(entry), modules };
