@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { startEmbeddedDatabaseProcess, type EmbeddedDatabase } from "../db/local/server.ts";
 import { startRelay } from "../db/local/ws-relay.ts";
 import { applyMigrations } from "../db/migrate.ts";
+import { buildWorker, watchWorker, WRANGLER_BUILD_ARGS } from "./build-worker.ts";
 import { simulatedMailReader, type LoggedMessage } from "./simulated-mail.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..");
@@ -39,7 +40,8 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; port?: 
 export type Worker = { origin: string; port: number; process: ChildProcess; stop(): Promise<void> };
 
 /**
- * Runs `wrangler dev` on 127.0.0.1:port with the given Worker secrets, and waits until it answers.
+ * Builds the Worker as it is deployed (scripts/build-worker.ts; `watch`: again on every change),
+ * runs `wrangler dev` on 127.0.0.1:port with the given Worker secrets, and waits until it answers.
  * `onMail` hears of every message the simulated EMAIL binding wrote (from wrangler's log).
  */
 export async function startWorker(options: {
@@ -47,9 +49,11 @@ export async function startWorker(options: {
   secrets: Record<string, string>;
   persistDir: string;
   quiet?: boolean;
+  watch?: boolean;
   onMail?: (message: LoggedMessage) => void;
 }): Promise<Worker> {
   const origin = `http://localhost:${options.port}`;
+  const watcher = options.watch ? await watchWorker() : (await buildWorker(), undefined);
   mkdirSync(options.persistDir, { recursive: true });
   const envFile = join(options.persistDir, "worker.vars");
   writeFileSync(
@@ -63,6 +67,7 @@ export async function startWorker(options: {
     join(ROOT, "node_modules/.bin/wrangler"),
     [
       "dev",
+      ...WRANGLER_BUILD_ARGS,
       "--ip=127.0.0.1",
       `--port=${options.port}`,
       `--env-file=${envFile}`,
@@ -92,6 +97,7 @@ export async function startWorker(options: {
   child.stderr?.on("data", follow(process.stderr));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
+    await watcher?.stop();
     if (child.exitCode === null && child.pid) {
       try {
         process.kill(-child.pid, "SIGTERM");

@@ -8,14 +8,18 @@ import { authenticateBearer } from "../middleware/api-token.ts";
 import { sessionOf } from "../middleware/session.ts";
 import { admitMember, inTenantScope, isUuid } from "../middleware/tenant.ts";
 import { decodeCursor } from "../query/cursor.ts";
-import { searchLogs, severityCounts } from "../query/logs.ts";
-import { listMetricNames, metricSeries } from "../query/metrics.ts";
-import { geoReport, pagesReport, vitalsReport } from "../query/rum.ts";
-import { servicesOverview } from "../query/services.ts";
 import { parseLimit, parseStep, parseTimeRange, type Parsed } from "../query/time-range.ts";
-import { getTrace, listTraces, STATUS_CODES, type StatusName } from "../query/traces.ts";
+import type { StatusName } from "../query/traces.ts";
 
 export const query = new Hono<AppEnv>();
+
+// The query modules, each loaded by the first request that needs it: code only telemetry reads use
+// stays out of the Worker's start-up (docs/round-trips.md, "Cold start").
+const traces = () => import("../query/traces.ts");
+const services = () => import("../query/services.ts");
+const logs = () => import("../query/logs.ts");
+const metrics = () => import("../query/metrics.ts");
+const rum = () => import("../query/rum.ts");
 
 const HEX_TRACE_ID = /^[0-9a-f]{32}$/;
 const MAX_ATTRIBUTE_FILTERS = 10;
@@ -39,6 +43,7 @@ async function tenantReader(c: Context<AppEnv>, next: Next): Promise<void> {
 query.use("*", tenantReader);
 
 query.get("/traces", async (c) => {
+  const { listTraces, STATUS_CODES } = await traces();
   const q = c.req.query();
   const range = valid(parseTimeRange(q));
   const status = q.status as StatusName | undefined;
@@ -58,6 +63,7 @@ query.get("/traces", async (c) => {
 });
 
 query.get("/traces/:traceId", async (c) => {
+  const { getTrace } = await traces();
   const traceId = c.req.param("traceId").toLowerCase();
   if (!HEX_TRACE_ID.test(traceId)) throw invalidField("traceId", "32 hex characters");
   const trace = await getTrace(c.var.tenantTx, traceId);
@@ -66,10 +72,12 @@ query.get("/traces/:traceId", async (c) => {
 });
 
 query.get("/services", async (c) => {
+  const { servicesOverview } = await services();
   return c.json(await servicesOverview(c.var.tenantTx, valid(parseTimeRange(c.req.query()))));
 });
 
 query.get("/logs", async (c) => {
+  const { searchLogs } = await logs();
   const q = c.req.query();
   const result = await searchLogs(c.var.tenantTx, {
     ...logFilters(q),
@@ -80,6 +88,7 @@ query.get("/logs", async (c) => {
 });
 
 query.get("/logs/severity", async (c) => {
+  const { severityCounts } = await logs();
   const q = c.req.query();
   const filters = logFilters(q);
   return c.json(await severityCounts(c.var.tenantTx, filters, valid(parseStep(q.step, filters))));
@@ -107,10 +116,12 @@ function logFilters(q: Record<string, string>) {
 }
 
 query.get("/metrics", async (c) => {
+  const { listMetricNames } = await metrics();
   return c.json({ metrics: await listMetricNames(c.var.tenantTx, valid(parseTimeRange(c.req.query()))) });
 });
 
 query.get("/metrics/:name", async (c) => {
+  const { metricSeries } = await metrics();
   const q = c.req.query();
   const range = valid(parseTimeRange(q));
   const step = valid(parseStep(q.step, range));
@@ -118,6 +129,7 @@ query.get("/metrics/:name", async (c) => {
 });
 
 query.get("/rum/vitals", async (c) => {
+  const { vitalsReport } = await rum();
   const q = c.req.query();
   const range = valid(parseTimeRange(q));
   return c.json(
@@ -126,12 +138,14 @@ query.get("/rum/vitals", async (c) => {
 });
 
 query.get("/rum/pages", async (c) => {
+  const { pagesReport } = await rum();
   const q = c.req.query();
   const range = valid(parseTimeRange(q));
   return c.json(await pagesReport(c.var.tenantTx, range, valid(parseStep(q.step, range))));
 });
 
 query.get("/rum/geo", async (c) => {
+  const { geoReport } = await rum();
   return c.json(await geoReport(c.var.tenantTx, valid(parseTimeRange(c.req.query()))));
 });
 

@@ -50,12 +50,12 @@ export const totp = new Hono<AppEnv>()
   .use("*", csrf)
   .post("/signin", ...codeSignIn, (c) => signInWithCode(c, c.req.valid("json"), "totp", verifyTotpFor(c)))
   .post("/setup", requireFreshAuth, async (c) => {
-    const secret = createTotpSecret();
+    const secret = await createTotpSecret();
     const ring = await keyRingFor(c.env.TOTP_ENCRYPTION_KEYS);
     if (!(await storePendingTotpSecret(c.var.db, ring, c.var.user.id, secret))) {
       throw new HttpError(409, "TOTP_ALREADY_ENABLED", "Turn off the authenticator app first");
     }
-    return c.json({ secret, otpauthUri: totpUri(c.env.RP_NAME, c.var.user.email, secret) });
+    return c.json({ secret, otpauthUri: await totpUri(c.env.RP_NAME, c.var.user.email, secret) });
   })
   .post("/enable", requireFreshAuth, ...codeOnly, async (c) => {
     const { code } = c.req.valid("json");
