@@ -6,7 +6,7 @@
 import { findTargetHandler } from "hono/utils/handler";
 import { describe, expect, it } from "vitest";
 import { app } from "../../worker/src/index.ts";
-import { REQUEST_SCHEMA, type RequestSchemaMark } from "../../worker/src/request-schema.ts";
+import { requestSchemaOf, type RequestSchemaMark } from "../../worker/src/request-schema.ts";
 import { call, ORIGIN, problemOf } from "./helpers.ts";
 import { SESSION_COOKIE } from "./support/accounts.ts";
 import { as, tenantWithRoles } from "./support/tenancy.ts";
@@ -28,9 +28,7 @@ type Declared = { method: string; path: string; mark: RequestSchemaMark };
 
 function declaredSchemas(): Declared[] {
   return app.routes.flatMap((route) => {
-    const mark = (findTargetHandler(route.handler) as { [REQUEST_SCHEMA]?: RequestSchemaMark })[
-      REQUEST_SCHEMA
-    ];
+    const mark = requestSchemaOf(findTargetHandler(route.handler));
     return mark ? [{ method: route.method, path: route.path, mark }] : [];
   });
 }

@@ -17,8 +17,15 @@ export const MAX_JSON_BYTES = 64 * 1024;
 export type RequestTarget = "json" | "query" | "param";
 
 /** Where the OpenAPI generator finds a validator's schema (a property of the middleware). */
-export const REQUEST_SCHEMA = Symbol.for("sightline.request-schema");
+// Typed `symbol`, not `unique symbol`: a route module exporting a validator must be able to name
+// its type in the declarations the site is typechecked against (npm run types:api).
+export const REQUEST_SCHEMA: symbol = Symbol.for("sightline.request-schema");
 export type RequestSchemaMark = { target: RequestTarget; schema: v.GenericSchema };
+
+/** The schema a route's handler validates, if it is one of these validators. */
+export function requestSchemaOf(handler: unknown): RequestSchemaMark | undefined {
+  return (handler as Record<symbol, RequestSchemaMark | undefined>)[REQUEST_SCHEMA];
+}
 
 /** "origins[2]", "response.id": the failing field as a client names it. */
 function fieldOf(issue: StandardSchemaV1.Issue, target: RequestTarget): string {

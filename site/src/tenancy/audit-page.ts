@@ -2,14 +2,7 @@
 import { api } from "../lib/api.ts";
 import { $ } from "../lib/dom.ts";
 import { hasRole, mountTenantPage, report, row, tenantPath, when, type Tenant } from "./tenant-page.ts";
-
-type AuditEvent = {
-  id: number;
-  occurredAt: string;
-  action: string;
-  actorEmail: string | null;
-  details: Record<string, unknown>;
-};
+import type { AuditEvent } from "../lib/api-types.ts";
 
 const PAGE = 50;
 let tenant: Tenant;

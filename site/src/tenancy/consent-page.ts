@@ -3,9 +3,7 @@
 import { api } from "../lib/api.ts";
 import { $ } from "../lib/dom.ts";
 import { hasRole, mountTenantPage, report, row, tenantPath } from "./tenant-page.ts";
-
-type Policy = { required: boolean; policyVersion: number; policyHash: string | null };
-type Log = { days: { day: string; accepted: number; withdrawn: number; refusedBatches: number }[] };
+import type { ConsentLog as Log, ConsentPolicy as Policy } from "../lib/api-types.ts";
 
 mountTenantPage(async (tenant) => {
   const admin = hasRole(tenant, "admin");

@@ -16,9 +16,7 @@ import {
   type Role,
   type Tenant,
 } from "./tenant-page.ts";
-
-type Member = { userId: string; email: string; name: string; role: Role };
-type Invitation = { id: string; email: string; role: Role; expiresAt: string };
+import type { Invitation, Member } from "../lib/api-types.ts";
 
 let tenant: Tenant;
 let myUserId = "";

@@ -2,10 +2,11 @@
 // the caller's role, navigation links, and status/error reporting. Signed out → /signin; not a
 // member (404) → a plain "not found" message.
 import { api, type ApiResult } from "../lib/api.ts";
+import type { Tenant } from "../lib/api-types.ts";
 import { $, show } from "../lib/dom.ts";
 
-export type Role = "owner" | "admin" | "member";
-export type Tenant = { id: string; name: string; role: Role };
+export type { Tenant } from "../lib/api-types.ts";
+export type Role = Tenant["role"];
 
 const RANK: Record<Role, number> = { member: 1, admin: 2, owner: 3 };
 

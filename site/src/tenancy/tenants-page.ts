@@ -4,8 +4,7 @@ import { api } from "../lib/api.ts";
 import { $, show } from "../lib/dom.ts";
 import { pendingInvitation } from "./pending-invitation.ts";
 import { type Tenant } from "./tenant-page.ts";
-
-type Me = { user: { email: string; name: string } };
+import type { Me } from "../lib/api-types.ts";
 
 async function load(): Promise<void> {
   const me = await api<Me>("/api/me");

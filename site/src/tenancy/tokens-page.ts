@@ -15,16 +15,7 @@ import {
   when,
   type Tenant,
 } from "./tenant-page.ts";
-
-type Token = {
-  id: string;
-  name: string;
-  description: string;
-  type: "backend" | "frontend";
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-};
+import type { Token } from "../lib/api-types.ts";
 
 let tenant: Tenant;
 

@@ -11,7 +11,7 @@ import { ERROR_CODES, type ErrorCode } from "../error-codes.ts";
 import { requireApiToken, refuseApiTokens } from "../middleware/api-token.ts";
 import { csrf, refuseCrossSite } from "../middleware/csrf.ts";
 import { requireFreshAuth, requireUser } from "../middleware/session.ts";
-import { REQUEST_SCHEMA, type RequestSchemaMark } from "../request-schema.ts";
+import { requestSchemaOf, type RequestSchemaMark } from "../request-schema.ts";
 import { OPERATIONS } from "./operations.ts";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
@@ -112,10 +112,7 @@ export async function openApiDocument(app: { routes: RouterRoute[] }) {
           (other.method === "ALL" && covers(other.path, path)),
       )
       .map((other) => findTargetHandler(other.handler));
-    const marks = handlers.flatMap((handler) => {
-      const mark = (handler as { [REQUEST_SCHEMA]?: RequestSchemaMark })[REQUEST_SCHEMA];
-      return mark ? [mark] : [];
-    });
+    const marks = handlers.flatMap((handler) => requestSchemaOf(handler) ?? []);
     const [okStatus, okDescription] = operation.ok;
     const parameters = [...path.matchAll(/:(\w+)/g)].map(([, name]) => ({
       name,
