@@ -35,6 +35,7 @@ try {
     secrets: { ...databaseSecrets(database), ...generateWorkerSecrets() },
     persistDir: mkdtempSync(join(tmpdir(), "sightline-bench-scale-")),
     quiet: !process.env.BENCH_VERBOSE,
+    verbose: Boolean(process.env.BENCH_VERBOSE),
   });
   const { db, pool } = createDb(database.ownerUrl);
   try {
@@ -47,7 +48,11 @@ try {
     for (const size of sizes) {
       const started = performance.now();
       await load(worker.origin, tenant.token, (size - loaded) / SPANS_PER_REQUEST);
-      await untilStored(db, tenant.tenantId, size);
+      await untilStored(db, tenant.tenantId, size, () => {
+        // A reload restarts workerd and the local queue drops what it held (scripts/local-stack.ts).
+        if (worker.reloads() > 0)
+          throw new Error("wrangler dev reloaded (a source file changed): queued spans were dropped, rerun");
+      });
       const rate = (size - loaded) / ((performance.now() - started) / 1000);
       loaded = size;
       console.log(`\n${size.toLocaleString("en-US")} spans (+ logs and metric points)`);
