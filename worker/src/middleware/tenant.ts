@@ -40,7 +40,12 @@ export function requireTenantRole(minimum: Role) {
     if (!hasRoleAtLeast(membership.role, minimum)) {
       throw new HttpError(403, "ROLE_REQUIRED", `This needs the ${minimum} role or higher`);
     }
-    c.set("tenant", { id: tenantId, role: membership.role, plan: membership.plan });
+    c.set("tenant", {
+      id: tenantId,
+      role: membership.role,
+      plan: membership.plan,
+      limits: membership.limits,
+    });
     await withTenant(
       c.var.db,
       tenantId,
