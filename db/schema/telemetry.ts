@@ -51,12 +51,15 @@ export const spans = pgTable(
     // cutoff: a day's rows arrive in time order, so a BRIN finds them in a few pages per partition.
     index("spans_time_brin").using("brin", t.startTime),
     index("spans_tenant_name_time").on(t.tenantId, t.name, t.startTime.desc()),
-    // Root spans only: the traces list reads these, not every span (by time, and by service).
-    index("spans_tenant_roots_time")
-      .on(t.tenantId, t.startTime.desc())
+    // Root spans only: the traces list reads these, not every span (by time, and by service), in
+    // its exact order (`order by start_time desc, span_id desc`, whose DESC means NULLS FIRST): a
+    // merge of the day partitions' index scans stops after one page of roots instead of sorting
+    // every root of the range.
+    index("spans_tenant_roots_time_id")
+      .on(t.tenantId, t.startTime.desc().nullsFirst(), t.spanId.desc().nullsFirst())
       .where(sql`${t.parentSpanId} is null`),
-    index("spans_tenant_service_roots_time")
-      .on(t.tenantId, t.serviceName, t.startTime.desc())
+    index("spans_tenant_service_roots_time_id")
+      .on(t.tenantId, t.serviceName, t.startTime.desc().nullsFirst(), t.spanId.desc().nullsFirst())
       .where(sql`${t.parentSpanId} is null`),
   ],
 );

@@ -120,8 +120,8 @@ async function retentionOfADay(db: Db): Promise<string> {
     select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
     where i.inhparent = 'spans'::regclass and c.relname <> 'spans_default'
     order by pg_relation_size(c.oid) desc limit 2`);
-  const count = async (name: string) =>
-    Number((await db.execute<{ n: string }>(sql.raw(`select count(*) as n from ${name}`))).rows[0].n);
+  const count = async (tx: Pick<Db, "execute">, name: string) =>
+    Number((await tx.execute<{ n: string }>(sql.raw(`select count(*) as n from ${name}`))).rows[0].n);
   const timed = async (statement: string) => {
     const started = performance.now();
     await db.transaction(async (tx) => {
@@ -133,7 +133,7 @@ async function retentionOfADay(db: Db): Promise<string> {
   const [dropped, deleted] = rows.map((row) => row.name);
   const inDropped = await db.transaction(async (tx) => {
     await tx.execute(sql`select set_config('app.retention', 'on', true)`);
-    return [await count(dropped), await count(deleted)];
+    return [await count(tx, dropped), await count(tx, deleted)];
   });
   const drop = await timed(`drop table ${dropped}`);
   const del = await timed(`delete from ${deleted}`);
