@@ -37,7 +37,19 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; port?: 
   return { ...embedded, embedded };
 }
 
-export type Worker = { origin: string; port: number; process: ChildProcess; stop(): Promise<void> };
+export type Worker = {
+  origin: string;
+  port: number;
+  process: ChildProcess;
+  /**
+   * How often wrangler dev reloaded the Worker (a watched source file changed). A reload restarts
+   * workerd, and the local queue keeps its messages in memory only: whatever was queued and not yet
+   * consumed is gone. Cloudflare's queues persist a message before `send` resolves; this is
+   * local-only, but a bench or test that spans a reload has lost accepted data.
+   */
+  reloads(): number;
+  stop(): Promise<void>;
+};
 
 /**
  * Builds the Worker as it is deployed (scripts/build-worker.ts; `watch`: again on every change),
@@ -50,6 +62,8 @@ export async function startWorker(options: {
   persistDir: string;
   quiet?: boolean;
   watch?: boolean;
+  /** Also the Worker's own console.log lines (wrangler's "log" level), e.g. the consumer's counts. */
+  verbose?: boolean;
   onMail?: (message: LoggedMessage) => void;
 }): Promise<Worker> {
   const origin = `http://localhost:${options.port}`;
@@ -75,7 +89,7 @@ export async function startWorker(options: {
       `--var=APP_ORIGIN:${origin}`,
       "--show-interactive-dev-session=false",
       // The simulated EMAIL binding reports each message at info level: keep it whenever someone listens.
-      `--log-level=${options.quiet && !options.onMail ? "error" : "info"}`,
+      `--log-level=${options.verbose ? "log" : options.quiet && !options.onMail ? "error" : "info"}`,
     ],
     {
       cwd: ROOT,
@@ -87,9 +101,11 @@ export async function startWorker(options: {
   );
   // The tail of wrangler's output explains a failed start; quiet runs show nothing else.
   let output = "";
+  let reloads = 0;
   const readMail = simulatedMailReader((message) => options.onMail?.(message));
   const follow = (sink: NodeJS.WriteStream) => (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4_000);
+    reloads += chunk.toString().split("Reloading local server").length - 1;
     readMail(chunk.toString());
     if (!options.quiet) sink.write(chunk);
   };
@@ -112,7 +128,7 @@ export async function startWorker(options: {
     await stop();
     throw new Error(`${error.message}\n${output}`);
   });
-  return { origin, port: options.port, process: child, stop };
+  return { origin, port: options.port, process: child, reloads: () => reloads, stop };
 }
 
 async function waitUntilServing(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

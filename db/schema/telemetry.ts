@@ -1,8 +1,8 @@
 // Telemetry storage: spans, log records and metric points. Every row carries tenant_id and every
 // query is "one tenant, one time range", so each table leads its indexes with (tenant_id, time).
-// Unique keys include the time column so the tables can become time-partitioned later without
-// changing them (a unique index on a partitioned table must contain the partition key); see
-// docs/ingest.md "Storage" for the partitioning and retention plan. No foreign key to tenants:
+// The tables are partitioned by day on their time column (migrations/0040_partitioned_telemetry.sql;
+// drizzle-kit does not model partitioning): unique keys include that column, as a unique index on a
+// partitioned table must; see docs/ingest.md "Partitions". No foreign key to tenants:
 // it would cost a lookup per inserted row on the hottest path; tenant deletion purges by job.
 import { sql } from "drizzle-orm";
 import {
@@ -47,12 +47,19 @@ export const spans = pgTable(
   (t) => [
     // Dedupe key: a retried batch carries the same ids and start time (OTLP "Duplicate Data").
     uniqueIndex("spans_identity").on(t.tenantId, t.traceId, t.spanId, t.startTime),
-    index("spans_tenant_time").on(t.tenantId, t.startTime.desc()),
-    index("spans_tenant_service_time").on(t.tenantId, t.serviceName, t.startTime.desc()),
+    // The retention purge's "older than" within the day partition that straddles a tenant's
+    // cutoff: a day's rows arrive in time order, so a BRIN finds them in a few pages per partition.
+    index("spans_time_brin").using("brin", t.startTime),
     index("spans_tenant_name_time").on(t.tenantId, t.name, t.startTime.desc()),
-    // Root spans only: the traces list reads these, not every span.
-    index("spans_tenant_roots_time")
-      .on(t.tenantId, t.startTime.desc())
+    // Root spans only: the traces list reads these, not every span (by time, and by service), in
+    // its exact order (`order by start_time desc, span_id desc`, whose DESC means NULLS FIRST): a
+    // merge of the day partitions' index scans stops after one page of roots instead of sorting
+    // every root of the range.
+    index("spans_tenant_roots_time_id")
+      .on(t.tenantId, t.startTime.desc().nullsFirst(), t.spanId.desc().nullsFirst())
+      .where(sql`${t.parentSpanId} is null`),
+    index("spans_tenant_service_roots_time_id")
+      .on(t.tenantId, t.serviceName, t.startTime.desc().nullsFirst(), t.spanId.desc().nullsFirst())
       .where(sql`${t.parentSpanId} is null`),
   ],
 );

@@ -148,11 +148,21 @@ export async function storedSpans(db: Db, tenantId: string): Promise<number> {
   return result.rows[0].n;
 }
 
-/** Polls until the queue consumer has stored `expected` spans (bounded: 10 minutes). */
-export async function untilStored(db: Db, tenantId: string, expected: number): Promise<void> {
+/**
+ * Polls until the queue consumer has stored `expected` spans (bounded: 10 minutes). `check` runs
+ * on every poll and throws when waiting is pointless (the Worker reloaded and dropped its queue).
+ */
+export async function untilStored(
+  db: Db,
+  tenantId: string,
+  expected: number,
+  check: () => void = () => {},
+): Promise<void> {
   const deadline = Date.now() + 600_000;
-  while ((await storedSpans(db, tenantId)) < expected) {
-    if (Date.now() > deadline) throw new Error(`the queue consumer did not store ${expected} spans`);
+  for (let stored = 0; (stored = await storedSpans(db, tenantId)) < expected;) {
+    check();
+    if (Date.now() > deadline)
+      throw new Error(`the queue consumer stored ${stored} of ${expected} spans within 10 minutes`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

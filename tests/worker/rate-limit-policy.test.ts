@@ -27,14 +27,11 @@ describe("token bucket (GCRA)", () => {
 });
 
 describe("rate limit policies", () => {
-  it("applies the operator's per-tenant override over the plan's quota", () => {
-    const overrides = { "tenant-1": { ingest: { quota: 1_000_000, windowSeconds: 60 } } };
-    expect(quotaFor("ingest", "free", "tenant-1", overrides)).toEqual({
-      quota: 1_000_000,
-      windowSeconds: 60,
-    });
-    expect(quotaFor("ingest", "free", "tenant-2", overrides)).toEqual(POLICIES.ingest.plans.free);
-    expect(quotaFor("api", "pro", "tenant-1", overrides)).toEqual(POLICIES.api.plans.pro);
+  it("applies the operator's per-tenant limit over the plan's quota, surface by surface", () => {
+    const limits = { ingest: { quota: 1_000_000, windowSeconds: 60 } };
+    expect(quotaFor("ingest", "free", limits)).toEqual({ quota: 1_000_000, windowSeconds: 60 });
+    expect(quotaFor("ingest", "free")).toEqual(POLICIES.ingest.plans.free);
+    expect(quotaFor("api", "pro", limits)).toEqual(POLICIES.api.plans.pro);
   });
 
   it("fails auth surfaces closed and ingest open", () => {

@@ -6,6 +6,7 @@ import type { ActiveSession, SessionMembership, SessionUser } from "./auth/sessi
 import type { AuthenticatedToken } from "./tenancy/api-tokens.ts";
 import type { Receipt } from "./consent/receipts.ts";
 import type { RateLimitItem } from "./rate-limit/headers.ts";
+import type { TenantLimits } from "./rate-limit/policies.ts";
 
 /** Bindings come from `wrangler types` (worker/worker-configuration.d.ts); Variables are ours. */
 export type AppEnv = {
@@ -26,7 +27,7 @@ export type AppEnv = {
      */
     consentReceipt: Receipt | null | undefined;
     /** Set by requireTenantRole (worker/src/middleware/tenant.ts): the path's tenant, its plan and the caller's role. */
-    tenant: { id: string; role: Role; plan: TenantPlan };
+    tenant: { id: string; role: Role; plan: TenantPlan; limits: TenantLimits };
     /** requireTenantRole's transaction, scoped to c.var.tenant by RLS: the handler's queries go here. */
     tenantTx: Tx;
     /** Every rate limiter that decided on this request (worker/src/middleware/rate-limit.ts); undefined before. */

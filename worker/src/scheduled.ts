@@ -12,6 +12,7 @@ import { expiredInvitations } from "./retention/expired-invitations.ts";
 import { expiredSessions } from "./retention/expired-sessions.ts";
 import { expiredSignInFailures } from "./retention/expired-sign-in-failures.ts";
 import { telemetry } from "./retention/telemetry.ts";
+import { telemetryPartitions } from "./retention/telemetry-partitions.ts";
 
 /** A retention job: idempotent, bounded per run, returns how many rows it removed. */
 export type RetentionJob = { name: string; run(db: Db, now: Date): Promise<number> };
@@ -30,6 +31,7 @@ export const retentionJobs: RetentionJob[] = [
   emailRecords,
   auditEvents,
   consentRecords,
+  telemetryPartitions,
   telemetry,
 ];
 

@@ -6,6 +6,7 @@ import type { Db } from "../../../db/client.ts";
 import type { Tx } from "../../../db/scope.ts";
 import { sessions, type Role, type TenantPlan } from "../../../db/schema/index.ts";
 import { base64url } from "../byte-encoding.ts";
+import type { TenantLimits } from "../rate-limit/policies.ts";
 
 export const SESSION_IDLE_MS = 7 * 24 * 3600_000;
 export const SESSION_ABSOLUTE_MS = 30 * 24 * 3600_000;
@@ -69,8 +70,8 @@ export async function createSession(
   return { token: credentials.token, session: await insertSession(db, credentials, input) };
 }
 
-/** The caller's role in the tenant the request's path names, and that tenant's plan. */
-export type SessionMembership = { tenantId: string; role: Role; plan: TenantPlan };
+/** The caller's role in the tenant the request's path names, that tenant's plan and its limits. */
+export type SessionMembership = { tenantId: string; role: Role; plan: TenantPlan; limits: TenantLimits };
 
 /**
  * The session and user behind a cookie token, or null when unknown, idle too long, past its
@@ -97,6 +98,7 @@ export async function validateSessionToken(
     name: string;
     role: Role | null;
     plan: TenantPlan | null;
+    limits: TenantLimits | null;
   }>(sql`select * from app_authenticate_session(
     ${await hashSessionToken(token)}, ${now}, ${idleSince}, ${touchBefore}, ${tenantId ?? null}::uuid)`);
   const row = result.rows[0];
@@ -111,7 +113,10 @@ export async function validateSessionToken(
       expiresAt: new Date(row.expires_at),
       authenticatedAt: new Date(row.authenticated_at),
     },
-    membership: tenantId && row.role && row.plan ? { tenantId, role: row.role, plan: row.plan } : null,
+    membership:
+      tenantId && row.role && row.plan
+        ? { tenantId, role: row.role, plan: row.plan, limits: row.limits ?? {} }
+        : null,
   };
 }
 

@@ -6,8 +6,7 @@ import { consume, policyFor, type Policy } from "../rate-limit/consume.ts";
 import { FailOpenGrace } from "../rate-limit/fail-open-grace.ts";
 import { rateLimitHeaders } from "../rate-limit/headers.ts";
 import { accountKey, ipKey, kindOf, tenantKey, type LimitKey } from "../rate-limit/keys.ts";
-import type { Plan, Surface } from "../rate-limit/policies.ts";
-import { planOf } from "../rate-limit/tenant-limits.ts";
+import type { Plan, Surface, TenantLimits } from "../rate-limit/policies.ts";
 import { sessionOf } from "./session.ts";
 
 /** Retry-After when the limiter itself is unreachable: long enough not to hammer it. */
@@ -22,7 +21,7 @@ export const failOpenGrace = new FailOpenGrace(30_000);
  * RATE_LIMITED with the headers, Retry-After and no-store. Limiter unreachable: by the surface's
  * failure policy, a 503 with Retry-After, or (fail-open, within the grace) admitted without
  * headers and logged.
- * For ingest: `await enforceRateLimit(c, tenantKey(id), policyFor("ingest", plan, id), spans)`,
+ * For ingest: `await enforceRateLimit(c, tenantKey(id), policyFor("ingest", plan, limits), spans)`,
  * then answer through c.body/c.json so the headers set here are kept.
  */
 export async function enforceRateLimit(
@@ -78,7 +77,8 @@ function answerLimiterUnavailable(c: Context<AppEnv>, key: LimitKey, policy: Pol
 
 /**
  * Middleware: limits every request that `keyOf` gives a key to (null: not limited here, e.g. an
- * unauthenticated request on a route another limiter covers). The plan and tenant select the quota.
+ * unauthenticated request on a route another limiter covers). The plan and the tenant's limits
+ * (both read with the session or token, no round trip of their own) select the quota.
  */
 export function rateLimit(
   surface: Surface,
@@ -87,7 +87,7 @@ export function rateLimit(
   return factory.createMiddleware(async (c, next) => {
     const subject = await keyOf(c);
     if (!subject) return next();
-    const policy = policyFor(surface, subject.plan, subject.tenantId);
+    const policy = policyFor(surface, subject.plan, subject.limits);
     await enforceRateLimit(c, subject.key, policy, subject.weight);
     await next();
     // Again on the final response: a handler may have answered with a Response of its own, or
@@ -96,7 +96,7 @@ export function rateLimit(
   });
 }
 
-export type LimitSubject = { key: LimitKey; plan?: Plan; tenantId?: string; weight?: number };
+export type LimitSubject = { key: LimitKey; plan?: Plan; limits?: TenantLimits; weight?: number };
 
 /** Unauthenticated sign-up and sign-in ceremonies, per connecting IP; fails closed. */
 export const limitAuthByIp = rateLimit("auth", async (c) => {
@@ -118,9 +118,8 @@ export async function limitSignInAttempts(c: Context<AppEnv>, email: string): Pr
  * tenant proven by membership or by the token, so nobody can spend another tenant's quota.
  */
 export const limitTenantApi = rateLimit("api", async (c) => {
-  const tenantId = c.var.tenant?.id ?? c.var.apiToken.tenantId;
-  const plan = c.var.tenant?.plan ?? (await planOf(c.var.tenantTx, tenantId));
-  return { key: tenantKey(tenantId), plan, tenantId };
+  const { id, plan, limits } = c.var.tenant ?? { ...c.var.apiToken, id: c.var.apiToken.tenantId };
+  return { key: tenantKey(id), plan, limits };
 });
 
 /**

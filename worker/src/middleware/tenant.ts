@@ -44,7 +44,7 @@ export async function admitMember(c: Context<AppEnv>, minimum: Role): Promise<st
   if (!hasRoleAtLeast(membership.role, minimum)) {
     throw new HttpError(403, "ROLE_REQUIRED", `This needs the ${minimum} role or higher`);
   }
-  c.set("tenant", { id: tenantId, role: membership.role, plan: membership.plan });
+  c.set("tenant", { id: tenantId, role: membership.role, plan: membership.plan, limits: membership.limits });
   return tenantId;
 }
 

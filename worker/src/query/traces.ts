@@ -1,5 +1,8 @@
 // Traces: a trace is listed by its root span (parent_span_id is null, a partial index); one trace
-// is every span with its id. All queries run in the tenant's RLS transaction.
+// is every span with its id. All queries run in the tenant's RLS transaction. spans is partitioned
+// by day (migrations/0040): a per-root lookup of the trace's other spans is bounded to the root's
+// TRACE_WINDOW, so Postgres prunes it to the one or two day partitions around the root at run time
+// instead of probing every day's index once per listed trace.
 import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { encodeCursor, type Cursor } from "./cursor.ts";
@@ -7,6 +10,16 @@ import { iso } from "./iso.ts";
 import type { TimeRange } from "./time-range.ts";
 
 export const STATUS_CODES = { unset: 0, ok: 1, error: 2 } as const;
+
+/**
+ * Where a trace's spans are looked for around its root's start: an hour before (clock skew between
+ * services) to a day after (long-running work). A span outside is not counted in the list (it is
+ * still returned by getTrace, which reads every partition).
+ */
+const TRACE_WINDOW = { before: "1 hour", after: "1 day" } as const;
+const inTraceWindow = (span: string, root: string) =>
+  sql.raw(`${span}.start_time >= ${root}.start_time - interval '${TRACE_WINDOW.before}'
+    and ${span}.start_time < ${root}.start_time + interval '${TRACE_WINDOW.after}'`);
 export type StatusName = keyof typeof STATUS_CODES;
 const STATUS_NAMES = ["unset", "ok", "error"] as const;
 
@@ -58,7 +71,7 @@ export async function listTraces(
     from spans s
     cross join lateral (
       select count(*)::int as span_count, count(*) filter (where c.status_code = 2)::int as error_count
-      from spans c where c.tenant_id = s.tenant_id and c.trace_id = s.trace_id
+      from spans c where c.tenant_id = s.tenant_id and c.trace_id = s.trace_id and ${inTraceWindow("c", "s")}
     ) counts
     where s.tenant_id = app_tenant_id() and s.parent_span_id is null
       and s.start_time >= ${from.toISOString()} and s.start_time < ${to.toISOString()}
@@ -101,7 +114,7 @@ function spanWithAttributes(attributes: [string, string][]): SQL {
     ([key, value]) => sql`coalesce(a.attributes ->> ${key}, a.resource ->> ${key}) = ${value}`,
   );
   return sql`select 1 from spans a where a.tenant_id = s.tenant_id and a.trace_id = s.trace_id
-    and ${sql.join(conditions, sql` and `)}`;
+    and ${inTraceWindow("a", "s")} and ${sql.join(conditions, sql` and `)}`;
 }
 
 export type TraceSpan = {

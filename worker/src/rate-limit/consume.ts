@@ -2,7 +2,15 @@ import { describeError } from "../errors.ts";
 import type { Decision } from "../rate-limiter.ts";
 import { rateLimitHeaders, rateLimitItem, type RateLimitItem } from "./headers.ts";
 import type { LimitKey } from "./keys.ts";
-import { POLICIES, quotaFor, type FailurePolicy, type Plan, type Quota, type Surface } from "./policies.ts";
+import {
+  POLICIES,
+  quotaFor,
+  type FailurePolicy,
+  type Plan,
+  type Quota,
+  type Surface,
+  type TenantLimits,
+} from "./policies.ts";
 
 /** Everything needed for one decision: which bucket, how big, and what to do if the limiter is down. */
 export type Policy = { surface: Surface; quota: Quota; failure: FailurePolicy };
@@ -14,8 +22,8 @@ export type Outcome =
 /** A limiter slower than this is treated as down: a decision normally takes well under a millisecond. */
 const TIMEOUT_MS = 1_000;
 
-export function policyFor(surface: Surface, plan: Plan = "free", tenantId?: string): Policy {
-  return { surface, quota: quotaFor(surface, plan, tenantId), failure: POLICIES[surface].failure };
+export function policyFor(surface: Surface, plan: Plan = "free", limits?: TenantLimits): Policy {
+  return { surface, quota: quotaFor(surface, plan, limits), failure: POLICIES[surface].failure };
 }
 
 /**

@@ -64,19 +64,14 @@ export const POLICIES: Record<Surface, SurfacePolicy> = {
 };
 
 /**
- * Per-tenant limits set by the operator (a contract, an incident), keyed by tenant id. Changed by
- * a reviewed commit and a deploy, so every change is in git history; docs/rate-limiting.md says
- * how this moves to a `tenant_limits` table once operators need changes without a deploy.
+ * A tenant's limits set by an operator beyond its plan (a contract, an incident): rows of the
+ * tenant_limits table (`npm run tenant:plan -- <tenant> limit …`), read in the same statement as
+ * the request's token or session lookup (migrations/0041_tenant_limits.sql), so a change applies
+ * to the tenant's next request, without a deploy and without a round trip of its own.
  */
-export const TENANT_OVERRIDES: Readonly<Record<string, Partial<Record<Surface, Quota>>>> = {};
+export type TenantLimits = Partial<Record<Surface, Quota>>;
 
-/** The quota for a surface and plan, with the operator's per-tenant override when there is one. */
-export function quotaFor(
-  surface: Surface,
-  plan: Plan,
-  tenantId?: string,
-  overrides = TENANT_OVERRIDES,
-): Quota {
-  const override = tenantId === undefined ? undefined : overrides[tenantId]?.[surface];
-  return override ?? POLICIES[surface].plans[plan];
+/** The quota for a surface and plan, with the tenant's own limit when an operator set one. */
+export function quotaFor(surface: Surface, plan: Plan, limits: TenantLimits = {}): Quota {
+  return limits[surface] ?? POLICIES[surface].plans[plan];
 }

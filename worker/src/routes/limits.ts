@@ -11,7 +11,7 @@ export const limits = new Hono<AppEnv>().get(
   requireUser,
   requireTenantRole("admin"), // also spends one unit of the tenant's `api` limit
   async (c) => {
-    const { id, plan } = c.var.tenant;
-    return c.json({ plan, limits: await readTenantLimits(c.env, id, plan) });
+    const { id, plan, limits } = c.var.tenant;
+    return c.json({ plan, limits: await readTenantLimits(c.env, id, plan, limits) });
   },
 );

@@ -17,7 +17,6 @@ import { RowTooLargeError } from "../ingest-queue/message.ts";
 import type { EdgeFacts } from "../otlp/privacy-firewall.ts";
 import { encodingOf, readBody } from "../otlp/request-body.ts";
 import type { OtlpBody } from "../otlp/response.ts";
-import { cachedPlanOf } from "../otlp/tenant-plan.ts";
 import { isStorageUnavailable } from "../storage-failure.ts";
 import { policyFor } from "../rate-limit/consume.ts";
 import { tenantKey } from "../rate-limit/keys.ts";
@@ -97,8 +96,11 @@ otlp.post(SIGNAL, readConsentReceipt, requireApiToken, async (c) => {
   }
   // Refused or charged in full before anything is mapped: every bucket this request spends from
   // must be able to hold it whole, or it could never pass (and a cheaper charge is a free ride).
-  const plan = await cachedPlanOf(c.var.db, token.tenantId);
-  const policies = [...(browser ? [policyFor("browser")] : []), policyFor("ingest", plan, token.tenantId)];
+  // The plan and the operator's limits came with the token lookup (no round trip of their own).
+  const policies = [
+    ...(browser ? [policyFor("browser")] : []),
+    policyFor("ingest", token.plan, token.limits),
+  ];
   const cap = Math.min(MAX_ITEMS_PER_REQUEST, ...policies.map((policy) => policy.quota.quota));
   if (decoded.items > cap) {
     throw new HttpError(

@@ -4,9 +4,10 @@
 // the row, so the very next request fails. Every function takes `now` (tests inject a clock).
 import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
-import { apiTokens, type TokenType } from "../../../db/schema/index.ts";
+import { apiTokens, type TenantPlan, type TokenType } from "../../../db/schema/index.ts";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { base64url } from "../byte-encoding.ts";
+import type { TenantLimits } from "../rate-limit/policies.ts";
 import { equalInConstantTime, sha256 } from "./secret-hash.ts";
 
 export type AuthenticatedToken = {
@@ -15,6 +16,9 @@ export type AuthenticatedToken = {
   type: TokenType;
   /** The tenant's consent policy, and whether the presented receipt was withdrawn (docs/ingest.md). */
   consent: { required: boolean; policyVersion: number; receiptWithdrawn: boolean };
+  /** The tenant's plan and operator-set limits (tenant_limits), read in the same statement. */
+  plan: TenantPlan;
+  limits: TenantLimits;
 };
 
 type TokenRow = {
@@ -25,6 +29,8 @@ type TokenRow = {
   consent_required: boolean;
   policy_version: number;
   receipt_withdrawn: boolean;
+  plan: TenantPlan;
+  limits: TenantLimits;
 };
 
 const PREFIXES: Record<TokenType, string> = { backend: "sl_be_", frontend: "sl_fe_" };
@@ -78,6 +84,8 @@ export async function authenticateApiToken(
       policyVersion: row.policy_version,
       receiptWithdrawn: row.receipt_withdrawn,
     },
+    plan: row.plan,
+    limits: row.limits,
   };
 }
 
