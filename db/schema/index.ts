@@ -6,3 +6,4 @@ export * from "./telemetry.ts";
 export * from "./privacy.ts";
 export * from "./email.ts";
 export * from "./consent.ts";
+export * from "./rum.ts";

@@ -17,11 +17,15 @@ export type EdgeFacts = { country?: string; colo?: string; sessionId?: string };
 
 const ALLOWED = rumAttributeNames();
 
+/** No allow-listed attribute needs more (selectors, titles, user agents): a cap, not a format. */
+export const MAX_BROWSER_STRING_CHARS = 512;
+
 export function allowedAttributes(attributes: Attributes): Attributes {
   const kept: Attributes = {};
   for (const [name, value] of Object.entries(attributes)) {
     if (!ALLOWED.has(name)) continue;
-    kept[name] = isPathAttribute(name) && typeof value === "string" ? withoutQuery(value) : value;
+    if (typeof value !== "string") kept[name] = value;
+    else kept[name] = (isPathAttribute(name) ? withoutQuery(value) : value).slice(0, MAX_BROWSER_STRING_CHARS);
   }
   return kept;
 }

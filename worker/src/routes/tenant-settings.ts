@@ -1,5 +1,6 @@
-// Tenant settings for admins: the allowed browser origins of frontend tokens (GET/PUT) and the
-// audit log (GET, newest first; the next page is in a Link header so the body stays a list).
+// Tenant settings for admins: the allowed browser origins of frontend tokens (GET/PUT), the RUM
+// route patterns (GET/PUT) and the audit log (GET, newest first; the next page is in a Link header
+// so the body stays a list).
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
@@ -7,6 +8,13 @@ import { recordTenantEvent, requireTenantRole, signedInBrowser } from "../middle
 import { jsonBody } from "../request-body.ts";
 import { listTenantAuditEvents } from "../tenancy/audit-log.ts";
 import { listAllowedOrigins, MAX_ORIGINS, parseOrigin, replaceAllowedOrigins } from "../tenancy/origins.ts";
+import {
+  listRoutePatterns,
+  MAX_ROUTE_PATTERN_CHARS,
+  MAX_ROUTE_PATTERNS,
+  parseRoutePattern,
+  replaceRoutePatterns,
+} from "../tenancy/rum-routes.ts";
 import { rejectUnknownFields } from "../unknown-fields.ts";
 
 const AUDIT_PAGE_DEFAULT = 50;
@@ -29,6 +37,24 @@ function originsFrom(value: unknown): string[] {
   });
 }
 
+function routePatternsFrom(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length > MAX_ROUTE_PATTERNS) {
+    throw new HttpError(400, "INVALID_REQUEST", `patterns: expected a list of at most ${MAX_ROUTE_PATTERNS} patterns`);
+  }
+  const patterns = value.map((item, index) => {
+    const pattern = parseRoutePattern(item);
+    if (!pattern) {
+      throw new HttpError(
+        400,
+        "INVALID_REQUEST",
+        `patterns[${index}]: expected /literal/:param/… with an optional final /* (at most ${MAX_ROUTE_PATTERN_CHARS} characters)`,
+      );
+    }
+    return pattern;
+  });
+  return [...new Set(patterns)];
+}
+
 function positiveInteger(text: string | undefined, field: string): number | null {
   if (text === undefined) return null;
   if (!/^[1-9][0-9]{0,15}$/.test(text))
@@ -48,6 +74,19 @@ export const tenantSettings = new Hono<AppEnv>()
       await recordTenantEvent(c, "origins.changed", { added: result.added, removed: result.removed });
     }
     return c.json({ origins: result.origins });
+  })
+  .get("/:tid/rum/routes", ...signedInBrowser, requireTenantRole("admin"), async (c) =>
+    c.json({ patterns: await listRoutePatterns(c.var.tenantTx) }),
+  )
+  .put("/:tid/rum/routes", ...signedInBrowser, requireTenantRole("admin"), async (c) => {
+    const body = await jsonBody(c);
+    rejectUnknownFields(body, ["patterns"]);
+    const patterns = routePatternsFrom(body.patterns);
+    const previous = await replaceRoutePatterns(c.var.tenantTx, c.var.tenant.id, patterns);
+    if (previous.join("\n") !== patterns.join("\n")) {
+      await recordTenantEvent(c, "rum_routes.changed", { previous, patterns });
+    }
+    return c.json({ patterns });
   })
   .get("/:tid/audit", ...signedInBrowser, requireTenantRole("admin"), async (c) => {
     const before = positiveInteger(c.req.query("before"), "before");
