@@ -37,7 +37,8 @@ export function defaultRoute(path: string): string {
  * A tenant's route pattern: `/`-separated literal segments, `:name` for any one segment, and an
  * optional final `*` for any rest (`/app/t/:tid/traces`, `/docs/*`).
  */
-export const ROUTE_PATTERN = /^\/(?:(?:[\w.~-]+|:[A-Za-z_]\w*)(?:\/(?:[\w.~-]+|:[A-Za-z_]\w*))*(?:\/\*)?|\*)?$/;
+export const ROUTE_PATTERN =
+  /^\/(?:(?:[\w.~-]+|:[A-Za-z_]\w*)(?:\/(?:[\w.~-]+|:[A-Za-z_]\w*))*(?:\/\*)?|\*)?$/;
 
 function matches(pattern: string, segments: string[]): boolean {
   const parts = segmentsOf(pattern);

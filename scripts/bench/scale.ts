@@ -13,10 +13,11 @@ import { neonConfig } from "@neondatabase/serverless";
 import { sql } from "drizzle-orm";
 import { WebSocket } from "ws";
 import { createDb, useLocalRelay, type Db } from "../../db/client.ts";
+import { withTenant } from "../../db/tenant-scope.ts";
 import { freePort } from "../../db/local/free-port.ts";
 import { databaseSecrets, startEmbeddedDatabase, startWorker } from "../local-stack.ts";
 import { generateWorkerSecrets } from "../worker-secrets.ts";
-import { createBenchTenant, rawInsertRate, storedSpans, untilStored } from "./ingest.ts";
+import { createBenchTenant, rawInsertRate, untilStored } from "./ingest.ts";
 import { logRequest, metricRequest, spanRequest } from "./scale-mix.ts";
 
 const SPANS_PER_REQUEST = 1_000;
@@ -55,8 +56,10 @@ try {
         "ingest, 1,000-span JSON requests",
         `${fmt(rate)} vs raw INSERT ${fmt(rawRate)} spans/s (${(rate / rawRate).toFixed(2)}×)`,
       );
-      const perSpan = await bytesPerSpan(db, [raw.tenantId, tenant.tenantId]);
-      print("bytes per span stored (spans + its indexes)", `${Math.round(perSpan)} B`);
+      const bytes = await storedBytes(db, [raw.tenantId, tenant.tenantId]);
+      print("bytes per row in spans (+ its indexes)", `${Math.round(bytes.perSpan)} B`);
+      print("bytes per RUM event (rum_events + indexes)", `${Math.round(bytes.perRumEvent)} B`);
+      print("rum_rollups (+ index), per RUM event", `${Math.round(bytes.rollupsPerRumEvent)} B`);
       for (const [name, path] of await queries(api)) {
         const { p50, p95 } = await latency(api, path);
         first[name] ??= p50;
@@ -111,12 +114,33 @@ async function post(origin: string, token: string, signal: string, body: string)
   }
 }
 
-/** The spans table with its indexes over every span in it (both bench tenants', counted exactly). */
-async function bytesPerSpan(db: Db, tenantIds: string[]): Promise<number> {
-  const { rows } = await db.execute<{ bytes: string }>(sql`select pg_total_relation_size('spans') as bytes`);
+/**
+ * Bytes per row of the spans table and of rum_events (each with its indexes), over both bench
+ * tenants' rows counted exactly (forced RLS: counted per tenant), and the rollups' size per event.
+ */
+async function storedBytes(
+  db: Db,
+  tenantIds: string[],
+): Promise<{ perSpan: number; perRumEvent: number; rollupsPerRumEvent: number }> {
+  const { rows } = await db.execute<{ spans: string; events: string; rollups: string }>(sql`
+    select pg_total_relation_size('spans') as spans, pg_total_relation_size('rum_events') as events,
+      pg_total_relation_size('rum_rollups') as rollups`);
   let spans = 0;
-  for (const id of tenantIds) spans += await storedSpans(db, id);
-  return Number(rows[0].bytes) / spans;
+  let events = 0;
+  for (const id of tenantIds) {
+    const counts = await withTenant(db, id, (tx) =>
+      tx.execute<{ spans: number; events: number }>(
+        sql`select (select count(*) from spans)::int as spans, (select count(*) from rum_events)::int as events`,
+      ),
+    );
+    spans += counts.rows[0].spans;
+    events += counts.rows[0].events;
+  }
+  return {
+    perSpan: Number(rows[0].spans) / Math.max(spans, 1),
+    perRumEvent: Number(rows[0].events) / Math.max(events, 1),
+    rollupsPerRumEvent: Number(rows[0].rollups) / Math.max(events, 1),
+  };
 }
 
 type Api = { origin: string; tenantId: string; token: string };

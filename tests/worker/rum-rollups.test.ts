@@ -53,7 +53,9 @@ const view = (path: string) => rumSpan("browser.page_view", { "url.path": path }
 function browserBody(spans: unknown[], browser: Browser = {}): string {
   const resource = [
     kv("service.name", "shop-web"),
-    ...(browser.mobile === undefined ? [] : [{ key: "browser.mobile", value: { boolValue: browser.mobile } }]),
+    ...(browser.mobile === undefined
+      ? []
+      : [{ key: "browser.mobile", value: { boolValue: browser.mobile } }]),
     ...(browser.network ? [kv("network.connection.effective_type", browser.network)] : []),
     ...(browser.sessionId ? [kv("session.id", browser.sessionId)] : []),
   ];
@@ -114,7 +116,9 @@ describe("RUM rollups", () => {
   });
 
   it("the Postgres sketch bucket and rating rules are the TypeScript ones", async () => {
-    const values = [0, 1e-7, 0.001, 0.05, 0.1, 0.1000001, 0.25, 1, 1.5, 199.9, 200, 200.5, 2500, 4000, 4001, 59_999];
+    const values = [
+      0, 1e-7, 0.001, 0.05, 0.1, 0.1000001, 0.25, 1, 1.5, 199.9, 200, 200.5, 2500, 4000, 4001, 59_999,
+    ];
     const { rows } = await handle.db.execute<{ v: number; bucket: string; ratings: (number | null)[] }>(sql`
       select v, rum_sketch_bucket(v) as bucket,
         array[${sql.join(
@@ -239,13 +243,17 @@ describe("RUM rollups", () => {
       ),
     );
     await settleIngest();
-    const attribution = await (await read(m, "/rum/attribution?route=/checkout")).json<{
+    const attribution = await (
+      await read(m, "/rum/attribution?route=/checkout")
+    ).json<{
       LCP: { target: string; samples: number; rating: string }[];
       INP: { target: string; samples: number; p75: number; rating: string }[];
     }>();
     expect(attribution.INP).toEqual([{ target: "button#pay", samples: 2, p75: 687.5, rating: "poor" }]);
     expect(attribution.LCP).toMatchObject([{ target: "img.hero", samples: 1, rating: "good" }]);
-    const sessions = await (await read(m, "/rum/sessions?route=/checkout")).json<{
+    const sessions = await (
+      await read(m, "/rum/sessions?route=/checkout")
+    ).json<{
       sessions: { sessionId: string; pageViews: number; vitals: number; poorVitals: number }[];
     }>();
     expect(sessions.sessions).toMatchObject([{ sessionId: session, pageViews: 1, vitals: 3, poorVitals: 2 }]);
@@ -277,7 +285,11 @@ describe("RUM rollups", () => {
         name: "browser.web_vital",
         kind: 1,
         status_code: 0,
-        attributes: { "url.path": `/day${days}`, "browser.web_vital.name": "LCP", "browser.web_vital.value": 1000 },
+        attributes: {
+          "url.path": `/day${days}`,
+          "browser.web_vital.name": "LCP",
+          "browser.web_vital.value": 1000,
+        },
         resource: {},
         source: "frontend",
       })),
@@ -311,9 +323,9 @@ describe("RUM route patterns API", () => {
     const unknown = await as(tenant.users.owner, path, { method: "PUT", json: { patterns: [], extra: 1 } });
     expect(unknown.status).toBe(400);
     expect(await (await as(tenant.users.owner, path)).json()).toEqual({ patterns: ["/shop/:sku"] });
-    const audit = await (await as(tenant.users.owner, `/api/tenants/${tenant.id}/audit`)).json<
-      { action: string; details: unknown }[]
-    >();
+    const audit = await (
+      await as(tenant.users.owner, `/api/tenants/${tenant.id}/audit`)
+    ).json<{ action: string; details: unknown }[]>();
     expect(audit.find((event) => event.action === "rum_routes.changed")?.details).toEqual({
       previous: [],
       patterns: ["/shop/:sku"],

@@ -25,7 +25,8 @@ export function allowedAttributes(attributes: Attributes): Attributes {
   for (const [name, value] of Object.entries(attributes)) {
     if (!ALLOWED.has(name)) continue;
     if (typeof value !== "string") kept[name] = value;
-    else kept[name] = (isPathAttribute(name) ? withoutQuery(value) : value).slice(0, MAX_BROWSER_STRING_CHARS);
+    else
+      kept[name] = (isPathAttribute(name) ? withoutQuery(value) : value).slice(0, MAX_BROWSER_STRING_CHARS);
   }
   return kept;
 }

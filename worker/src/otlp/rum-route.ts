@@ -21,6 +21,7 @@ export function withRoute(attributes: Attributes, patterns: readonly string[]): 
   const template = attributes[ATTR.urlTemplate];
   const claimed = typeof template === "string" ? template : typeof path === "string" ? path : undefined;
   if (claimed === undefined) return attributes;
-  const route = (typeof path === "string" ? tenantRouteOf(path, patterns) : undefined) ?? defaultRoute(claimed);
+  const route =
+    (typeof path === "string" ? tenantRouteOf(path, patterns) : undefined) ?? defaultRoute(claimed);
   return { ...attributes, [ATTR.urlTemplate]: route };
 }

@@ -125,7 +125,11 @@ export async function vitalsReport(
     if (!summary) continue;
     if (row.level === LEVEL.overall) report.overall[row.metric] = summary;
     else if (row.level === LEVEL.series)
-      (report.series[row.metric] ??= []).push({ time: row.time!, p75: summary.p75, samples: summary.samples });
+      (report.series[row.metric] ??= []).push({
+        time: row.time!,
+        p75: summary.p75,
+        samples: summary.samples,
+      });
     else if (row.level === LEVEL.route) {
       const entry = routes.get(row.route!) ?? { route: row.route!, samples: 0, vitals: {} };
       entry.vitals[row.metric] = summary;
@@ -179,7 +183,12 @@ export type PagesReport = {
 
 export async function pagesReport(tx: Tx, range: TimeRange, stepSeconds: number): Promise<PagesReport> {
   const step = rumStepOf(stepSeconds);
-  const { rows } = await tx.execute<{ route: string | null; time: string | null; views: number; level: number }>(
+  const { rows } = await tx.execute<{
+    route: string | null;
+    time: string | null;
+    views: number;
+    level: number;
+  }>(
     sql`
     with p as (
       select route, ${bucket(range, step)} as bucket, count from rum_rollups
@@ -234,8 +243,17 @@ export type AttributionReport = {
 };
 
 /** The elements behind LCP and the INP targets: the 10 with most samples each, exact p75. */
-export async function attributionReport(tx: Tx, range: TimeRange, route?: string): Promise<AttributionReport> {
-  const { rows } = await tx.execute<{ metric: "LCP" | "INP"; target: string; samples: number; p75: number }>(sql`
+export async function attributionReport(
+  tx: Tx,
+  range: TimeRange,
+  route?: string,
+): Promise<AttributionReport> {
+  const { rows } = await tx.execute<{
+    metric: "LCP" | "INP";
+    target: string;
+    samples: number;
+    p75: number;
+  }>(sql`
     select metric, target, samples, p75 from (
       select metric, target, count(*)::int as samples,
         percentile_cont(0.75) within group (order by value) as p75,
@@ -247,7 +265,12 @@ export async function attributionReport(tx: Tx, range: TimeRange, route?: string
   const report: AttributionReport = { LCP: [], INP: [] };
   for (const row of rows) {
     const p75 = round(Number(row.p75), row.metric);
-    report[row.metric].push({ target: row.target, samples: row.samples, p75, rating: ratingOf(row.metric, p75) });
+    report[row.metric].push({
+      target: row.target,
+      samples: row.samples,
+      p75,
+      rating: ratingOf(row.metric, p75),
+    });
   }
   return report;
 }
@@ -264,7 +287,12 @@ export type RouteSessions = {
 };
 
 /** The sessions that visited a route in the range, most recent first. */
-export async function routeSessions(tx: Tx, range: TimeRange, route: string, limit: number): Promise<RouteSessions> {
+export async function routeSessions(
+  tx: Tx,
+  range: TimeRange,
+  route: string,
+  limit: number,
+): Promise<RouteSessions> {
   const { rows } = await tx.execute<RouteSessions["sessions"][number]>(sql`
     select session_id as "sessionId", ${iso("min(time)")} as start, ${iso("max(time)")} as "end",
       count(*) filter (where metric = 'page_view')::int as "pageViews",

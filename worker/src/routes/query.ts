@@ -12,13 +12,7 @@ import { isUuid, requireTenantRole, scopeModeOf } from "../middleware/tenant.ts"
 import { decodeCursor } from "../query/cursor.ts";
 import { searchLogs, severityCounts } from "../query/logs.ts";
 import { listMetricNames, metricSeries } from "../query/metrics.ts";
-import {
-  attributionReport,
-  geoReport,
-  pagesReport,
-  routeSessions,
-  vitalsReport,
-} from "../query/rum.ts";
+import { attributionReport, geoReport, pagesReport, routeSessions, vitalsReport } from "../query/rum.ts";
 import { servicesOverview } from "../query/services.ts";
 import { parseLimit, parseStep, parseTimeRange, type Parsed } from "../query/time-range.ts";
 import { getTrace, listTraces, STATUS_CODES, type StatusName } from "../query/traces.ts";

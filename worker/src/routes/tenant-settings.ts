@@ -39,7 +39,11 @@ function originsFrom(value: unknown): string[] {
 
 function routePatternsFrom(value: unknown): string[] {
   if (!Array.isArray(value) || value.length > MAX_ROUTE_PATTERNS) {
-    throw new HttpError(400, "INVALID_REQUEST", `patterns: expected a list of at most ${MAX_ROUTE_PATTERNS} patterns`);
+    throw new HttpError(
+      400,
+      "INVALID_REQUEST",
+      `patterns: expected a list of at most ${MAX_ROUTE_PATTERNS} patterns`,
+    );
   }
   const patterns = value.map((item, index) => {
     const pattern = parseRoutePattern(item);
