@@ -33,38 +33,47 @@ export const rumEvents = pgTable(
   (t) => [uniqueIndex("rum_events_identity").on(t.tenantId, t.time, t.eventId)],
 );
 
-export const rumRollups = pgTable(
-  "rum_rollups",
-  {
-    tenantId: uuid("tenant_id").notNull(),
-    /** The UTC hour. */
-    time: time("time").notNull(),
-    route: text("route").notNull(),
-    metric: text("metric").notNull(),
-    device: text("device").notNull(),
-    network: text("network").notNull(),
-    country: text("country").notNull(),
-    /** Page views only ('' for vitals, which the dashboard does not group by colo). */
-    colo: text("colo").notNull(),
-    count: bigint("count", { mode: "number" }).notNull(),
-    good: bigint("good", { mode: "number" }).notNull(),
-    poor: bigint("poor", { mode: "number" }).notNull(),
-    /** `{ bucket: count }` log buckets (worker/src/query/vital-sketch.ts); null for page views. */
-    sketch: jsonb("sketch"),
-  },
-  (t) => [
-    uniqueIndex("rum_rollups_identity").on(
-      t.tenantId,
-      t.time,
-      t.metric,
-      t.route,
-      t.device,
-      t.network,
-      t.country,
-      t.colo,
-    ),
-  ],
-);
+/**
+ * The rollup columns and key, at two grains: hourly (ranges up to a few days) and daily (longer
+ * ranges read at most one row per key and day, whatever the traffic).
+ */
+function rollupTable<Name extends string>(name: Name) {
+  return pgTable(
+    name,
+    {
+      tenantId: uuid("tenant_id").notNull(),
+      /** The UTC hour (or day) the row counts. */
+      time: time("time").notNull(),
+      route: text("route").notNull(),
+      metric: text("metric").notNull(),
+      device: text("device").notNull(),
+      network: text("network").notNull(),
+      country: text("country").notNull(),
+      /** Page views only ('' for vitals, which the dashboard does not group by colo). */
+      colo: text("colo").notNull(),
+      count: bigint("count", { mode: "number" }).notNull(),
+      good: bigint("good", { mode: "number" }).notNull(),
+      poor: bigint("poor", { mode: "number" }).notNull(),
+      /** `{ bucket: count }` log buckets (worker/src/query/vital-sketch.ts); null for page views. */
+      sketch: jsonb("sketch"),
+    },
+    (t) => [
+      uniqueIndex(`${name}_identity`).on(
+        t.tenantId,
+        t.time,
+        t.metric,
+        t.route,
+        t.device,
+        t.network,
+        t.country,
+        t.colo,
+      ),
+    ],
+  );
+}
+
+export const rumRollups = rollupTable("rum_rollups");
+export const rumRollupsDaily = rollupTable("rum_rollups_daily");
 
 export const rumRoutePatterns = pgTable("rum_route_patterns", {
   tenantId: uuid("tenant_id")

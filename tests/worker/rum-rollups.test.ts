@@ -136,6 +136,17 @@ describe("RUM rollups", () => {
     }
   });
 
+  it("a range longer than three days reads the daily rollups: the same answer, in daily steps", async () => {
+    const m = await member();
+    await sendBrowser(m, browserBody([1200, 2500, 3000, 4500].map((v) => vital("/", "LCP", v))));
+    const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const month = await vitalsOf(m, `?from=${from}`);
+    const day = await vitalsOf(m);
+    expect(month.stepSeconds).toBe(86_400);
+    expect(day.stepSeconds % 3600).toBe(0);
+    expect(month.overall).toEqual(day.overall);
+  });
+
   it("reports the good / needs-improvement / poor shares of each vital (web.dev thresholds)", async () => {
     const m = await member();
     // LCP: 2 good (≤ 2500), 1 needs improvement, 1 poor (> 4000).
@@ -300,8 +311,13 @@ describe("RUM rollups", () => {
     const left = await withTenant(handle.db, tenant.id, async (tx) => ({
       events: (await tx.execute(sql`select route from rum_events`)).rows,
       rollups: (await tx.execute(sql`select route from rum_rollups`)).rows,
+      daily: (await tx.execute(sql`select route from rum_rollups_daily`)).rows,
     }));
-    expect(left).toEqual({ events: [{ route: "/day1" }], rollups: [{ route: "/day1" }] });
+    expect(left).toEqual({
+      events: [{ route: "/day1" }],
+      rollups: [{ route: "/day1" }],
+      daily: [{ route: "/day1" }],
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-// Real-user monitoring summaries, read from the hourly rollups (rum_rollups, maintained as events
+// Real-user monitoring summaries, read from the hourly or daily rollups (rum_rollups[_daily], maintained as events
 // are stored: migrations/0036_rum_store.sql), never from raw events: Web Vitals as p75, rating
 // shares and breakdowns by route, device class, network class and country; page views per route
 // and over time; where visitors were. Each is one statement whose work follows the rollup rows in
@@ -31,8 +31,26 @@ export function ratingOf(vital: Vital, value: number): Rating {
   return value <= good ? "good" : value <= poor ? "needs-improvement" : "poor";
 }
 
-/** Rollups are hourly: RUM series steps are whole hours. */
-export const RUM_STEP_SECONDS = 3600;
+/**
+ * Rollups come in two grains: hourly, and daily for ranges longer than DAILY_AFTER_MS (one row per
+ * key and day instead of 24). A series step is a whole number of the grain, at least the one
+ * asked for; the range starts at the grain holding `from`.
+ */
+const GRAINS = {
+  hour: { table: sql.raw("rum_rollups"), seconds: 3600, width: "1 hour" },
+  day: { table: sql.raw("rum_rollups_daily"), seconds: 86_400, width: "1 day" },
+} as const;
+const DAILY_AFTER_MS = 3 * 86_400_000;
+type Grain = (typeof GRAINS)[keyof typeof GRAINS];
+
+export function grainOf(range: TimeRange): Grain {
+  return range.to.getTime() - range.from.getTime() > DAILY_AFTER_MS ? GRAINS.day : GRAINS.hour;
+}
+
+export function rumStepOf(stepSeconds: number, grain: Grain): number {
+  return Math.ceil(stepSeconds / grain.seconds) * grain.seconds;
+}
+
 export const DIMENSIONS = ["device", "network", "country"] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
@@ -50,22 +68,19 @@ export type VitalsReport = {
   breakdowns: Record<Dimension, { value: string; samples: number; vitals: ByVital }[]>;
 };
 
-/** The rollup hours of a range: from the hour holding `from`, up to `to`. */
-const inHours = (range: TimeRange) => sql`
-  tenant_id = app_tenant_id()
-  and time >= date_bin('1 hour', ${range.from.toISOString()}::timestamptz, timestamptz '2000-01-01 00:00:00+00')
-  and time < ${range.to.toISOString()}`;
-const bucket = (range: TimeRange, stepSeconds: number) =>
-  sql`date_bin(${`${stepSeconds} seconds`}::interval, time, date_bin('1 hour', ${range.from.toISOString()}::timestamptz, timestamptz '2000-01-01 00:00:00+00'))`;
+/** The start of the grain holding `from` (UTC: date_bin on an absolute origin). */
+const firstBin = (range: TimeRange, grain: Grain) =>
+  sql`date_bin(${grain.width}::interval, ${range.from.toISOString()}::timestamptz, timestamptz '2000-01-01 00:00:00+00')`;
+/** One tenant's rollup rows of a range, at the range's grain. */
+const rollupsIn = (range: TimeRange, grain: Grain) => sql`
+  ${grain.table} where tenant_id = app_tenant_id()
+  and time >= ${firstBin(range, grain)} and time < ${range.to.toISOString()}`;
+const bucket = (range: TimeRange, grain: Grain, stepSeconds: number) =>
+  sql`date_bin(${`${stepSeconds} seconds`}::interval, time, ${firstBin(range, grain)})`;
 const vitalNames = sql.join(
   VITALS.map((name) => sql`${name}`),
   sql`, `,
 );
-
-/** A series step for rollups: whole hours, at least the one asked for. */
-export function rumStepOf(stepSeconds: number): number {
-  return Math.ceil(stepSeconds / RUM_STEP_SECONDS) * RUM_STEP_SECONDS;
-}
 
 // grouping(route, device, network, country, bucket): 1 for each column not grouped by.
 const LEVEL = { overall: 31, series: 30, route: 15, device: 23, network: 27, country: 29 } as const;
@@ -76,7 +91,8 @@ export async function vitalsReport(
   stepSeconds: number,
   route?: string,
 ): Promise<VitalsReport> {
-  const step = rumStepOf(stepSeconds);
+  const grain = grainOf(range);
+  const step = rumStepOf(stepSeconds, grain);
   // Every group's sketch, with its good and poor counts folded in as two extra keys: one pass.
   const { rows } = await tx.execute<{
     metric: Vital;
@@ -89,9 +105,8 @@ export async function vitalsReport(
     sketch: Record<string, string | number>;
   }>(sql`
     with r as (
-      select metric, route, device, network, country, ${bucket(range, step)} as bucket, good, poor, sketch
-      from rum_rollups
-      where ${inHours(range)} and metric in (${vitalNames}) ${route ? sql`and route = ${route}` : sql``}
+      select metric, route, device, network, country, ${bucket(range, grain, step)} as bucket, good, poor, sketch
+      from ${rollupsIn(range, grain)} and metric in (${vitalNames}) ${route ? sql`and route = ${route}` : sql``}
     ),
     k as (
       select metric, route, device, network, country, bucket,
@@ -182,7 +197,8 @@ export type PagesReport = {
 };
 
 export async function pagesReport(tx: Tx, range: TimeRange, stepSeconds: number): Promise<PagesReport> {
-  const step = rumStepOf(stepSeconds);
+  const grain = grainOf(range);
+  const step = rumStepOf(stepSeconds, grain);
   const { rows } = await tx.execute<{
     route: string | null;
     time: string | null;
@@ -191,8 +207,8 @@ export async function pagesReport(tx: Tx, range: TimeRange, stepSeconds: number)
   }>(
     sql`
     with p as (
-      select route, ${bucket(range, step)} as bucket, count from rum_rollups
-      where ${inHours(range)} and metric = 'page_view'
+      select route, ${bucket(range, grain, step)} as bucket, count
+      from ${rollupsIn(range, grain)} and metric = 'page_view'
     )
     select route, ${iso("bucket")} as time, sum(count)::bigint as views, grouping(route, bucket) as level
     from p group by grouping sets ((route), (bucket))
@@ -222,7 +238,7 @@ export async function geoReport(tx: Tx, range: TimeRange): Promise<GeoReport> {
     level: number;
   }>(sql`
     select country, colo, sum(count)::bigint as views, grouping(country, colo) as level
-    from rum_rollups where ${inHours(range)} and metric = 'page_view'
+    from ${rollupsIn(range, grainOf(range))} and metric = 'page_view'
     group by grouping sets ((country), (colo))
     order by views desc`);
   const top = (level: number) => rows.filter((row) => row.level === level).slice(0, 20);
