@@ -59,7 +59,7 @@ try {
       const bytes = await storedBytes(db, [raw.tenantId, tenant.tenantId]);
       print("bytes per row in spans (+ its indexes)", `${Math.round(bytes.perSpan)} B`);
       print("bytes per RUM event (rum_events + indexes)", `${Math.round(bytes.perRumEvent)} B`);
-      print("rum_rollups (+ index), per RUM event", `${Math.round(bytes.rollupsPerRumEvent)} B`);
+      print("hourly + daily rollups (+ indexes) per event", `${Math.round(bytes.rollupsPerRumEvent)} B`);
       for (const [name, path] of await queries(api)) {
         const { p50, p95 } = await latency(api, path);
         first[name] ??= p50;
@@ -124,7 +124,7 @@ async function storedBytes(
 ): Promise<{ perSpan: number; perRumEvent: number; rollupsPerRumEvent: number }> {
   const { rows } = await db.execute<{ spans: string; events: string; rollups: string }>(sql`
     select pg_total_relation_size('spans') as spans, pg_total_relation_size('rum_events') as events,
-      pg_total_relation_size('rum_rollups') as rollups`);
+      pg_total_relation_size('rum_rollups') + pg_total_relation_size('rum_rollups_daily') as rollups`);
   let spans = 0;
   let events = 0;
   for (const id of tenantIds) {
