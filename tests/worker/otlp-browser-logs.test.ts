@@ -110,7 +110,7 @@ describe("browser logs (frontend tokens)", () => {
     });
   }
 
-  it("privacy: browser log records keep only allow-listed attributes and carry no free text", async () => {
+  it("privacy: browser log records keep only allow-listed attributes, no identity and no free text", async () => {
     const m = await member();
     await sendBrowserLogs(m, LogsJsonExporter, (logger) => {
       logger.emit({
@@ -120,6 +120,7 @@ describe("browser logs (frontend tokens)", () => {
         attributes: {
           "url.path": "/search?q=jane@example.com",
           "user.email": "jane@example.com",
+          "enduser.id": "user-1",
           "exception.stacktrace": "at secret.js:1",
           "browser.page.title": "x".repeat(5000),
         },

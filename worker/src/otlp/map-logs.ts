@@ -10,7 +10,7 @@ import { hex } from "../byte-encoding.ts";
 import { SPAN_ID_BYTES, TRACE_ID_BYTES } from "./ids.ts";
 import { Rejections, type Mapped } from "./rejections.ts";
 import { isoFromNanos, latestAcceptedNanos } from "./timestamps.ts";
-import { browserResource, enrichedAttributes, type EdgeFacts } from "./privacy-firewall.ts";
+import { browserResource, enrichedAttributes, withoutIdentity, type EdgeFacts } from "./privacy-firewall.ts";
 import { WEB_VITAL_EVENT, withRoute } from "./rum-route.ts";
 
 export type LogRow = {
@@ -40,7 +40,7 @@ export function mapLogs(
   const received = BigInt(now) * 1_000_000n;
   for (const resourceLogs of request.resourceLogs) {
     const fullResource = attributesOf(resourceLogs.resource?.attributes ?? []);
-    const resource = browser ? browserResource(fullResource, browser) : fullResource;
+    const resource = browser ? withoutIdentity(browserResource(fullResource, browser)) : fullResource;
     const serviceName = serviceNameOf(fullResource);
     for (const scopeLogs of resourceLogs.scopeLogs) {
       const scope = scopeLogs.scope ? { name: scopeLogs.scope.name, version: scopeLogs.scope.version } : null;
@@ -88,7 +88,7 @@ function bodyOf(record: LogRecord): string | null {
 
 function attributesOfRecord(record: LogRecord, browser: EdgeFacts | undefined, routes: readonly string[]) {
   const sent = attributesOf(record.attributes);
-  const kept = browser ? enrichedAttributes(sent, browser) : sent;
+  const kept = browser ? withoutIdentity(enrichedAttributes(sent, browser)) : sent;
   const event = record.eventName || sent["event.name"];
   return event === WEB_VITAL_EVENT ? withRoute(kept, routes) : kept;
 }

@@ -48,6 +48,17 @@ export function enrichedAttributes(attributes: Attributes, edge: EdgeFacts): Att
   };
 }
 
+/**
+ * Who was looking (signed-in dashboard pages): kept on spans only, because account erasure finds a
+ * user's browser telemetry by `enduser.id` on spans (docs/privacy-operations.md); browser log
+ * records never carry it.
+ */
+const IDENTITY: readonly string[] = [ATTR.enduserId, ATTR.tenantId, ATTR.userRoles];
+
+export function withoutIdentity(attributes: Attributes): Attributes {
+  return Object.fromEntries(Object.entries(attributes).filter(([name]) => !IDENTITY.includes(name)));
+}
+
 /** A URL or path without `?query` and `#fragment` (span names may hold one, e.g. "GET /a?b"). */
 export function withoutQuery(text: string): string {
   return text.replace(/[?#][^\s]*/g, "");
