@@ -3,7 +3,8 @@
 // over 30 days (scripts/bench/scale-mix.ts) up to each size in turn, and prints for each: ingest
 // spans/s until the consumer stored the last row, next to a raw multi-row INSERT measured in the
 // same run; bytes per row of spans and per RUM event (tables + indexes), the rollups per RUM
-// event; p50/p95 of every dashboard query and its ratio to the first size. Loopback only; the database and Worker are temporary and removed.
+// event; p50/p95 of every dashboard query and its ratio to the first size. Loopback only; the
+// database and Worker are temporary and removed.
 // The tenant is on the pro plan (200,000 spans/min): past that burst the bench waits out the 429s
 // like an exporter, so larger sizes take at least size / 200,000 minutes.
 import { mkdtempSync } from "node:fs";
