@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { withTenant } from "../../db/tenant-scope.ts";
 import { setTenantPlan } from "../../scripts/tenant-plan.ts";
-import { cachedPlanOf } from "../../worker/src/otlp/tenant-plan.ts";
+import { cachedIngestSettingsOf } from "../../worker/src/otlp/tenant-plan.ts";
 import { policyFor } from "../../worker/src/rate-limit/consume.ts";
 import { POLICIES } from "../../worker/src/rate-limit/policies.ts";
 import { createTenant, openDb } from "./support/telemetry.ts";
@@ -15,10 +15,10 @@ afterAll(() => pool.end());
 describe("tenant plan as data", () => {
   it("an operator's plan change is stored, audited, and sets the ingest quota at the next plan read", async () => {
     const tenant = await createTenant();
-    expect(await cachedPlanOf(db, tenant.id)).toBe("free");
+    expect((await cachedIngestSettingsOf(db, tenant.id)).plan).toBe("free");
     expect(await setTenantPlan(db, tenant.id, "pro")).toBe("free");
     const afterCache = Date.now() + 61_000;
-    const plan = await cachedPlanOf(db, tenant.id, afterCache);
+    const { plan } = await cachedIngestSettingsOf(db, tenant.id, afterCache);
     expect(plan).toBe("pro");
     expect(policyFor("ingest", plan, tenant.id).quota).toEqual(POLICIES.ingest.plans.pro);
     const events = await withTenant(

@@ -10,7 +10,13 @@ import { hex } from "../byte-encoding.ts";
 import { SPAN_ID_BYTES, TRACE_ID_BYTES } from "./ids.ts";
 import { Rejections, type Mapped } from "./rejections.ts";
 import { isoFromNanos, latestAcceptedNanos } from "./timestamps.ts";
-import { browserResource, enrichedAttributes, withoutIdentity, type EdgeFacts } from "./privacy-firewall.ts";
+import {
+  browserResource,
+  enrichedAttributes,
+  MAX_BROWSER_STRING_CHARS,
+  withoutIdentity,
+  type EdgeFacts,
+} from "./privacy-firewall.ts";
 import { WEB_VITAL_EVENT, withRoute } from "./rum-route.ts";
 
 export type LogRow = {
@@ -63,7 +69,8 @@ export function mapLogs(
           scope,
           trace_id: record.traceId.length ? hex(record.traceId) : null,
           span_id: record.spanId.length ? hex(record.spanId) : null,
-          event_name: record.eventName || null,
+          event_name:
+            (browser ? record.eventName.slice(0, MAX_BROWSER_STRING_CHARS) : record.eventName) || null,
         });
       }
     }

@@ -28,7 +28,3 @@ export async function cachedIngestSettingsOf(
   cache.set(tenantId, { ...settings, until: now + TTL_MS });
   return settings;
 }
-
-export async function cachedPlanOf(db: Db, tenantId: string, now = Date.now()): Promise<Plan> {
-  return (await cachedIngestSettingsOf(db, tenantId, now)).plan;
-}
