@@ -7,3 +7,4 @@ export * from "./privacy.ts";
 export * from "./email.ts";
 export * from "./consent.ts";
 export * from "./tenant-limits.ts";
+export * from "./rum.ts";

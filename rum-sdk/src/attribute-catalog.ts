@@ -59,6 +59,11 @@ export const RUM_ATTRIBUTES: readonly RumAttribute[] = [
     where: "every span",
     purpose: "The path of the page (never its query string or fragment).",
   },
+  {
+    name: ATTR.urlTemplate,
+    where: "every span",
+    purpose: "The page's route: its path with numbers and identifiers replaced by :id, to group pages.",
+  },
   { name: ATTR.pageTitle, where: "page views", purpose: "The page's title." },
   {
     name: ATTR.pageSequence,
@@ -95,6 +100,26 @@ export const RUM_ATTRIBUTES: readonly RumAttribute[] = [
     name: ATTR.vitalTarget,
     where: "web vitals",
     purpose: "A CSS selector of the element behind LCP or INP (tag, id and classes only, never its text).",
+  },
+  {
+    name: ATTR.eventName,
+    where: "web-vital log events",
+    purpose: "The kind of event (browser.web_vital), for pages measured with OpenTelemetry's own library.",
+  },
+  {
+    name: ATTR.vitalDelta,
+    where: "web-vital log events",
+    purpose: "How much the metric changed since it was last reported.",
+  },
+  {
+    name: ATTR.vitalId,
+    where: "web-vital log events",
+    purpose: "A random identifier of one measurement on one page load, so repeated reports are counted once.",
+  },
+  {
+    name: ATTR.vitalNavigationType,
+    where: "web-vital log events",
+    purpose: "How the page was reached (navigation, reload, back/forward), which changes what is measured.",
   },
   {
     name: ATTR.resourcePath,

@@ -23,6 +23,8 @@ export const ATTR = {
   networkClass: "network.connection.effective_type",
   // every span: the page it belongs to
   urlPath: "url.path",
+  /** The page's route: the path with ids as `:id` (rum-sdk/src/route-template.ts). */
+  urlTemplate: "url.template",
   // page view
   pageTitle: "browser.page.title",
   pageSequence: "browser.page.sequence",
@@ -35,6 +37,12 @@ export const ATTR = {
   vitalValue: "browser.web_vital.value",
   vitalRating: "browser.web_vital.rating",
   vitalTarget: "browser.web_vital.target",
+  // web vitals as OpenTelemetry's web-vitals instrumentation sends them (log events; the
+  // Sightline SDK does not set these, the ingest firewall keeps them on browser log records)
+  eventName: "event.name",
+  vitalDelta: "browser.web_vital.delta",
+  vitalId: "browser.web_vital.id",
+  vitalNavigationType: "browser.web_vital.navigation_type",
   // static resources
   resourcePath: "browser.resource.path",
   resourceType: "browser.resource.type",

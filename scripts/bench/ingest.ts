@@ -141,9 +141,12 @@ async function workerRate(
   return (size * batches) / ((performance.now() - started) / 1000);
 }
 
+/** Spans stored: in the spans table, or as RUM events (web-vital spans are stored only there). */
 export async function storedSpans(db: Db, tenantId: string): Promise<number> {
   const result = await withTenant(db, tenantId, (tx) =>
-    tx.execute<{ n: number }>(sql`select count(*)::int as n from spans`),
+    tx.execute<{ n: number }>(
+      sql`select ((select count(*) from spans) + (select count(*) from rum_events where metric <> 'page_view'))::int as n`,
+    ),
   );
   return result.rows[0].n;
 }

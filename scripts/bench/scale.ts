@@ -2,8 +2,8 @@
 // (OTLP/HTTP to wrangler dev, the queue, the consumer, embedded Postgres 17) with a realistic mix
 // over 30 days (scripts/bench/scale-mix.ts) up to each size in turn, and prints for each: ingest
 // spans/s until the consumer stored the last row, next to a raw multi-row INSERT measured in the
-// same run; bytes per span stored (table + indexes); p50/p95 of every dashboard query and its
-// ratio to the first size. Loopback only; the database and Worker are temporary and removed.
+// same run; bytes per span stored (table + indexes) and per RUM event (rum_events + indexes; the
+// rollups per RUM event); p50/p95 of every dashboard query and its ratio to the first size. Loopback only; the database and Worker are temporary and removed.
 // The tenant's ingest limit is raised by an operator's tenant_limits row (no waiting out 429s; a
 // 429 would still be waited out like an exporter does).
 import { mkdtempSync } from "node:fs";
@@ -13,10 +13,10 @@ import { neonConfig } from "@neondatabase/serverless";
 import { sql } from "drizzle-orm";
 import { WebSocket } from "ws";
 import { createDb, useLocalRelay, type Db } from "../../db/client.ts";
+import { withTenant } from "../../db/tenant-scope.ts";
 import { freePort } from "../../db/local/free-port.ts";
 import { databaseSecrets, startEmbeddedDatabase, startWorker } from "../local-stack.ts";
 import { generateWorkerSecrets } from "../worker-secrets.ts";
-import { withTenant } from "../../db/tenant-scope.ts";
 import { setTenantLimit } from "../tenant-plan.ts";
 import { createBenchTenant, rawInsertRate, storedSpans, untilStored } from "./ingest.ts";
 import { logRequest, metricRequest, spanRequest } from "./scale-mix.ts";
@@ -70,6 +70,9 @@ try {
         "bytes per span stored (spans + its indexes)",
         `${Math.round(perSpan.all)} B (backend spans ${Math.round(perSpan.backend)} B, RUM-shaped ${Math.round(perSpan.rum)} B)`,
       );
+      const rum = await rumBytes(db, [raw.tenantId, tenant.tenantId]);
+      print("bytes per RUM event (rum_events + indexes)", `${Math.round(rum.perEvent)} B`);
+      print("hourly + daily rollups (+ indexes) per event", `${Math.round(rum.rollupsPerEvent)} B`);
       for (const [name, path] of await queries(api)) {
         const { p50, p95 } = await latency(api, path);
         first[name] ??= p50;
@@ -204,6 +207,27 @@ async function bytesPerSpan(
   };
   if (process.env.BENCH_VERBOSE) console.log(JSON.stringify({ msg: "spans bytes", sizes, by }));
   return { all: total / spans, backend: share(by.backend), rum: share(by.rum) };
+}
+
+/**
+ * Bytes per RUM event (rum_events with its indexes) over both bench tenants' events counted
+ * exactly (forced RLS: counted per tenant), and the hourly and daily rollups' size per event.
+ */
+async function rumBytes(db: Db, tenantIds: string[]): Promise<{ perEvent: number; rollupsPerEvent: number }> {
+  const { rows } = await db.execute<{ events: string; rollups: string }>(sql`
+    select pg_total_relation_size('rum_events') as events,
+      pg_total_relation_size('rum_rollups') + pg_total_relation_size('rum_rollups_daily') as rollups`);
+  let events = 0;
+  for (const id of tenantIds) {
+    const counts = await withTenant(db, id, (tx) =>
+      tx.execute<{ events: number }>(sql`select count(*)::int as events from rum_events`),
+    );
+    events += counts.rows[0].events;
+  }
+  return {
+    perEvent: Number(rows[0].events) / Math.max(events, 1),
+    rollupsPerEvent: Number(rows[0].rollups) / Math.max(events, 1),
+  };
 }
 
 type Api = { origin: string; tenantId: string; token: string };

@@ -297,16 +297,27 @@ describe("the telemetry dashboard", () => {
     await shoot("metrics-histogram");
   });
 
-  it("charts the Web Vitals p75 with bands and counts the page views", async () => {
+  it("charts the Web Vitals p75 with bands and rating shares, breaks it down, and counts the page views", async () => {
     await page.goto(`${baseUrl}/app/t/${tenantId}/vitals`);
     await expect.poll(() => page.locator("#vital-charts svg").count()).toBe(5);
     await expect
       .poll(() => page.locator("#vital-charts figcaption").first().textContent())
       .toMatch(/LCP p75 3\.3k ms/);
     expect(await page.locator("#vital-charts svg").first().locator("rect.band").count()).toBe(3);
-    await expect.poll(() => page.locator("#vital-pages").textContent()).toContain("/pricing");
+    // LCP 1800 / 2600 / 3900: one good, two needing improvement.
+    await expect
+      .poll(() => page.locator("#vital-charts .distribution").first().getAttribute("aria-label"))
+      .toBe("33 % good, 67 % needs improvement, 0 % poor");
+    await expect.poll(() => page.locator("#vital-routes").textContent()).toContain("/pricing");
+    await expect.poll(() => page.locator("#by-device").textContent()).toContain("unknown");
     await expect.poll(() => page.locator("#views-total").textContent()).toBe("1 page view");
     await shoot("vitals");
+    // A route opens its drill-down (kept in the URL).
+    await page.locator("#vital-routes a", { hasText: "/pricing" }).click();
+    await expect.poll(() => page.locator("#route-detail").isVisible()).toBe(true);
+    expect(new URL(page.url()).searchParams.get("route")).toBe("/pricing");
+    await expect.poll(() => page.locator("#route-filter").textContent()).toBe("Route /pricing");
+    await shoot("vitals-route");
   });
 });
 

@@ -10,6 +10,9 @@ import type { EdgeFacts } from "./privacy-firewall.ts";
 import type { Mapped } from "./rejections.ts";
 import type { OtlpEncoding } from "./request-body.ts";
 
+/** Who sent the batch: a browser's edge facts (frontend tokens), the tenant's route patterns. */
+export type MappingContext = { browser?: EdgeFacts; routes?: readonly string[] };
+
 export type Batch = {
   /** Items received (stored + rejected). */
   received: number;
@@ -23,8 +26,8 @@ export type Batch = {
 export type Decoded = {
   ok: true;
   items: number;
-  /** Maps to rows; `browser` applies the privacy firewall (frontend tokens, traces only). */
-  prepare: (now: number, browser?: EdgeFacts) => Batch;
+  /** Maps to rows; `browser` applies the privacy firewall (frontend tokens). */
+  prepare: (now: number, context?: MappingContext) => Batch;
 };
 
 export function decodeExport(signal: Signal, encoding: OtlpEncoding, bytes: Uint8Array): Decoded | Refusal {
@@ -40,7 +43,7 @@ export function decodeExport(signal: Signal, encoding: OtlpEncoding, bytes: Uint
           (r) => r.scopeSpans,
           (s) => s.spans.length,
         ),
-        (now, browser) => batchOf(mapSpans(traces, now, browser)),
+        (now, context) => batchOf(mapSpans(traces, now, context?.browser, context?.routes)),
       );
     }
     case "logs": {
@@ -51,7 +54,7 @@ export function decodeExport(signal: Signal, encoding: OtlpEncoding, bytes: Uint
           (r) => r.scopeLogs,
           (s) => s.logRecords.length,
         ),
-        (now) => batchOf(mapLogs(logs, now)),
+        (now, context) => batchOf(mapLogs(logs, now, context?.browser, context?.routes)),
       );
     }
     case "metrics": {

@@ -1,11 +1,23 @@
 // ExportLogsServiceRequest → log record rows. A record without a time takes its observed time,
 // then the time of receipt (the spec's order). Rejected: malformed trace/span ids, far-future times.
+// Records from a frontend token pass the same privacy firewall as browser spans: allow-listed,
+// size-capped attributes and resource, the receipt's session, the edge's country and colo, and no
+// free text (the body and severity text are dropped: a browser log line can carry anything).
+// `browser.web_vital` events (OpenTelemetry's web-vitals instrumentation) get their route.
 import { attributesOf, serviceNameOf, valueOf, type Attributes } from "./attributes.ts";
 import type { ExportLogsServiceRequest, LogRecord } from "./generated/otlp_pb.ts";
 import { hex } from "../byte-encoding.ts";
 import { SPAN_ID_BYTES, TRACE_ID_BYTES } from "./ids.ts";
 import { Rejections, type Mapped } from "./rejections.ts";
 import { isoFromNanos, latestAcceptedNanos } from "./timestamps.ts";
+import {
+  browserResource,
+  enrichedAttributes,
+  MAX_BROWSER_STRING_CHARS,
+  withoutIdentity,
+  type EdgeFacts,
+} from "./privacy-firewall.ts";
+import { WEB_VITAL_EVENT, withRoute } from "./rum-route.ts";
 
 export type LogRow = {
   time: string;
@@ -22,14 +34,20 @@ export type LogRow = {
   event_name: string | null;
 };
 
-export function mapLogs(request: ExportLogsServiceRequest, now: number): Mapped<LogRow> {
+export function mapLogs(
+  request: ExportLogsServiceRequest,
+  now: number,
+  browser?: EdgeFacts,
+  routes: readonly string[] = [],
+): Mapped<LogRow> {
   const rows: LogRow[] = [];
   const rejections = new Rejections();
   const latest = latestAcceptedNanos(now);
   const received = BigInt(now) * 1_000_000n;
   for (const resourceLogs of request.resourceLogs) {
-    const resource = attributesOf(resourceLogs.resource?.attributes ?? []);
-    const serviceName = serviceNameOf(resource);
+    const fullResource = attributesOf(resourceLogs.resource?.attributes ?? []);
+    const resource = browser ? withoutIdentity(browserResource(fullResource, browser)) : fullResource;
+    const serviceName = serviceNameOf(fullResource);
     for (const scopeLogs of resourceLogs.scopeLogs) {
       const scope = scopeLogs.scope ? { name: scopeLogs.scope.name, version: scopeLogs.scope.version } : null;
       for (const record of scopeLogs.logRecords) {
@@ -44,14 +62,15 @@ export function mapLogs(request: ExportLogsServiceRequest, now: number): Mapped<
           observed_time: record.observedTimeUnixNano ? isoFromNanos(record.observedTimeUnixNano) : null,
           service_name: serviceName,
           severity_number: record.severityNumber,
-          severity_text: record.severityText || null,
-          body: bodyOf(record),
-          attributes: attributesOf(record.attributes),
+          severity_text: browser ? null : record.severityText || null,
+          body: browser ? null : bodyOf(record),
+          attributes: attributesOfRecord(record, browser, routes),
           resource,
           scope,
           trace_id: record.traceId.length ? hex(record.traceId) : null,
           span_id: record.spanId.length ? hex(record.spanId) : null,
-          event_name: record.eventName || null,
+          event_name:
+            (browser ? record.eventName.slice(0, MAX_BROWSER_STRING_CHARS) : record.eventName) || null,
         });
       }
     }
@@ -72,4 +91,11 @@ function bodyOf(record: LogRecord): string | null {
   if (!record.body?.value.case) return null;
   const value = valueOf(record.body);
   return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function attributesOfRecord(record: LogRecord, browser: EdgeFacts | undefined, routes: readonly string[]) {
+  const sent = attributesOf(record.attributes);
+  const kept = browser ? withoutIdentity(enrichedAttributes(sent, browser)) : sent;
+  const event = record.eventName || sent["event.name"];
+  return event === WEB_VITAL_EVENT ? withRoute(kept, routes) : kept;
 }

@@ -9,6 +9,7 @@ import { isValidId, SPAN_ID_BYTES, TRACE_ID_BYTES } from "./ids.ts";
 import { browserResource, enrichedAttributes, withoutQuery, type EdgeFacts } from "./privacy-firewall.ts";
 import { isoFromNanos, latestAcceptedNanos } from "./timestamps.ts";
 import { Rejections, type Mapped } from "./rejections.ts";
+import { isRumSpan, withRoute } from "./rum-route.ts";
 
 export type SpanRow = {
   trace_id: string;
@@ -29,11 +30,15 @@ export type SpanRow = {
   source: "backend" | "frontend";
 };
 
-/** `browser` set: the spans came with a frontend token and pass the privacy firewall. */
+/**
+ * `browser` set: the spans came with a frontend token and pass the privacy firewall. `routes`: the
+ * tenant's route patterns, which name the route of page views and web vitals (rum-route.ts).
+ */
 export function mapSpans(
   request: ExportTraceServiceRequest,
   now: number,
   browser?: EdgeFacts,
+  routes: readonly string[] = [],
 ): Mapped<SpanRow> {
   const rows: SpanRow[] = [];
   const rejections = new Rejections();
@@ -52,7 +57,7 @@ export function mapSpans(
           rejections.add(problem);
           continue;
         }
-        rows.push(rowOf(span, { resource, serviceName, scope, browser }));
+        rows.push(rowOf(span, { resource, serviceName, scope, browser, routes }));
       }
     }
   }
@@ -77,10 +82,13 @@ type Context = {
   serviceName: string;
   scope: Attributes | null;
   browser: EdgeFacts | undefined;
+  routes: readonly string[];
 };
 
-function rowOf(span: Span, { resource, serviceName, scope, browser }: Context): SpanRow {
-  const attributes = attributesOf(span.attributes);
+function rowOf(span: Span, { resource, serviceName, scope, browser, routes }: Context): SpanRow {
+  const sent = attributesOf(span.attributes);
+  const kept = browser ? enrichedAttributes(sent, browser) : sent;
+  const attributes = isRumSpan(span.name) ? withRoute(kept, routes) : kept;
   return {
     trace_id: hex(span.traceId),
     span_id: hex(span.spanId),
@@ -92,7 +100,7 @@ function rowOf(span: Span, { resource, serviceName, scope, browser }: Context): 
     kind: span.kind,
     status_code: span.status?.code ?? 0,
     status_message: browser ? null : span.status?.message || null,
-    attributes: browser ? enrichedAttributes(attributes, browser) : attributes,
+    attributes,
     resource,
     scope,
     events: eventsOf(span, browser !== undefined),

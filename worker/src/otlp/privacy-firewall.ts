@@ -17,11 +17,16 @@ export type EdgeFacts = { country?: string; colo?: string; sessionId?: string };
 
 const ALLOWED = rumAttributeNames();
 
+/** No allow-listed attribute needs more (selectors, titles, user agents): a cap, not a format. */
+export const MAX_BROWSER_STRING_CHARS = 512;
+
 export function allowedAttributes(attributes: Attributes): Attributes {
   const kept: Attributes = {};
   for (const [name, value] of Object.entries(attributes)) {
     if (!ALLOWED.has(name)) continue;
-    kept[name] = isPathAttribute(name) && typeof value === "string" ? withoutQuery(value) : value;
+    if (typeof value !== "string") kept[name] = value;
+    else
+      kept[name] = (isPathAttribute(name) ? withoutQuery(value) : value).slice(0, MAX_BROWSER_STRING_CHARS);
   }
   return kept;
 }
@@ -41,6 +46,17 @@ export function enrichedAttributes(attributes: Attributes, edge: EdgeFacts): Att
     ...(edge.country ? { [EDGE.country]: edge.country } : {}),
     ...(edge.colo ? { [EDGE.colo]: edge.colo } : {}),
   };
+}
+
+/**
+ * Who was looking (signed-in dashboard pages): kept on spans only, because account erasure finds a
+ * user's browser telemetry by `enduser.id` on spans (docs/privacy-operations.md); browser log
+ * records never carry it.
+ */
+const IDENTITY: readonly string[] = [ATTR.enduserId, ATTR.tenantId, ATTR.userRoles];
+
+export function withoutIdentity(attributes: Attributes): Attributes {
+  return Object.fromEntries(Object.entries(attributes).filter(([name]) => !IDENTITY.includes(name)));
 }
 
 /** A URL or path without `?query` and `#fragment` (span names may hold one, e.g. "GET /a?b"). */

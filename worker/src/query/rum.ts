@@ -1,17 +1,22 @@
-// Real-user monitoring summaries, read from the spans the RUM SDK sends (rum-sdk/src/attributes.ts
-// names them): Core Web Vitals as p75 per path and over time, page views per path and over time,
-// and where visitors were (country and Cloudflare colo, added at the edge). One query each, with
-// grouping sets, so a dashboard load is a handful of round trips whatever the range.
-import { sql } from "drizzle-orm";
-import { ATTR, SPAN } from "../../../rum-sdk/src/attributes.ts";
+// Real-user monitoring summaries, read from the hourly or daily rollups (rum_rollups[_daily], maintained as events
+// are stored: migrations/0036_rum_store.sql), never from raw events: Web Vitals as p75, rating
+// shares and breakdowns by route, device class, network class and country; page views per route
+// and over time; where visitors were. Each is one statement whose work follows the rollup rows in
+// the range (routes × dimensions × hours), not the traffic. Drill-downs (attribution targets, the
+// sessions of a route) read the narrow rum_events table of the range.
+import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { iso } from "./iso.ts";
 import type { TimeRange } from "./time-range.ts";
+import { countOf, quantileOf, type Sketch } from "./vital-sketch.ts";
 
 export const VITALS = ["LCP", "FCP", "CLS", "INP", "TTFB"] as const;
 export type Vital = (typeof VITALS)[number];
 
-/** web.dev thresholds: ≤ good is good, > poor is poor, between is "needs improvement". */
+/**
+ * web.dev thresholds: ≤ good is good, > poor is poor, between is "needs improvement". Postgres
+ * counts ratings at ingest with the same numbers (rum_rating; tests/worker/rum-rollups.test.ts).
+ */
 export const VITAL_THRESHOLDS: Record<Vital, { good: number; poor: number; unit: "ms" | "score" }> = {
   LCP: { good: 2500, poor: 4000, unit: "ms" },
   FCP: { good: 1800, poor: 3000, unit: "ms" },
@@ -26,107 +31,196 @@ export function ratingOf(vital: Vital, value: number): Rating {
   return value <= good ? "good" : value <= poor ? "needs-improvement" : "poor";
 }
 
-type Summary = { p75: number; samples: number; rating: Rating };
+/**
+ * Rollups come in two grains: hourly, and daily for ranges longer than DAILY_AFTER_MS (one row per
+ * key and day instead of 24). A series step is a whole number of the grain, at least the one
+ * asked for; the range starts at the grain holding `from`.
+ */
+const GRAINS = {
+  hour: { table: sql.raw("rum_rollups"), seconds: 3600, width: "1 hour" },
+  day: { table: sql.raw("rum_rollups_daily"), seconds: 86_400, width: "1 day" },
+} as const;
+const DAILY_AFTER_MS = 3 * 86_400_000;
+type Grain = (typeof GRAINS)[keyof typeof GRAINS];
+
+export function grainOf(range: TimeRange): Grain {
+  return range.to.getTime() - range.from.getTime() > DAILY_AFTER_MS ? GRAINS.day : GRAINS.hour;
+}
+
+export function rumStepOf(stepSeconds: number, grain: Grain): number {
+  return Math.ceil(stepSeconds / grain.seconds) * grain.seconds;
+}
+
+export const DIMENSIONS = ["device", "network", "country"] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Shares of samples rated good / needs improvement / poor (0–1, summing to 1). */
+export type Distribution = { good: number; needsImprovement: number; poor: number };
+export type Summary = { p75: number; samples: number; rating: Rating; distribution: Distribution };
+type ByVital = Partial<Record<Vital, Summary>>;
+
 export type VitalsReport = {
   stepSeconds: number;
   thresholds: typeof VITAL_THRESHOLDS;
-  overall: Partial<Record<Vital, Summary>>;
+  overall: ByVital;
   series: Partial<Record<Vital, { time: string; p75: number; samples: number }[]>>;
-  pages: { path: string; samples: number; vitals: Partial<Record<Vital, Summary>> }[];
+  routes: { route: string; samples: number; vitals: ByVital }[];
+  breakdowns: Record<Dimension, { value: string; samples: number; vitals: ByVital }[]>;
 };
 
-const attr = (name: string) => sql`(attributes->>${name})`;
-const bucket = (range: TimeRange, stepSeconds: number) =>
-  sql`date_bin(${`${stepSeconds} seconds`}::interval, start_time, ${range.from.toISOString()}::timestamptz)`;
-const inRange = (range: TimeRange, spanName: string, path?: string) => sql`
-  tenant_id = app_tenant_id() and name = ${spanName}
-  and start_time >= ${range.from.toISOString()} and start_time < ${range.to.toISOString()}
-  ${path ? sql`and ${attr(ATTR.urlPath)} = ${path}` : sql``}`;
+/** The start of the grain holding `from` (UTC: date_bin on an absolute origin). */
+const firstBin = (range: TimeRange, grain: Grain) =>
+  sql`date_bin(${grain.width}::interval, ${range.from.toISOString()}::timestamptz, timestamptz '2000-01-01 00:00:00+00')`;
+/** One tenant's rollup rows of a range, at the range's grain. */
+const rollupsIn = (range: TimeRange, grain: Grain) => sql`
+  ${grain.table} where tenant_id = app_tenant_id()
+  and time >= ${firstBin(range, grain)} and time < ${range.to.toISOString()}`;
+const bucket = (range: TimeRange, grain: Grain, stepSeconds: number) =>
+  sql`date_bin(${`${stepSeconds} seconds`}::interval, time, ${firstBin(range, grain)})`;
+const vitalNames = sql.join(
+  VITALS.map((name) => sql`${name}`),
+  sql`, `,
+);
+
+// grouping(route, device, network, country, bucket): 1 for each column not grouped by.
+const LEVEL = { overall: 31, series: 30, route: 15, device: 23, network: 27, country: 29 } as const;
 
 export async function vitalsReport(
   tx: Tx,
   range: TimeRange,
   stepSeconds: number,
-  path?: string,
+  route?: string,
 ): Promise<VitalsReport> {
+  const grain = grainOf(range);
+  const step = rumStepOf(stepSeconds, grain);
+  // Every group's sketch, with its good and poor counts folded in as two extra keys: one pass.
   const { rows } = await tx.execute<{
-    path: string | null;
     metric: Vital;
+    route: string | null;
+    device: string | null;
+    network: string | null;
+    country: string | null;
     time: string | null;
-    p75: number;
-    samples: number;
     level: number;
+    sketch: Record<string, string | number>;
   }>(sql`
-    with v as (
-      select ${attr(ATTR.urlPath)} as path, ${attr(ATTR.vitalName)} as metric, ${bucket(range, stepSeconds)} as bucket,
-        case when jsonb_typeof(attributes->${ATTR.vitalValue}) = 'number' then ${attr(ATTR.vitalValue)}::float8 end as value
-      from spans where ${inRange(range, SPAN.webVital, path)}
+    with r as (
+      select metric, route, device, network, country, ${bucket(range, grain, step)} as bucket, good, poor, sketch
+      from ${rollupsIn(range, grain)} and metric in (${vitalNames}) ${route ? sql`and route = ${route}` : sql``}
+    ),
+    k as (
+      select metric, route, device, network, country, bucket,
+        grouping(route, device, network, country, bucket) as level, e.key, sum(e.n) as n
+      from r cross join lateral (
+        select key, value::bigint as n from jsonb_each_text(r.sketch)
+        union all values ('good', r.good), ('poor', r.poor)
+      ) as e
+      group by grouping sets ((metric, e.key), (metric, bucket, e.key), (metric, route, e.key),
+        (metric, device, e.key), (metric, network, e.key), (metric, country, e.key))
     )
-    select path, metric, ${iso("bucket")} as time, percentile_cont(0.75) within group (order by value) as p75,
-      count(*)::int as samples, grouping(path, bucket) as level
-    from v where value is not null and metric in (${sql.join(
-      VITALS.map((name) => sql`${name}`),
-      sql`, `,
-    )})
-    group by grouping sets ((metric), (metric, bucket), (path, metric))
-    order by level, time, samples desc`);
+    select metric, route, device, network, country, ${iso("bucket")} as time, level,
+      jsonb_object_agg(key, n) as sketch
+    from k group by metric, route, device, network, country, bucket, level
+    order by level, bucket`);
   const report: VitalsReport = {
-    stepSeconds,
+    stepSeconds: step,
     thresholds: VITAL_THRESHOLDS,
     overall: {},
     series: {},
-    pages: [],
+    routes: [],
+    breakdowns: { device: [], network: [], country: [] },
   };
-  const pages = new Map<string, VitalsReport["pages"][number]>();
+  const routes = new Map<string, VitalsReport["routes"][number]>();
+  const breakdowns = { device: new Map(), network: new Map(), country: new Map() } as Record<
+    Dimension,
+    Map<string, { value: string; samples: number; vitals: ByVital }>
+  >;
   for (const row of rows) {
-    const summary = {
-      p75: Number(row.p75),
-      samples: row.samples,
-      rating: ratingOf(row.metric, Number(row.p75)),
-    };
-    if (row.level === 3) report.overall[row.metric] = summary;
-    else if (row.level === 2)
-      (report.series[row.metric] ??= []).push({ time: row.time!, p75: summary.p75, samples: row.samples });
-    else {
-      const key = row.path ?? "(unknown)";
-      const page = pages.get(key) ?? { path: key, samples: 0, vitals: {} };
-      page.vitals[row.metric] = summary;
-      page.samples += row.samples;
-      pages.set(key, page);
+    const summary = summaryOf(row.metric, row.sketch);
+    if (!summary) continue;
+    if (row.level === LEVEL.overall) report.overall[row.metric] = summary;
+    else if (row.level === LEVEL.series)
+      (report.series[row.metric] ??= []).push({
+        time: row.time!,
+        p75: summary.p75,
+        samples: summary.samples,
+      });
+    else if (row.level === LEVEL.route) {
+      const entry = routes.get(row.route!) ?? { route: row.route!, samples: 0, vitals: {} };
+      entry.vitals[row.metric] = summary;
+      entry.samples += summary.samples;
+      routes.set(row.route!, entry);
+    } else {
+      const dimension = DIMENSIONS.find((name) => LEVEL[name] === row.level)!;
+      const value = row[dimension]!;
+      const entry = breakdowns[dimension].get(value) ?? { value, samples: 0, vitals: {} };
+      entry.vitals[row.metric] = summary;
+      entry.samples += summary.samples;
+      breakdowns[dimension].set(value, entry);
     }
   }
-  report.pages = [...pages.values()].sort((a, b) => b.samples - a.samples).slice(0, 100);
+  report.routes = [...routes.values()].sort((a, b) => b.samples - a.samples).slice(0, 100);
+  for (const dimension of DIMENSIONS) {
+    report.breakdowns[dimension] = [...breakdowns[dimension].values()]
+      .sort((a, b) => b.samples - a.samples)
+      .slice(0, 50);
+  }
   return report;
+}
+
+/** A group's p75, rating and rating shares from its merged sketch (good/poor counts folded in). */
+function summaryOf(vital: Vital, merged: Record<string, string | number>): Summary | null {
+  const { good, poor, ...buckets } = merged;
+  const sketch: Sketch = Object.fromEntries(Object.entries(buckets).map(([key, n]) => [key, Number(n)]));
+  const samples = countOf(sketch);
+  const p75 = quantileOf(sketch, 0.75);
+  if (p75 === null || samples === 0) return null;
+  const shares = { good: Number(good) / samples, poor: Number(poor) / samples };
+  return {
+    p75: round(p75, vital),
+    samples,
+    rating: ratingOf(vital, p75),
+    distribution: { good: shares.good, needsImprovement: 1 - shares.good - shares.poor, poor: shares.poor },
+  };
+}
+
+/** The sketch is within 1 %: more digits than that would only look precise. */
+function round(value: number, vital: Vital): number {
+  return vital === "CLS" ? Math.round(value * 10_000) / 10_000 : Math.round(value * 10) / 10;
 }
 
 export type PagesReport = {
   stepSeconds: number;
   total: number;
-  pages: { path: string; views: number }[];
+  routes: { route: string; views: number }[];
   series: { time: string; views: number }[];
 };
 
 export async function pagesReport(tx: Tx, range: TimeRange, stepSeconds: number): Promise<PagesReport> {
+  const grain = grainOf(range);
+  const step = rumStepOf(stepSeconds, grain);
   const { rows } = await tx.execute<{
-    path: string | null;
+    route: string | null;
     time: string | null;
     views: number;
     level: number;
-  }>(sql`
+  }>(
+    sql`
     with p as (
-      select ${attr(ATTR.urlPath)} as path, ${bucket(range, stepSeconds)} as bucket
-      from spans where ${inRange(range, SPAN.pageView)}
+      select route, ${bucket(range, grain, step)} as bucket, count
+      from ${rollupsIn(range, grain)} and metric = 'page_view'
     )
-    select path, ${iso("bucket")} as time, count(*)::int as views, grouping(path, bucket) as level
-    from p group by grouping sets ((path), (bucket))
-    order by level, time, views desc`);
-  const pages = rows.filter((row) => row.level === 1).slice(0, 100);
+    select route, ${iso("bucket")} as time, sum(count)::bigint as views, grouping(route, bucket) as level
+    from p group by grouping sets ((route), (bucket))
+    order by level, bucket, views desc`,
+  );
+  const routes = rows.filter((row) => row.level === 1).slice(0, 100);
   const series = rows.filter((row) => row.level === 2);
   return {
-    stepSeconds,
-    total: series.reduce((sum, row) => sum + row.views, 0),
-    pages: pages.map((row) => ({ path: row.path ?? "(unknown)", views: row.views })),
-    series: series.map((row) => ({ time: row.time!, views: row.views })),
+    stepSeconds: step,
+    total: series.reduce((sum, row) => sum + Number(row.views), 0),
+    routes: routes.map((row) => ({ route: row.route!, views: Number(row.views) })),
+    series: series.map((row) => ({ time: row.time!, views: Number(row.views) })),
   };
 }
 
@@ -143,22 +237,84 @@ export async function geoReport(tx: Tx, range: TimeRange): Promise<GeoReport> {
     views: number;
     level: number;
   }>(sql`
-    with p as (
-      select coalesce(attributes->>'cloud.region', 'unknown') as country,
-        coalesce(attributes->>'cloudflare.colo', 'unknown') as colo
-      from spans where ${inRange(range, SPAN.pageView)}
-    )
-    select country, colo, count(*)::int as views, grouping(country, colo) as level
-    from p group by grouping sets ((country), (colo))
+    select country, colo, sum(count)::bigint as views, grouping(country, colo) as level
+    from ${rollupsIn(range, grainOf(range))} and metric = 'page_view'
+    group by grouping sets ((country), (colo))
     order by views desc`);
+  const top = (level: number) => rows.filter((row) => row.level === level).slice(0, 20);
   return {
-    countries: rows
-      .filter((row) => row.level === 1)
-      .slice(0, 20)
-      .map((row) => ({ country: row.country!, views: row.views })),
-    colos: rows
-      .filter((row) => row.level === 2)
-      .slice(0, 20)
-      .map((row) => ({ colo: row.colo!, views: row.views })),
+    countries: top(1).map((row) => ({ country: row.country!, views: Number(row.views) })),
+    colos: top(2).map((row) => ({ colo: row.colo!, views: Number(row.views) })),
   };
+}
+
+/** Raw events of one tenant and range (the rum_events_identity index), optionally one route. */
+const eventsIn = (range: TimeRange, route?: string): SQL => sql`
+  tenant_id = app_tenant_id() and time >= ${range.from.toISOString()} and time < ${range.to.toISOString()}
+  ${route ? sql`and route = ${route}` : sql``}`;
+
+export type AttributionReport = {
+  LCP: { target: string; samples: number; p75: number; rating: Rating }[];
+  INP: { target: string; samples: number; p75: number; rating: Rating }[];
+};
+
+/** The elements behind LCP and the INP targets: the 10 with most samples each, exact p75. */
+export async function attributionReport(
+  tx: Tx,
+  range: TimeRange,
+  route?: string,
+): Promise<AttributionReport> {
+  const { rows } = await tx.execute<{
+    metric: "LCP" | "INP";
+    target: string;
+    samples: number;
+    p75: number;
+  }>(sql`
+    select metric, target, samples, p75 from (
+      select metric, target, count(*)::int as samples,
+        percentile_cont(0.75) within group (order by value) as p75,
+        row_number() over (partition by metric order by count(*) desc, target) as rank
+      from rum_events
+      where ${eventsIn(range, route)} and metric in ('LCP', 'INP') and target is not null
+      group by metric, target
+    ) as t where rank <= 10 order by metric, rank`);
+  const report: AttributionReport = { LCP: [], INP: [] };
+  for (const row of rows) {
+    const p75 = round(Number(row.p75), row.metric);
+    report[row.metric].push({
+      target: row.target,
+      samples: row.samples,
+      p75,
+      rating: ratingOf(row.metric, p75),
+    });
+  }
+  return report;
+}
+
+export type RouteSessions = {
+  sessions: {
+    sessionId: string;
+    start: string;
+    end: string;
+    pageViews: number;
+    vitals: number;
+    poorVitals: number;
+  }[];
+};
+
+/** The sessions that visited a route in the range, most recent first. */
+export async function routeSessions(
+  tx: Tx,
+  range: TimeRange,
+  route: string,
+  limit: number,
+): Promise<RouteSessions> {
+  const { rows } = await tx.execute<RouteSessions["sessions"][number]>(sql`
+    select session_id as "sessionId", ${iso("min(time)")} as start, ${iso("max(time)")} as "end",
+      count(*) filter (where metric = 'page_view')::int as "pageViews",
+      count(*) filter (where metric <> 'page_view')::int as vitals,
+      count(*) filter (where rum_rating(metric, value) = 2)::int as "poorVitals"
+    from rum_events where ${eventsIn(range, route)} and session_id is not null
+    group by session_id order by max(time) desc limit ${limit}`);
+  return { sessions: rows };
 }

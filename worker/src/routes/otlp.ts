@@ -1,5 +1,5 @@
 // OTLP/HTTP 1.x ingest: POST /v1/traces|logs|metrics with a bearer API token. Backend tokens send
-// anything from anywhere; frontend (browser) tokens send traces only, only from the tenant's
+// anything from anywhere; frontend (browser) tokens send traces and logs, only from the tenant's
 // allowed origins, through the privacy firewall, and with a valid consent receipt where the tenant
 // requires one (consent/receipt-check.ts). Every answer is in the request's encoding and every error
 // is a google.rpc.Status (OTLP spec); nothing is answered 200 unless the queue holds it
@@ -17,6 +17,7 @@ import { RowTooLargeError } from "../ingest-queue/message.ts";
 import type { EdgeFacts } from "../otlp/privacy-firewall.ts";
 import { encodingOf, readBody } from "../otlp/request-body.ts";
 import type { OtlpBody } from "../otlp/response.ts";
+import { cachedRoutePatternsOf } from "../otlp/route-patterns.ts";
 import { isStorageUnavailable } from "../storage-failure.ts";
 import { policyFor } from "../rate-limit/consume.ts";
 import { tenantKey } from "../rate-limit/keys.ts";
@@ -60,11 +61,13 @@ otlp.onError(async (error, c) => {
   });
 });
 
-/** CORS preflight: only traces, since frontend tokens cannot send logs or metrics. */
+/** CORS preflight: traces and logs, the signals frontend tokens may send. */
 otlp.options(SIGNAL, (c) =>
   answerPreflight(
     c,
-    c.req.param("signal") === "traces" ? { methods: "POST", headers: CORS_REQUEST_HEADERS } : null,
+    BROWSER_SIGNALS.has(c.req.param("signal") as Signal)
+      ? { methods: "POST", headers: CORS_REQUEST_HEADERS }
+      : null,
   ),
 );
 
@@ -112,7 +115,8 @@ otlp.post(SIGNAL, readConsentReceipt, requireApiToken, async (c) => {
   const weight = Math.max(decoded.items, 1);
   if (browser) await limitPerBrowserIp(c, weight);
   await enforceRateLimit(c, tenantKey(token.tenantId), policies.at(-1)!, weight);
-  const batch = decoded.prepare(Date.now(), browser);
+  const routes = await cachedRoutePatternsOf(c.var.db, token.tenantId);
+  const batch = decoded.prepare(Date.now(), { browser, routes });
   await queueBatch(c, signal, batch.rows, token.tenantId);
   const { exportResponse } = await responses();
   return answer(c, 200, exportResponse(signal, encoding, batch.rejected, batch.errorMessage));
@@ -128,10 +132,16 @@ async function queueBatch(c: Context<AppEnv>, signal: Signal, rows: readonly obj
   }
 }
 
-/** Frontend tokens: traces only, from an allowed origin of the token's tenant. */
+/**
+ * What a frontend token may send: traces (the Sightline SDK) and logs (OpenTelemetry's browser
+ * instrumentations send web vitals as log events); both pass the privacy firewall. Metrics no.
+ */
+const BROWSER_SIGNALS: ReadonlySet<Signal> = new Set(["traces", "logs"]);
+
+/** Frontend tokens: traces and logs, from an allowed origin of the token's tenant. */
 async function admitBrowser(c: Context<AppEnv>, signal: Signal, tenantId: string): Promise<EdgeFacts> {
-  if (signal !== "traces")
-    throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Frontend tokens can only send traces");
+  if (!BROWSER_SIGNALS.has(signal))
+    throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Frontend tokens can only send traces and logs");
   await admitBrowserOrigin(c, tenantId);
   const cf = c.req.raw.cf as { country?: string; colo?: string } | undefined;
   return { country: cf?.country, colo: cf?.colo };

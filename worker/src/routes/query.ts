@@ -23,6 +23,8 @@ const rum = () => import("../query/rum.ts");
 
 const HEX_TRACE_ID = /^[0-9a-f]{32}$/;
 const MAX_ATTRIBUTE_FILTERS = 10;
+/** Routes are at most 12 segments of 64 characters (rum-sdk/src/route-template.ts); with slack. */
+const MAX_ROUTE_CHARS = 1000;
 
 /** Bearer token → that tenant's backend token; otherwise the session user's membership. */
 async function tenantReader(c: Context<AppEnv>, next: Next): Promise<void> {
@@ -133,7 +135,7 @@ query.get("/rum/vitals", async (c) => {
   const q = c.req.query();
   const range = valid(parseTimeRange(q));
   return c.json(
-    await vitalsReport(c.var.tenantTx, range, valid(parseStep(q.step, range)), q.path || undefined),
+    await vitalsReport(c.var.tenantTx, range, valid(parseStep(q.step, range)), routeParam(q, false)),
   );
 });
 
@@ -148,6 +150,29 @@ query.get("/rum/geo", async (c) => {
   const { geoReport } = await rum();
   return c.json(await geoReport(c.var.tenantTx, valid(parseTimeRange(c.req.query()))));
 });
+
+query.get("/rum/attribution", async (c) => {
+  const { attributionReport } = await rum();
+  const q = c.req.query();
+  return c.json(await attributionReport(c.var.tenantTx, valid(parseTimeRange(q)), routeParam(q, false)));
+});
+
+query.get("/rum/sessions", async (c) => {
+  const { routeSessions } = await rum();
+  const q = c.req.query();
+  const range = valid(parseTimeRange(q));
+  const limit = valid(parseLimit(q.limit, 20, 100));
+  return c.json(await routeSessions(c.var.tenantTx, range, routeParam(q, true)!, limit));
+});
+
+/** `route`: a route as the RUM views name it (`/blog/:id`); required where `needed`. */
+function routeParam(q: Record<string, string>, needed: boolean): string | undefined {
+  const route = q.route || undefined;
+  if (route === undefined && !needed) return undefined;
+  if (route === undefined || !route.startsWith("/") || route.length > MAX_ROUTE_CHARS)
+    throw invalidField("route", `a route starting with / (at most ${MAX_ROUTE_CHARS} characters)`);
+  return route;
+}
 
 function valid<T>(parsed: Parsed<T>): T {
   if (!parsed.ok) throw new HttpError(400, "INVALID_REQUEST", parsed.message);

@@ -1,5 +1,6 @@
-// Tenant settings for admins: the allowed browser origins of frontend tokens (GET/PUT) and the
-// audit log (GET, newest first; the next page is in a Link header so the body stays a list).
+// Tenant settings for admins: the allowed browser origins of frontend tokens (GET/PUT), the RUM
+// route patterns (GET/PUT) and the audit log (GET, newest first; the next page is in a Link header
+// so the body stays a list).
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../env.ts";
@@ -7,6 +8,13 @@ import { recordTenantEvent, requireTenantRole, signedInBrowser } from "../middle
 import { jsonBody, positiveIntegerText, query } from "../request-schema.ts";
 import { listTenantAuditEvents } from "../tenancy/audit-log.ts";
 import { listAllowedOrigins, MAX_ORIGINS, parseOrigin, replaceAllowedOrigins } from "../tenancy/origins.ts";
+import {
+  listRoutePatterns,
+  MAX_ROUTE_PATTERN_CHARS,
+  MAX_ROUTE_PATTERNS,
+  parseRoutePattern,
+  replaceRoutePatterns,
+} from "../tenancy/rum-routes.ts";
 
 const AUDIT_PAGE_DEFAULT = 50;
 const AUDIT_PAGE_MAX = 200;
@@ -34,6 +42,27 @@ const originList = jsonBody(
 const auditPage = query(
   v.strictObject({ before: v.optional(positiveIntegerText), limit: v.optional(positiveIntegerText) }),
 );
+const PATTERN = `expected /literal/:param/… with an optional final /* (at most ${MAX_ROUTE_PATTERN_CHARS} characters)`;
+const PATTERNS = `expected a list of at most ${MAX_ROUTE_PATTERNS} patterns`;
+const routePatternList = jsonBody(
+  v.strictObject({
+    patterns: v.pipe(
+      v.array(
+        v.pipe(
+          v.string(PATTERN),
+          v.rawTransform(({ dataset, addIssue, NEVER }) => {
+            const pattern = parseRoutePattern(dataset.value);
+            if (pattern) return pattern;
+            addIssue({ message: PATTERN });
+            return NEVER;
+          }),
+        ),
+        PATTERNS,
+      ),
+      v.maxLength(MAX_ROUTE_PATTERNS, PATTERNS),
+    ),
+  }),
+);
 
 export const tenantSettings = new Hono<AppEnv>()
   .get("/:tid/origins", ...signedInBrowser, requireTenantRole("admin"), async (c) =>
@@ -46,6 +75,17 @@ export const tenantSettings = new Hono<AppEnv>()
       await recordTenantEvent(c, "origins.changed", { added: result.added, removed: result.removed });
     }
     return c.json({ origins: result.origins });
+  })
+  .get("/:tid/rum/routes", ...signedInBrowser, requireTenantRole("admin"), async (c) =>
+    c.json({ patterns: await listRoutePatterns(c.var.tenantTx) }),
+  )
+  .put("/:tid/rum/routes", ...signedInBrowser, requireTenantRole("admin"), ...routePatternList, async (c) => {
+    const patterns = [...new Set(c.req.valid("json").patterns)];
+    const previous = await replaceRoutePatterns(c.var.tenantTx, c.var.tenant.id, patterns);
+    if (previous.join("\n") !== patterns.join("\n")) {
+      await recordTenantEvent(c, "rum_routes.changed", { previous, patterns });
+    }
+    return c.json({ patterns });
   })
   .get("/:tid/audit", ...signedInBrowser, requireTenantRole("admin"), auditPage, async (c) => {
     const page = c.req.valid("query");

@@ -1,0 +1,84 @@
+// Real-user monitoring storage (docs/ingest.md "RUM storage"): a narrow table of RUM events (page
+// views and Web Vitals, one row of typed columns each, not a span with jsonb), hourly rollups the
+// dashboard reads, and each tenant's route patterns. The time column is `time` in both telemetry
+// tables, first in their keys after the tenant, so both can become time-partitioned like spans.
+// Both tables are written only by the store functions (migrations/0036_rum_store.sql), in the
+// same statement that inserts the raw rows, so a rollup counts exactly the events stored.
+import { bigint, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { tenants } from "./tenants.ts";
+
+const time = (name: string) => timestamp(name, { withTimezone: true, mode: "string", precision: 6 });
+
+export const rumEvents = pgTable(
+  "rum_events",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    time: time("time").notNull(),
+    /** The span id as a number (Sightline SDK spans), or a hash of the log record (OTel events). */
+    eventId: bigint("event_id", { mode: "bigint" }).notNull(),
+    sessionId: uuid("session_id"),
+    /** `page_view`, or the vital: LCP, FCP, CLS, INP, TTFB. */
+    metric: text("metric").notNull(),
+    /** The vital's value (ms; CLS unitless); null for page views. */
+    value: real("value"),
+    route: text("route").notNull(),
+    device: text("device").notNull(),
+    network: text("network").notNull(),
+    country: text("country").notNull(),
+    colo: text("colo").notNull(),
+    /** The LCP element / INP target (a CSS selector, never text). */
+    target: text("target"),
+  },
+  // The dedup key of queue redeliveries, and the drill-down's index (one tenant, one time range).
+  (t) => [uniqueIndex("rum_events_identity").on(t.tenantId, t.time, t.eventId)],
+);
+
+/**
+ * The rollup columns and key, at two grains: hourly (ranges up to a few days) and daily (longer
+ * ranges read at most one row per key and day, whatever the traffic).
+ */
+function rollupTable<Name extends string>(name: Name) {
+  return pgTable(
+    name,
+    {
+      tenantId: uuid("tenant_id").notNull(),
+      /** The UTC hour (or day) the row counts. */
+      time: time("time").notNull(),
+      route: text("route").notNull(),
+      metric: text("metric").notNull(),
+      device: text("device").notNull(),
+      network: text("network").notNull(),
+      country: text("country").notNull(),
+      /** Page views only ('' for vitals, which the dashboard does not group by colo). */
+      colo: text("colo").notNull(),
+      count: bigint("count", { mode: "number" }).notNull(),
+      good: bigint("good", { mode: "number" }).notNull(),
+      poor: bigint("poor", { mode: "number" }).notNull(),
+      /** `{ bucket: count }` log buckets (worker/src/query/vital-sketch.ts); null for page views. */
+      sketch: jsonb("sketch"),
+    },
+    (t) => [
+      uniqueIndex(`${name}_identity`).on(
+        t.tenantId,
+        t.time,
+        t.metric,
+        t.route,
+        t.device,
+        t.network,
+        t.country,
+        t.colo,
+      ),
+    ],
+  );
+}
+
+export const rumRollups = rollupTable("rum_rollups");
+export const rumRollupsDaily = rollupTable("rum_rollups_daily");
+
+export const rumRoutePatterns = pgTable("rum_route_patterns", {
+  tenantId: uuid("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  /** Ordered: the first pattern that matches a path names its route. */
+  patterns: text("patterns").array().notNull(),
+});

@@ -1,0 +1,350 @@
+// RUM storage end to end (docs/ingest.md "RUM storage", docs/query.md "Real-user monitoring"):
+// page views and web vitals become narrow rum_events rows and hourly rum_rollups in the statement
+// that stores the batch, counted once however often the queue redelivers it; routes are grouped
+// at the edge (defaults and the tenant's own patterns); the Vitals views read the rollups.
+import { env } from "cloudflare:workers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { createDb, useLocalRelay, type DbHandle } from "../../db/client.ts";
+import { withTenant } from "../../db/tenant-scope.ts";
+import { ratingOf, VITALS } from "../../worker/src/query/rum.ts";
+import { bucketOf } from "../../worker/src/query/vital-sketch.ts";
+import { telemetry } from "../../worker/src/retention/telemetry.ts";
+import { problemOf } from "./helpers.ts";
+import { api } from "./support/accounts.ts";
+import { kv, member, read, SHOP, type Member } from "./support/query.ts";
+import { postOtlp, randomHex, rowsOf, settleIngest } from "./support/telemetry.ts";
+import { as, tenantWithRoles } from "./support/tenancy.ts";
+
+let handle: DbHandle;
+beforeAll(() => {
+  useLocalRelay(env.DB_WS_PROXY);
+  handle = createDb(env.DATABASE_URL);
+});
+afterAll(() => handle.pool.end());
+
+type Attrs = Record<string, string | number>;
+type Browser = { mobile?: boolean; network?: string; country?: string; sessionId?: string };
+
+const nanos = (ms: number) => (BigInt(Math.round(ms)) * 1_000_000n).toString();
+
+function rumSpan(name: string, attributes: Attrs, agoMs = 0) {
+  const at = Date.now() - agoMs;
+  return {
+    traceId: randomHex(16),
+    spanId: randomHex(8),
+    name,
+    kind: 1,
+    startTimeUnixNano: nanos(at - 1),
+    endTimeUnixNano: nanos(at),
+    attributes: Object.entries(attributes).map(([key, value]) => kv(key, value)),
+  };
+}
+
+const vital = (path: string, name: string, value: number, extra: Attrs = {}) =>
+  rumSpan("browser.web_vital", {
+    "url.path": path,
+    "browser.web_vital.name": name,
+    "browser.web_vital.value": value,
+    ...extra,
+  });
+const view = (path: string) => rumSpan("browser.page_view", { "url.path": path });
+
+function browserBody(spans: unknown[], browser: Browser = {}): string {
+  const resource = [
+    kv("service.name", "shop-web"),
+    ...(browser.mobile === undefined
+      ? []
+      : [{ key: "browser.mobile", value: { boolValue: browser.mobile } }]),
+    ...(browser.network ? [kv("network.connection.effective_type", browser.network)] : []),
+    ...(browser.sessionId ? [kv("session.id", browser.sessionId)] : []),
+  ];
+  return JSON.stringify({ resourceSpans: [{ resource: { attributes: resource }, scopeSpans: [{ spans }] }] });
+}
+
+async function sendBrowser(m: Member, body: string, country = "DE"): Promise<void> {
+  const response = await postOtlp("traces", body, {
+    token: m.frontend,
+    contentType: "application/json",
+    origin: SHOP,
+    cf: { country, colo: "FRA" },
+  });
+  expect(response.status).toBe(200);
+}
+
+type Summary = {
+  p75: number;
+  samples: number;
+  rating: string;
+  distribution: { good: number; needsImprovement: number; poor: number };
+};
+type Vitals = {
+  stepSeconds: number;
+  overall: Record<string, Summary>;
+  routes: { route: string; samples: number; vitals: Record<string, Summary> }[];
+  breakdowns: Record<string, { value: string; samples: number; vitals: Record<string, Summary> }[]>;
+};
+
+async function vitalsOf(m: Member, query = ""): Promise<Vitals> {
+  await settleIngest();
+  const response = await read(m, `/rum/vitals${query}`);
+  expect(response.status).toBe(200);
+  return response.json<Vitals>();
+}
+
+describe("RUM rollups", () => {
+  it("rollups: a redelivered batch is counted once (events and rollups skip what is already stored)", async () => {
+    const m = await member();
+    const body = browserBody([vital("/", "LCP", 1000), vital("/", "LCP", 3000), view("/")]);
+    await sendBrowser(m, body);
+    await sendBrowser(m, body);
+    await settleIngest();
+    const events = await rowsOf(m.tenantId, "select metric from rum_events order by metric");
+    expect(events.map((row) => row.metric)).toEqual(["LCP", "LCP", "page_view"]);
+    const rollups = await rowsOf(
+      m.tenantId,
+      "select metric, sum(count)::int as count from rum_rollups group by metric order by metric",
+    );
+    expect(rollups).toEqual([
+      { metric: "LCP", count: 2 },
+      { metric: "page_view", count: 1 },
+    ]);
+    expect((await vitalsOf(m)).overall.LCP.samples).toBe(2);
+    // Web-vital spans are stored as events only; page views stay spans too.
+    const spans = await rowsOf(m.tenantId, "select name from spans");
+    expect(spans.map((row) => row.name)).toEqual(["browser.page_view"]);
+  });
+
+  it("the Postgres sketch bucket and rating rules are the TypeScript ones", async () => {
+    const values = [
+      0, 1e-7, 0.001, 0.05, 0.1, 0.1000001, 0.25, 1, 1.5, 199.9, 200, 200.5, 2500, 4000, 4001, 59_999,
+    ];
+    const { rows } = await handle.db.execute<{ v: number; bucket: string; ratings: (number | null)[] }>(sql`
+      select v, rum_sketch_bucket(v) as bucket,
+        array[${sql.join(
+          VITALS.map((name) => sql`rum_rating(${name}, v)`),
+          sql`, `,
+        )}] as ratings
+      from unnest(${`{${values.join(",")}}`}::float8[]) as v`);
+    const names = ["good", "needs-improvement", "poor"];
+    for (const row of rows) {
+      expect(row.bucket, String(row.v)).toBe(bucketOf(row.v));
+      expect(
+        row.ratings.map((rating) => names[rating!]),
+        String(row.v),
+      ).toEqual(VITALS.map((name) => ratingOf(name, row.v)));
+    }
+  });
+
+  it("a range longer than three days reads the daily rollups: the same answer, in daily steps", async () => {
+    const m = await member();
+    await sendBrowser(m, browserBody([1200, 2500, 3000, 4500].map((v) => vital("/", "LCP", v))));
+    const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const month = await vitalsOf(m, `?from=${from}`);
+    const day = await vitalsOf(m);
+    expect(month.stepSeconds).toBe(86_400);
+    expect(day.stepSeconds % 3600).toBe(0);
+    expect(month.overall).toEqual(day.overall);
+  });
+
+  it("reports the good / needs-improvement / poor shares of each vital (web.dev thresholds)", async () => {
+    const m = await member();
+    // LCP: 2 good (≤ 2500), 1 needs improvement, 1 poor (> 4000).
+    await sendBrowser(m, browserBody([1200, 2500, 3000, 4500].map((v) => vital("/", "LCP", v))));
+    const { overall } = await vitalsOf(m);
+    expect(overall.LCP.distribution).toEqual({ good: 0.5, needsImprovement: 0.25, poor: 0.25 });
+    expect(overall.LCP.samples).toBe(4);
+  });
+
+  it("breaks p75 down by device class, network class and country", async () => {
+    const m = await member();
+    await sendBrowser(
+      m,
+      browserBody([vital("/", "INP", 100), vital("/", "INP", 120)], { mobile: false, network: "4g" }),
+      "DE",
+    );
+    await sendBrowser(
+      m,
+      browserBody([vital("/", "INP", 600), vital("/", "INP", 700), vital("/", "INP", 800)], {
+        mobile: true,
+        network: "3g",
+      }),
+      "BR",
+    );
+    const { breakdowns, overall } = await vitalsOf(m);
+    expect(overall.INP.samples).toBe(5);
+    const of = (dimension: string, value: string) =>
+      breakdowns[dimension].find((entry) => entry.value === value)!.vitals.INP;
+    expect(of("device", "mobile")).toMatchObject({ samples: 3, rating: "poor" });
+    expect(of("device", "desktop")).toMatchObject({ samples: 2, rating: "good" });
+    expect(Math.abs(of("device", "mobile").p75 - 750) / 750).toBeLessThan(0.01);
+    expect(of("network", "3g").samples).toBe(3);
+    expect(of("network", "4g").samples).toBe(2);
+    expect(of("country", "BR").rating).toBe("poor");
+    expect(of("country", "DE").rating).toBe("good");
+    // One route asked for: only its samples.
+    expect((await vitalsOf(m, "?route=/nowhere")).overall).toEqual({});
+  });
+
+  it("groups paths into routes: numbers, UUIDs and hashes become :id, a client's route is re-templated", async () => {
+    const m = await member();
+    const id = crypto.randomUUID();
+    await sendBrowser(
+      m,
+      browserBody([
+        view("/blog/42"),
+        view("/blog/43?utm=x"),
+        view(`/orders/${id}/items`),
+        view("/assets/9f86d081884c7d65"),
+        rumSpan("browser.page_view", { "url.path": "/u/7", "url.template": "/u/123" }),
+        view("/pricing"),
+      ]),
+    );
+    await settleIngest();
+    const pages = await (
+      await read(m, "/rum/pages")
+    ).json<{ total: number; routes: { route: string; views: number }[] }>();
+    expect(pages.total).toBe(6);
+    expect(Object.fromEntries(pages.routes.map((r) => [r.route, r.views]))).toEqual({
+      "/blog/:id": 2,
+      "/orders/:id/items": 1,
+      "/assets/:id": 1,
+      "/u/:id": 1,
+      "/pricing": 1,
+    });
+  });
+
+  it("applies the tenant's own route patterns first (PUT /rum/routes), the defaults elsewhere", async () => {
+    const m = await member();
+    const put = await api(`/api/tenants/${m.tenantId}/rum/routes`, {
+      method: "PUT",
+      json: { patterns: ["/app/t/:tid/traces", "/docs/*"] },
+      cookie: m.cookie,
+    });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toEqual({ patterns: ["/app/t/:tid/traces", "/docs/*"] });
+    const tid = crypto.randomUUID();
+    await sendBrowser(
+      m,
+      browserBody([
+        vital(`/app/t/${tid}/traces`, "LCP", 900),
+        vital("/docs/api/v2/tokens", "LCP", 800),
+        vital("/app/t/acme/traces", "LCP", 700),
+        vital("/item/12", "LCP", 600),
+      ]),
+    );
+    const { routes } = await vitalsOf(m);
+    expect(routes.map((r) => r.route).sort()).toEqual(["/app/t/:tid/traces", "/docs/*", "/item/:id"]);
+    expect(routes.find((r) => r.route === "/app/t/:tid/traces")!.samples).toBe(2);
+  });
+
+  it("lists the INP / LCP attribution targets and the sessions of a route", async () => {
+    const m = await member();
+    const session = crypto.randomUUID();
+    await sendBrowser(
+      m,
+      browserBody(
+        [
+          view("/checkout"),
+          vital("/checkout", "INP", 650, { "browser.web_vital.target": "button#pay" }),
+          vital("/checkout", "INP", 700, { "browser.web_vital.target": "button#pay" }),
+          vital("/checkout", "LCP", 1800, { "browser.web_vital.target": "img.hero" }),
+        ],
+        { sessionId: session },
+      ),
+    );
+    await settleIngest();
+    const attribution = await (
+      await read(m, "/rum/attribution?route=/checkout")
+    ).json<{
+      LCP: { target: string; samples: number; rating: string }[];
+      INP: { target: string; samples: number; p75: number; rating: string }[];
+    }>();
+    expect(attribution.INP).toEqual([{ target: "button#pay", samples: 2, p75: 687.5, rating: "poor" }]);
+    expect(attribution.LCP).toMatchObject([{ target: "img.hero", samples: 1, rating: "good" }]);
+    const sessions = await (
+      await read(m, "/rum/sessions?route=/checkout")
+    ).json<{
+      sessions: { sessionId: string; pageViews: number; vitals: number; poorVitals: number }[];
+    }>();
+    expect(sessions.sessions).toMatchObject([{ sessionId: session, pageViews: 1, vitals: 3, poorVitals: 2 }]);
+    const missing = await read(m, "/rum/sessions");
+    expect(missing.status).toBe(400);
+    expect((await problemOf(missing)).code).toBe("INVALID_REQUEST");
+  });
+
+  it("rls: another tenant's RUM events and rollups are invisible", async () => {
+    const owner = await member();
+    await sendBrowser(owner, browserBody([vital("/", "LCP", 1000)]));
+    await settleIngest();
+    const stranger = await member();
+    expect(await rowsOf(stranger.tenantId, "select 1 from rum_events")).toEqual([]);
+    expect(await rowsOf(stranger.tenantId, "select 1 from rum_rollups")).toEqual([]);
+    expect((await vitalsOf(stranger)).overall).toEqual({});
+  });
+
+  it("retention: the telemetry job purges RUM events and rollups past the tenant's window", async () => {
+    const tenant = await tenantWithRoles();
+    const day = 86_400_000;
+    const batch = JSON.stringify(
+      [1, 8].map((days) => ({
+        trace_id: randomHex(16),
+        span_id: randomHex(8),
+        start_time: new Date(Date.now() - days * day).toISOString(),
+        duration_ns: 1,
+        service_name: "web",
+        name: "browser.web_vital",
+        kind: 1,
+        status_code: 0,
+        attributes: {
+          "url.path": `/day${days}`,
+          "browser.web_vital.name": "LCP",
+          "browser.web_vital.value": 1000,
+        },
+        resource: {},
+        source: "frontend",
+      })),
+    );
+    await handle.db.execute(sql`select app_store_spans(${tenant.id}::uuid, ${batch}::jsonb)`);
+    await telemetry.run(handle.db, new Date());
+    // The free plan keeps 7 days.
+    const left = await withTenant(handle.db, tenant.id, async (tx) => ({
+      events: (await tx.execute(sql`select route from rum_events`)).rows,
+      rollups: (await tx.execute(sql`select route from rum_rollups`)).rows,
+      daily: (await tx.execute(sql`select route from rum_rollups_daily`)).rows,
+    }));
+    expect(left).toEqual({
+      events: [{ route: "/day1" }],
+      rollups: [{ route: "/day1" }],
+      daily: [{ route: "/day1" }],
+    });
+  });
+});
+
+describe("RUM route patterns API", () => {
+  it("owners and admins set patterns; members get 403; bad patterns 400; changes are audited", async () => {
+    const tenant = await tenantWithRoles();
+    const path = `/api/tenants/${tenant.id}/rum/routes`;
+    expect(await (await as(tenant.users.admin, path)).json()).toEqual({ patterns: [] });
+    const put = await as(tenant.users.admin, path, { method: "PUT", json: { patterns: ["/shop/:sku"] } });
+    expect(put.status).toBe(200);
+    const denied = await as(tenant.users.member, path, { method: "PUT", json: { patterns: [] } });
+    expect(denied.status).toBe(403);
+    expect((await problemOf(denied)).code).toBe("ROLE_REQUIRED");
+    for (const patterns of [["no-slash"], ["/a/*/b"], ["/a?b"], "x", Array(51).fill("/a")]) {
+      const bad = await as(tenant.users.owner, path, { method: "PUT", json: { patterns } });
+      expect(bad.status, JSON.stringify(patterns)).toBe(400);
+      expect((await problemOf(bad)).code).toBe("INVALID_REQUEST");
+    }
+    const unknown = await as(tenant.users.owner, path, { method: "PUT", json: { patterns: [], extra: 1 } });
+    expect(unknown.status).toBe(400);
+    expect(await (await as(tenant.users.owner, path)).json()).toEqual({ patterns: ["/shop/:sku"] });
+    const audit = await (
+      await as(tenant.users.owner, `/api/tenants/${tenant.id}/audit`)
+    ).json<{ action: string; details: unknown }[]>();
+    expect(audit.find((event) => event.action === "rum_routes.changed")?.details).toEqual({
+      previous: [],
+      patterns: ["/shop/:sku"],
+    });
+  });
+});
