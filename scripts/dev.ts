@@ -1,5 +1,5 @@
 // `npm run dev`: Postgres (embedded under .data/, or DATABASE_URL), the loopback relay,
-// migrations, a build of the RUM SDK and the site, then `wrangler dev` on http://localhost:8787.
+// migrations, a build of the RUM SDK, the site and the Worker, then `wrangler dev` on http://localhost:8787.
 // Ctrl-C stops everything it started.
 import { join } from "node:path";
 import { prepareSiteTenant } from "./site-tenant.ts";
@@ -61,6 +61,8 @@ try {
     port: PORT,
     secrets: { ...databaseSecrets(running.database), ...loadDevSecrets(join(DATA, "dev-secrets.json")) },
     persistDir: join(DATA, "wrangler"),
+    // Rebuilt on every change of the code; wrangler dev reloads the new build.
+    watch: true,
     // Nothing is sent locally: the simulated binding writes each message to files; this says where.
     onMail: (mail) =>
       console.log(

@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { startEmbeddedDatabaseProcess, type EmbeddedDatabase } from "../db/local/server.ts";
 import { startRelay } from "../db/local/ws-relay.ts";
 import { applyMigrations } from "../db/migrate.ts";
+import { buildWorker, watchWorker, WRANGLER_BUILD_ARGS } from "./build-worker.ts";
 import { simulatedMailReader, type LoggedMessage } from "./simulated-mail.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..");
@@ -51,7 +52,8 @@ export type Worker = {
 };
 
 /**
- * Runs `wrangler dev` on 127.0.0.1:port with the given Worker secrets, and waits until it answers.
+ * Builds the Worker as it is deployed (scripts/build-worker.ts; `watch`: again on every change),
+ * runs `wrangler dev` on 127.0.0.1:port with the given Worker secrets, and waits until it answers.
  * `onMail` hears of every message the simulated EMAIL binding wrote (from wrangler's log).
  */
 export async function startWorker(options: {
@@ -59,11 +61,13 @@ export async function startWorker(options: {
   secrets: Record<string, string>;
   persistDir: string;
   quiet?: boolean;
+  watch?: boolean;
   /** Also the Worker's own console.log lines (wrangler's "log" level), e.g. the consumer's counts. */
   verbose?: boolean;
   onMail?: (message: LoggedMessage) => void;
 }): Promise<Worker> {
   const origin = `http://localhost:${options.port}`;
+  const watcher = options.watch ? await watchWorker() : (await buildWorker(), undefined);
   mkdirSync(options.persistDir, { recursive: true });
   const envFile = join(options.persistDir, "worker.vars");
   writeFileSync(
@@ -77,6 +81,7 @@ export async function startWorker(options: {
     join(ROOT, "node_modules/.bin/wrangler"),
     [
       "dev",
+      ...WRANGLER_BUILD_ARGS,
       "--ip=127.0.0.1",
       `--port=${options.port}`,
       `--env-file=${envFile}`,
@@ -108,6 +113,7 @@ export async function startWorker(options: {
   child.stderr?.on("data", follow(process.stderr));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
+    await watcher?.stop();
     if (child.exitCode === null && child.pid) {
       try {
         process.kill(-child.pid, "SIGTERM");

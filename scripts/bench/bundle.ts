@@ -1,37 +1,78 @@
-// Worker bundle size (as `wrangler deploy --dry-run --minify` would upload it) and module startup
-// cost, each next to the bare baseline Worker.
+// The Worker as `wrangler deploy --dry-run` would upload it (size and module startup cost), next to
+// the bare baseline Worker. The app Worker is several modules (scripts/build-worker.ts): what counts
+// for a cold start is the eager part, the entry module and what it imports statically; chunks
+// reached only through import() are uploaded but evaluated when a request first needs them.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { spawn } from "node:child_process";
 import { freePort } from "../../db/local/free-port.ts";
+import { buildWorker, eagerOutputs, WORKER_OUT, WRANGLER_BUILD_ARGS } from "../build-worker.ts";
 import { OFFLINE_ENV, ROOT } from "../local-stack.ts";
 
-export function bundleWorker(config: string): string {
+/** An uploaded Worker: its directory, entry module, and every module with its eagerness. */
+export type WorkerUpload = { dir: string; entry: string; modules: { path: string; eager: boolean }[] };
+
+/** wrangler's dry-run output for `config`: the files it would upload (with --minify for its bundler). */
+function dryRun(config: string, args: string[] = []): string {
   const outdir = mkdtempSync(join(tmpdir(), "sightline-bundle-"));
   execFileSync(
     join(ROOT, "node_modules/.bin/wrangler"),
-    ["deploy", "--dry-run", "--minify", `--outdir=${outdir}`, `--config=${config}`],
+    ["deploy", ...args, "--dry-run", "--minify", `--outdir=${outdir}`, `--config=${config}`],
     { cwd: ROOT, env: { ...process.env, ...OFFLINE_ENV }, stdio: "ignore" },
   );
-  const file = readdirSync(outdir).find((name) => name.endsWith(".js"));
-  if (!file) throw new Error(`no bundle in ${outdir}`);
-  return join(outdir, file);
+  return outdir;
 }
 
-export function sizes(file: string): { minified: number; gzip: number } {
-  const code = readFileSync(file);
-  return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length };
+/** The bare baseline: one module, bundled by wrangler. */
+export function bundleBareWorker(config: string): WorkerUpload {
+  const dir = dryRun(config);
+  const entry = readdirSync(dir).find((name) => name.endsWith(".js"));
+  if (!entry) throw new Error(`no bundle in ${dir}`);
+  return { dir, entry, modules: [{ path: entry, eager: true }] };
+}
+
+/** The app Worker: built (scripts/build-worker.ts), then as wrangler uploads it. */
+export async function bundleAppWorker(config: string): Promise<WorkerUpload> {
+  const metafile = await buildWorker();
+  const dir = dryRun(config, WRANGLER_BUILD_ARGS);
+  const name = (output: string) => relative(WORKER_OUT, join(ROOT, output));
+  const outputs = Object.keys(metafile.outputs).filter((output) => output.endsWith(".mjs"));
+  const eager = eagerOutputs(metafile);
+  const entry = outputs.find((output) => name(output) === "index.mjs")!;
+  const modules = outputs.map((output) => ({ path: name(output), eager: eager.has(output) }));
+  for (const { path } of modules) readFileSync(join(dir, path)); // wrangler uploads every one of them
+  return { dir, entry: name(entry), modules };
+}
+
+/** Sizes of the eager modules (what a cold start loads) and of all of them. */
+export function sizes(upload: WorkerUpload): Record<"eager" | "all", { minified: number; gzip: number }> {
+  const sum = (modules: WorkerUpload["modules"]) => {
+    const code = modules.map(({ path }) => readFileSync(join(upload.dir, path)));
+    return {
+      minified: code.reduce((total, bytes) => total + bytes.length, 0),
+      // Per module, as each is stored and sent on its own.
+      gzip: code.reduce((total, bytes) => total + gzipSync(bytes, { level: 9 }).length, 0),
+    };
+  };
+  return { eager: sum(upload.modules.filter(({ eager }) => eager)), all: sum(upload.modules) };
 }
 
 /**
- * Median cold start of `wrangler dev` with this config until its first answer. Most of it is
+ * Median cold start of `wrangler dev` with this config (and `args`, e.g. the built entry) until its
+ * first answer. Most of it is
  * wrangler and workerd themselves, the same for both Workers: the difference to the bare baseline
  * is what loading and evaluating our module costs.
  */
-export async function coldStartMs(config: string, path: string, secrets: Record<string, string>, runs = 3) {
+export async function coldStartMs(
+  config: string,
+  path: string,
+  secrets: Record<string, string>,
+  args: string[] = [],
+  runs = 3,
+) {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const port = await freePort();
@@ -40,6 +81,7 @@ export async function coldStartMs(config: string, path: string, secrets: Record<
       join(ROOT, "node_modules/.bin/wrangler"),
       [
         "dev",
+        ...args,
         `--config=${config}`,
         "--ip=127.0.0.1",
         `--port=${port}`,
@@ -70,20 +112,26 @@ const CLOUDFLARE_WORKERS_SHIM =
   "export class DurableObject {} export class WorkerEntrypoint {} export const env = {};";
 
 /**
- * Median time V8 (Node 22) takes to load and evaluate the bundle's top level, each sample in a
+ * Median time V8 (Node 22) takes to load and evaluate the Worker's eager modules, each sample in a
  * fresh process: what an isolate pays on a cold start before it can answer the first request.
- * Code behind a dynamic import() is bundled but evaluated only when first used.
+ * Chunks behind a dynamic import() are not evaluated (nothing at the top level calls them).
  */
-export function moduleEvaluationMs(file: string, samples = 5): number {
+export function moduleEvaluationMs(upload: WorkerUpload, samples = 5): number {
   const dir = mkdtempSync(join(tmpdir(), "sightline-eval-"));
+  cpSync(upload.dir, dir, { recursive: true });
   writeFileSync(join(dir, "cloudflare-workers.mjs"), CLOUDFLARE_WORKERS_SHIM);
-  const code = readFileSync(file, "utf8").replaceAll(
-    /(["'])cloudflare:workers\1/g,
-    '"./cloudflare-workers.mjs"',
-  );
-  writeFileSync(join(dir, "worker.mjs"), code);
-  const probe =
-    "const t = performance.now(); await import('./worker.mjs'); console.log(performance.now() - t);";
+  for (const { path } of upload.modules) {
+    const file = join(dir, path);
+    const shim = relative(join(file, ".."), join(dir, "cloudflare-workers.mjs"));
+    const code = readFileSync(file, "utf8").replaceAll(
+      /(["'])cloudflare:workers\1/g,
+      JSON.stringify(shim.startsWith(".") ? shim : `./${shim}`),
+    );
+    writeFileSync(file, code);
+  }
+  // wrangler names the bare baseline's bundle .js, which Node reads as CommonJS without this.
+  writeFileSync(join(dir, "package.json"), '{ "type": "module" }');
+  const probe = `const t = performance.now(); await import(${JSON.stringify(`./${upload.entry}`)}); console.log(performance.now() - t);`;
   const times = Array.from({ length: samples }, () =>
     Number(execFileSync(process.execPath, ["--input-type=module", "-e", probe], { cwd: dir }).toString()),
   );

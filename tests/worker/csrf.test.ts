@@ -80,15 +80,15 @@ describe("CSRF", () => {
     expect(response.status).toBe(200);
   });
 
-  it("csrf: a JSON route given text/plain from the app's own origin → 400", async () => {
+  it("csrf: a JSON route given text/plain from the app's own origin → 415", async () => {
     const response = await call("/api/auth/passkey/options", {
       method: "POST",
       headers: { Origin: ORIGIN, "Content-Type": "text/plain" },
       body: "{}",
     });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(415);
     const problem = await problemOf(response);
-    expect(problem.code).toBe("INVALID_REQUEST");
+    expect(problem.code).toBe("UNSUPPORTED_MEDIA_TYPE");
     expect(problem.detail).toMatch(/Content-Type/);
   });
 

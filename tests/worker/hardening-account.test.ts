@@ -2,7 +2,7 @@
 // cannot be spent by another site, sign-in and restore options do not tell whether an account
 // exists, and JSON bodies are read only up to their limit, counted in bytes.
 import { describe, expect, it } from "vitest";
-import { MAX_JSON_BYTES } from "../../worker/src/request-body.ts";
+import { MAX_JSON_BYTES } from "../../worker/src/request-schema.ts";
 import { call, ORIGIN, problemOf } from "./helpers.ts";
 import { api, randomEmail, SESSION_COOKIE, signUp } from "./support/accounts.ts";
 

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../worker/src/index.ts";
-import { ipKey } from "../../worker/src/rate-limit/keys.ts";
+import { accountKey, ipKey } from "../../worker/src/rate-limit/keys.ts";
 import { ORIGIN, problemOf } from "./helpers.ts";
 import { api, randomEmail } from "./support/accounts.ts";
 
@@ -43,6 +43,14 @@ describe("auth routes under the rate limiter", () => {
 
   it("ratelimit: TOTP brute force is stopped — of 40 parallel guesses on one account across IPs, at most 10 are checked", async () => {
     const email = randomEmail();
+    // A frozen clock for the account's object, so the refill time in the headers cannot tick.
+    const frozen = Date.now();
+    await runInDurableObject(
+      env.RATE_LIMITER.getByName(await accountKey(email, env.RATE_LIMIT_SALT)),
+      (instance) => {
+        instance.clock = () => frozen;
+      },
+    );
     const responses = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         api("/api/auth/totp/signin", {

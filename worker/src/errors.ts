@@ -6,6 +6,7 @@ import { DrizzleQueryError } from "drizzle-orm/errors";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env.ts";
+import type { ErrorCode, StatusOf } from "./error-codes.ts";
 
 const TITLES: Record<number, string> = {
   400: "Bad Request",
@@ -21,14 +22,18 @@ const TITLES: Record<number, string> = {
   503: "Service Unavailable",
 };
 
-export class HttpError extends Error {
+/** An answer other than success; `cause` (never sent) is logged when the error is. */
+export class HttpError<Code extends ErrorCode = ErrorCode> extends Error {
+  readonly status: StatusOf<Code> & ContentfulStatusCode;
   constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
+    status: StatusOf<Code>,
+    readonly code: Code,
     readonly detail?: string,
     readonly headers: Record<string, string> = {},
+    options?: { cause?: unknown },
   ) {
-    super(`${status} ${code}${detail ? `: ${detail}` : ""}`);
+    super(`${status} ${code}${detail ? `: ${detail}` : ""}`, options);
+    this.status = status as StatusOf<Code> & ContentfulStatusCode;
   }
 }
 
@@ -47,8 +52,8 @@ export function problemResponse(c: Context<AppEnv>, error: HttpError): Response 
   });
 }
 
-/** Hono's own exceptions (e.g. from bodyLimit) keep their status under a stable code. */
-const CODES_FOR_HONO_STATUS: Record<number, string> = {
+/** Hono's own exceptions (e.g. malformed JSON from the validator) keep their status under a stable code. */
+const CODES_FOR_HONO_STATUS: Record<number, ErrorCode> = {
   400: "INVALID_REQUEST",
   401: "UNAUTHORIZED",
   403: "FORBIDDEN",
@@ -57,9 +62,29 @@ const CODES_FOR_HONO_STATUS: Record<number, string> = {
 };
 
 export function handleError(error: Error, c: Context<AppEnv>): Response {
-  if (error instanceof HttpError) return problemResponse(c, error);
+  if (error instanceof HttpError) {
+    // A 5xx the code chose to answer (an unavailable dependency) keeps what caused it in the log.
+    if (error.status >= 500 && error.cause !== undefined) {
+      console.error(
+        JSON.stringify({
+          msg: error.message,
+          requestId: c.get("requestId"),
+          cause: describeError(error.cause),
+        }),
+      );
+    }
+    return problemResponse(c, error);
+  }
   if (error instanceof HTTPException && CODES_FOR_HONO_STATUS[error.status]) {
-    return problemResponse(c, new HttpError(error.status, CODES_FOR_HONO_STATUS[error.status]));
+    // Hono's messages name the problem, never the input ("Malformed JSON in request body").
+    return problemResponse(
+      c,
+      new HttpError(
+        error.status as StatusOf<ErrorCode>,
+        CODES_FOR_HONO_STATUS[error.status],
+        error.message || undefined,
+      ),
+    );
   }
   console.error(
     JSON.stringify({

@@ -20,6 +20,7 @@ import { health } from "./routes/health.ts";
 import { invitationAcceptance, tenantInvitations } from "./routes/invitations.ts";
 import { limits } from "./routes/limits.ts";
 import { me } from "./routes/me.ts";
+import { openapi } from "./routes/openapi.ts";
 import { otlp } from "./routes/otlp.ts";
 import { passkeyRoutes } from "./routes/passkeys.ts";
 import { query } from "./routes/query.ts";
@@ -29,8 +30,6 @@ import { tenantSettings } from "./routes/tenant-settings.ts";
 import { telemetryRetentionRoutes } from "./routes/telemetry-retention.ts";
 import { tenantRoutes } from "./routes/tenants.ts";
 import { totp, totpReauth } from "./routes/totp.ts";
-import { consumeIngest } from "./ingest-queue/consumer.ts";
-import { scheduled } from "./scheduled.ts";
 
 export const app = new Hono<AppEnv>();
 
@@ -64,6 +63,7 @@ for (const path of [
 }
 
 app.route("/api/health", health);
+app.route("/api/openapi.json", openapi);
 app.route("/api/bench", bench);
 app.route("/api/auth", auth);
 app.route("/api/auth/passkeys", passkeyRoutes);
@@ -94,4 +94,10 @@ app.onError(handleError);
 
 export { RateLimiter } from "./rate-limiter.ts";
 
-export default { fetch: app.fetch, scheduled, queue: consumeIngest } satisfies ExportedHandler<Env>;
+export default {
+  fetch: app.fetch,
+  // The queue consumer and the Cron jobs run in invocations of their own: their modules are loaded
+  // there, not when an isolate starts for a request (docs/round-trips.md, "Cold start").
+  scheduled: async (controller, env, ctx) => (await import("./scheduled.ts")).scheduled(controller, env, ctx),
+  queue: async (batch, env) => (await import("./ingest-queue/consumer.ts")).consumeIngest(batch, env),
+} satisfies ExportedHandler<Env>;

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { DAY_MS } from "./retention/policy.ts";
 import type { Quota } from "./rate-limit/policies.ts";
 import { admit, inspect as inspectBucket } from "./rate-limit/token-bucket.ts";
 
@@ -9,7 +10,6 @@ export type Decision = { allowed: boolean; remaining: number; resetSeconds: numb
 export type BucketState = { remaining: number; resetSeconds: number; refusedLast24h: number };
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /**
  * Per-key rate limiter: one SQLite-backed object per limited key (`tenant:<id>`, `token:<id>`,

@@ -1,7 +1,8 @@
 // The email section of /app/security: whether the address is confirmed, a new confirmation link
 // (rate-limited by the API), and a change of address (step-up; it applies once the new address's
 // link is opened).
-import { api, show } from "./api.ts";
+import { api } from "../lib/api.ts";
+import { show } from "../lib/dom.ts";
 import { withStepUp } from "./step-up.ts";
 
 type Me = { user: { email: string; emailVerified: boolean } };

@@ -2,7 +2,9 @@
 // sensitive change goes through withStepUp.
 import { startRegistration } from "@simplewebauthn/browser";
 import { renderSVG } from "uqr";
-import { api, ceremonyMessage, show } from "./api.ts";
+import { api } from "../lib/api.ts";
+import { show } from "../lib/dom.ts";
+import { ceremonyMessage } from "./ceremony.ts";
 import { withStepUp } from "./step-up.ts";
 
 type Me = { user: { id: string; email: string; name: string }; totpEnabled: boolean; passkeys: number };

@@ -1,7 +1,9 @@
 // Step-up for sensitive actions: when the API answers REAUTH_REQUIRED, ask the person to confirm
 // with a passkey or an authenticator code (components/StepUpDialog.astro), then retry once.
 import { startAuthentication } from "@simplewebauthn/browser";
-import { api, ceremonyMessage, show, type ApiResult } from "./api.ts";
+import { api, type ApiResult } from "../lib/api.ts";
+import { show } from "../lib/dom.ts";
+import { ceremonyMessage } from "./ceremony.ts";
 
 type RequestOptions = Parameters<typeof startAuthentication>[0]["optionsJSON"];
 

@@ -1,6 +1,7 @@
 // /verify-email#<token>: confirms the address the link was sent to. Works signed in or not (the
 // link may be opened on another device); single-use, so a reload says "already used".
-import { api, show } from "./api.ts";
+import { api } from "../lib/api.ts";
+import { show } from "../lib/dom.ts";
 
 const status = document.querySelector<HTMLElement>("#status");
 const error = document.querySelector<HTMLElement>("#error");

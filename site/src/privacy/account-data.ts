@@ -1,6 +1,7 @@
 // The "Your data" buttons on /app/security. Both calls need a recent sign-in; withStepUp asks for
 // one through the page's dialog and retries once.
-import { api, show } from "../auth/api.ts";
+import { api } from "../lib/api.ts";
+import { show } from "../lib/dom.ts";
 import { withStepUp } from "../auth/step-up.ts";
 
 const status = document.querySelector<HTMLElement>("#account-data-status");

@@ -1,6 +1,8 @@
 // /restore-account: the passkey ceremony that cancels a pending deletion, then on to the dashboard.
 import { startAuthentication } from "@simplewebauthn/browser";
-import { api, ceremonyMessage, show } from "../auth/api.ts";
+import { api } from "../lib/api.ts";
+import { show } from "../lib/dom.ts";
+import { ceremonyMessage } from "../auth/ceremony.ts";
 
 type RequestOptions = Parameters<typeof startAuthentication>[0]["optionsJSON"];
 

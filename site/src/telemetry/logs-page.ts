@@ -1,7 +1,8 @@
 // /app/t/<tid>/logs: severity counts over the range, then the records newest first, by minimum
 // severity, service, text and trace (all kept in the URL); each record expands to its detail.
-import { api } from "../auth/api.ts";
-import { $, loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
+import { api } from "../lib/api.ts";
+import { $ } from "../lib/dom.ts";
+import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { logRows, type LogEntry } from "./log-records.ts";
 import { timeChart } from "./time-chart.ts";
 import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
@@ -75,9 +76,7 @@ async function load(reset: boolean): Promise<void> {
   $("#empty").hidden = $("#rows").children.length > 0;
 }
 
-async function start(): Promise<void> {
-  const loaded = await loadTenant();
-  if (!loaded) return;
+mountTenantPage(async (loaded) => {
   tenant = loaded;
   const params = new URLSearchParams(location.search);
   const form = $<HTMLFormElement>("#filters");
@@ -93,6 +92,4 @@ async function start(): Promise<void> {
   $("#more").addEventListener("click", () => void load(false));
   bindRangeSelect($<HTMLSelectElement>("#range"), () => void load(true));
   await load(true);
-}
-
-void start();
+});

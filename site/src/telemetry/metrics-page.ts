@@ -1,8 +1,9 @@
 // /app/t/<tid>/metrics: pick a metric; its series (the API's 20 busiest attribute sets) share one
 // chart per statistic, with a legend: the per-second rate of a counter, the value of a gauge, the
 // p50/p90/p99 of a histogram, the quantiles of a summary (docs/query.md, "Metric semantics").
-import { api } from "../auth/api.ts";
-import { $, loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
+import { api } from "../lib/api.ts";
+import { $ } from "../lib/dom.ts";
+import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { timeChart } from "./time-chart.ts";
 import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
 
@@ -105,9 +106,7 @@ async function loadSeries(): Promise<void> {
   }
 }
 
-async function start(): Promise<void> {
-  const loaded = await loadTenant();
-  if (!loaded) return;
+mountTenantPage(async (loaded) => {
   tenant = loaded;
   $("#metric").addEventListener("change", () => {
     setUrlParams({ metric: $<HTMLSelectElement>("#metric").value });
@@ -116,6 +115,4 @@ async function start(): Promise<void> {
   bindRangeSelect($<HTMLSelectElement>("#range"), () => void loadNames().then(loadSeries));
   await loadNames();
   await loadSeries();
-}
-
-void start();
+});

@@ -1,8 +1,9 @@
 // The "send your first telemetry" empty state (components/telemetry/SendData.astro): OTLP settings
 // and a browser snippet with this site's origin, shown for the token types the tenant has (all of
 // them when it has none yet, or when a member may not list tokens).
-import { api, show } from "../auth/api.ts";
-import { $, hasRole, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
+import { api } from "../lib/api.ts";
+import { $, show } from "../lib/dom.ts";
+import { hasRole, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 
 export async function showSendData(tenant: Tenant): Promise<void> {
   const origin = location.origin;

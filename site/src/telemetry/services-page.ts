@@ -1,7 +1,8 @@
 // /app/t/<tid>/services: per service a summary row, then one row per span name with its rate,
 // error rate, p50/p95/p99 and a sparkline; a name links to its traces with the same range.
-import { api } from "../auth/api.ts";
-import { $, loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
+import { api } from "../lib/api.ts";
+import { $ } from "../lib/dom.ts";
+import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { showSendData } from "./send-data.ts";
 import { sparkline } from "./sparkline.ts";
 import { formatNumber } from "./number-format.ts";
@@ -79,12 +80,8 @@ async function load(): Promise<void> {
   );
 }
 
-async function start(): Promise<void> {
-  const loaded = await loadTenant();
-  if (!loaded) return;
+mountTenantPage(async (loaded) => {
   tenant = loaded;
   bindRangeSelect($<HTMLSelectElement>("#range"), () => void load());
   await load();
-}
-
-void start();
+});

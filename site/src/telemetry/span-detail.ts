@@ -1,6 +1,6 @@
 // The span detail panel of the trace page: status, attributes, resource, events (an exception
 // event shows its type, message and stack trace), and links to other traces.
-import { $ } from "../tenancy/tenant-page.ts";
+import { $ } from "../lib/dom.ts";
 
 export type SpanEvent = { time: string; name: string; attributes?: Record<string, unknown> };
 export type SpanLink = { traceId: string; spanId: string; attributes?: Record<string, unknown> };

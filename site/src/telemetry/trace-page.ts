@@ -3,8 +3,9 @@
 // axis scaled to the trace's total duration; a span with children folds them away; failed spans
 // are marked. Selecting a span (or #span=<id> in the URL) opens its detail panel; below, the
 // trace's log records.
-import { api } from "../auth/api.ts";
-import { $, loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
+import { api } from "../lib/api.ts";
+import { $ } from "../lib/dom.ts";
+import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { logTable, type LogEntry } from "./log-records.ts";
 import { showSpan, type Span } from "./span-detail.ts";
 import { waterfallOrder } from "./waterfall.ts";
@@ -121,9 +122,7 @@ async function loadLogs(tenant: Tenant, traceId: string, spans: Span[]): Promise
   $("#no-logs").hidden = logs.data.logs.length > 0;
 }
 
-async function start(): Promise<void> {
-  const tenant = await loadTenant();
-  if (!tenant) return;
+mountTenantPage(async (tenant) => {
   const traceId = /\/traces\/([0-9a-f]{32})/i.exec(location.pathname)?.[1] ?? "";
   $<HTMLAnchorElement>("#back").href = `/app/t/${tenant.id}/traces`;
   $("#trace-id").textContent = traceId;
@@ -131,6 +130,4 @@ async function start(): Promise<void> {
   if (!trace.ok) return void report(trace, "");
   renderWaterfall(trace.data.spans, tenant);
   await loadLogs(tenant, traceId, trace.data.spans);
-}
-
-void start();
+});

@@ -1,8 +1,9 @@
 // /app/t/<tid>/traces: traces (by root span), newest first, filtered by service, span name,
 // status, duration and span attributes (attr=key:value, AND), 50 at a time. The filters live in
 // the URL: a link from the services overview opens a filtered list, and a view can be shared.
-import { api } from "../auth/api.ts";
-import { $, loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
+import { api } from "../lib/api.ts";
+import { $ } from "../lib/dom.ts";
+import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
 
 type TraceSummary = {
@@ -111,9 +112,7 @@ async function loadServices(): Promise<void> {
   );
 }
 
-async function start(): Promise<void> {
-  const loaded = await loadTenant();
-  if (!loaded) return;
+mountTenantPage(async (loaded) => {
   tenant = loaded;
   fillForm();
   $("#filters").addEventListener("change", (event) => {
@@ -128,6 +127,4 @@ async function start(): Promise<void> {
   $("#more").addEventListener("click", () => void load(false));
   bindRangeSelect($<HTMLSelectElement>("#range"), () => void Promise.all([loadServices(), load(true)]));
   await Promise.all([loadServices(), load(true)]);
-}
-
-void start();
+});

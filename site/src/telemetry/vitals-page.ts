@@ -1,7 +1,8 @@
 // /app/t/<tid>/vitals: Core Web Vitals p75 over time (with good / needs-improvement / poor
 // bands), p75 per page, page views over time and per page, and where visitors were.
-import { api } from "../auth/api.ts";
-import { $, loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
+import { api } from "../lib/api.ts";
+import { $ } from "../lib/dom.ts";
+import { loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { barChart, formatValue, lineChart } from "./chart.ts";
 import { bindRangeSelect, currentRange, rangeQuery } from "./time-range.ts";
 

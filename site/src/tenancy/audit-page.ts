@@ -1,14 +1,8 @@
 // /app/t/<tid>/audit: the tenant's audit events, newest first, 50 at a time (admins).
-import { api } from "../auth/api.ts";
-import { $, hasRole, loadTenant, report, row, tenantPath, when, type Tenant } from "./tenant-page.ts";
-
-type AuditEvent = {
-  id: number;
-  occurredAt: string;
-  action: string;
-  actorEmail: string | null;
-  details: Record<string, unknown>;
-};
+import { api } from "../lib/api.ts";
+import { $ } from "../lib/dom.ts";
+import { hasRole, mountTenantPage, report, row, tenantPath, when, type Tenant } from "./tenant-page.ts";
+import type { AuditEvent } from "../lib/api-types.ts";
 
 const PAGE = 50;
 let tenant: Tenant;
@@ -35,14 +29,10 @@ async function loadPage(): Promise<void> {
 
 $("#more").addEventListener("click", () => void loadPage());
 
-async function start(): Promise<void> {
-  const loaded = await loadTenant();
-  if (!loaded) return;
+mountTenantPage(async (loaded) => {
   tenant = loaded;
   const admin = hasRole(tenant, "admin");
   $("#not-admin").hidden = admin;
   $("#audit").hidden = !admin;
   if (admin) await loadPage();
-}
-
-void start();
+});

@@ -1,14 +1,11 @@
 // /app/t/<tid>/consent: the tenant's consent policy, daily consent counts and the receipt export
 // (admins; GET /api/tenants/:tid/consent, /consent/log, /consent/receipts).
-import { api } from "../auth/api.ts";
-import { $, hasRole, loadTenant, report, row, tenantPath } from "./tenant-page.ts";
+import { api } from "../lib/api.ts";
+import { $ } from "../lib/dom.ts";
+import { hasRole, mountTenantPage, report, row, tenantPath } from "./tenant-page.ts";
+import type { ConsentLog as Log, ConsentPolicy as Policy } from "../lib/api-types.ts";
 
-type Policy = { required: boolean; policyVersion: number; policyHash: string | null };
-type Log = { days: { day: string; accepted: number; withdrawn: number; refusedBatches: number }[] };
-
-async function start(): Promise<void> {
-  const tenant = await loadTenant();
-  if (!tenant) return;
+mountTenantPage(async (tenant) => {
   const admin = hasRole(tenant, "admin");
   $("#not-admin").hidden = admin;
   $("#consent-log").hidden = !admin;
@@ -30,6 +27,4 @@ async function start(): Promise<void> {
   );
   if (log.data.days.length === 0) $("#days").append(row(["No consent events yet.", "", "", ""]));
   ($("#export") as HTMLAnchorElement).href = tenantPath(tenant.id, "/consent/receipts");
-}
-
-void start();
+});

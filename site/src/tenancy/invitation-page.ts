@@ -1,8 +1,8 @@
 // /app/invite#<token>: accepting an invitation. The token is in the fragment, so it never reaches a
 // server log or a Referer. Accepting is an explicit click, never automatic on page load.
-import { api, show } from "../auth/api.ts";
+import { api } from "../lib/api.ts";
+import { $, show } from "../lib/dom.ts";
 import { forgetInvitation, rememberInvitation } from "./pending-invitation.ts";
-import { $ } from "./tenant-page.ts";
 
 const MESSAGES: Record<string, string> = {
   INVITATION_INVALID:

@@ -1,7 +1,8 @@
 // Fills the settings page's "Rate limits" section. Only admins may read the limits: for anyone
 // else (403) the section stays hidden.
-import { api } from "../auth/api.ts";
-import { $, tenantIdFromPath, tenantPath } from "./tenant-page.ts";
+import { api } from "../lib/api.ts";
+import { $ } from "../lib/dom.ts";
+import { tenantIdFromPath, tenantPath } from "./tenant-page.ts";
 
 type TenantLimit = {
   surface: "ingest" | "api";

@@ -1,14 +1,14 @@
 // /app/t/<tid>/members: the member list with role changes and removal (what the caller may do is
 // enforced by the API; the page only hides what cannot work), invitations for admins.
-import { api, show } from "../auth/api.ts";
+import { api } from "../lib/api.ts";
+import { $, show } from "../lib/dom.ts";
 import { withStepUp } from "../auth/step-up.ts";
 import {
-  $,
   button,
   copyButton,
   revealOnce,
   hasRole,
-  loadTenant,
+  mountTenantPage,
   report,
   row,
   tenantPath,
@@ -16,9 +16,7 @@ import {
   type Role,
   type Tenant,
 } from "./tenant-page.ts";
-
-type Member = { userId: string; email: string; name: string; role: Role };
-type Invitation = { id: string; email: string; role: Role; expiresAt: string };
+import type { Invitation, Member } from "../lib/api-types.ts";
 
 let tenant: Tenant;
 let myUserId = "";
@@ -111,9 +109,7 @@ $<HTMLFormElement>("#invite").addEventListener("submit", async (event) => {
 });
 copyButton("#copy-invite", "#invite-link", "Invitation link");
 
-async function start(): Promise<void> {
-  const loaded = await loadTenant();
-  if (!loaded) return;
+mountTenantPage(async (loaded) => {
   tenant = loaded;
   const me = await api<{ user: { id: string } }>("/api/me");
   if (me.ok) myUserId = me.data.user.id;
@@ -123,6 +119,4 @@ async function start(): Promise<void> {
     await loadInvitations();
   }
   await loadMembers();
-}
-
-void start();
+});

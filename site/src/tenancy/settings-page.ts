@@ -1,8 +1,9 @@
 // /app/t/<tid>/settings: rename (owner), allowed origins (admin), delete the tenant (owner, with a
 // recent sign-in and the name typed to confirm).
-import { api, show } from "../auth/api.ts";
+import { api } from "../lib/api.ts";
+import { $, show } from "../lib/dom.ts";
 import { withStepUp } from "../auth/step-up.ts";
-import { $, hasRole, loadTenant, report, tenantPath, type Tenant } from "./tenant-page.ts";
+import { hasRole, mountTenantPage, report, tenantPath, type Tenant } from "./tenant-page.ts";
 
 let tenant: Tenant;
 
@@ -45,15 +46,11 @@ $<HTMLFormElement>("#delete").addEventListener("submit", async (event) => {
   if (report(result, "Tenant deleted.")) location.assign("/app");
 });
 
-async function start(): Promise<void> {
-  const loaded = await loadTenant();
-  if (!loaded) return;
+mountTenantPage(async (loaded) => {
   tenant = loaded;
   $<HTMLInputElement>("#rename-input").value = tenant.name;
   if (tenant.role !== "owner") disable($<HTMLFormElement>("#rename"), "#rename-owner-only");
   $("#delete-section").hidden = tenant.role !== "owner";
   if (hasRole(tenant, "admin")) await loadOrigins();
   else disable($<HTMLFormElement>("#origins"), "#origins-admin-only");
-}
-
-void start();
+});

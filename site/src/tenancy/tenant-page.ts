@@ -1,15 +1,14 @@
 // Shared by the tenant pages (/app/t/<tid>/...): the tenant id from the URL, the tenant's name and
 // the caller's role, navigation links, and status/error reporting. Signed out → /signin; not a
 // member (404) → a plain "not found" message.
-import { api, show, type ApiResult } from "../auth/api.ts";
+import { api, type ApiResult } from "../lib/api.ts";
+import type { Tenant } from "../lib/api-types.ts";
+import { $, show } from "../lib/dom.ts";
 
-export type Role = "owner" | "admin" | "member";
-export type Tenant = { id: string; name: string; role: Role };
+export type { Tenant } from "../lib/api-types.ts";
+export type Role = Tenant["role"];
 
 const RANK: Record<Role, number> = { member: 1, admin: 2, owner: 3 };
-
-export const $ = <T extends HTMLElement = HTMLElement>(selector: string) =>
-  document.querySelector<T>(selector)!;
 
 export function hasRole(tenant: Tenant, minimum: Role): boolean {
   return RANK[tenant.role] >= RANK[minimum];
@@ -58,6 +57,11 @@ export async function loadTenant(): Promise<Tenant | null> {
     link.href = `/app/t/${tenant.id}/${link.dataset.page}`;
   }
   return tenant;
+}
+
+/** Runs a tenant page's script once its tenant is loaded (signed out or not a member: loadTenant's answer). */
+export function mountTenantPage(load: (tenant: Tenant) => Promise<void> | void): void {
+  void loadTenant().then((tenant) => tenant && load(tenant));
 }
 
 /** A button that runs an action, for lists built in the page. */

@@ -1,10 +1,10 @@
 // /app: the tenants the signed-in user belongs to, and creating one (its creator becomes owner).
 // An invitation opened while signed out is resumed here once the person has signed in.
-import { api, show } from "../auth/api.ts";
+import { api } from "../lib/api.ts";
+import { $, show } from "../lib/dom.ts";
 import { pendingInvitation } from "./pending-invitation.ts";
-import { $, type Tenant } from "./tenant-page.ts";
-
-type Me = { user: { email: string; name: string } };
+import { type Tenant } from "./tenant-page.ts";
+import type { Me } from "../lib/api-types.ts";
 
 async function load(): Promise<void> {
   const me = await api<Me>("/api/me");

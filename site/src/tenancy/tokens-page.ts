@@ -1,30 +1,21 @@
 // /app/t/<tid>/tokens: create (needs a recent sign-in; the secret is shown once with a copy
 // button), list and revoke API tokens. Admins only; the API enforces it, the page explains it.
-import { api, show } from "../auth/api.ts";
+import { api } from "../lib/api.ts";
+import { $, show } from "../lib/dom.ts";
 import { withStepUp } from "../auth/step-up.ts";
 import {
-  $,
   button,
   copyButton,
   revealOnce,
   hasRole,
-  loadTenant,
+  mountTenantPage,
   report,
   row,
   tenantPath,
   when,
   type Tenant,
 } from "./tenant-page.ts";
-
-type Token = {
-  id: string;
-  name: string;
-  description: string;
-  type: "backend" | "frontend";
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-};
+import type { Token } from "../lib/api-types.ts";
 
 let tenant: Tenant;
 
@@ -79,14 +70,10 @@ $<HTMLFormElement>("#create").addEventListener("submit", async (event) => {
 });
 copyButton("#copy-secret", "#secret-value", "Token");
 
-async function start(): Promise<void> {
-  const loaded = await loadTenant();
-  if (!loaded) return;
+mountTenantPage(async (loaded) => {
   tenant = loaded;
   const admin = hasRole(tenant, "admin");
   $("#not-admin").hidden = admin;
   $("#admin-only").hidden = !admin;
   if (admin) await loadTokens();
-}
-
-void start();
+});

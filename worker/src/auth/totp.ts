@@ -3,17 +3,21 @@
 // A code is accepted once: the matched step must be later than the last accepted one, and that
 // check-and-set is a single UPDATE, so concurrent submissions cannot both win.
 import { and, eq, isNotNull, lt } from "drizzle-orm";
-import { generateSecret, generateURI, verify } from "otplib";
 import type { Db } from "../../../db/client.ts";
 import { totpCredentials } from "../../../db/schema/index.ts";
 
 const PERIOD_SECONDS = 30;
 
-export function createTotpSecret(): string {
+/** otplib and its hash and base32 code, loaded by the first TOTP request (docs/round-trips.md). */
+const library = () => import("otplib");
+
+export async function createTotpSecret(): Promise<string> {
+  const { generateSecret } = await library();
   return generateSecret({ length: 20 });
 }
 
-export function totpUri(issuer: string, email: string, secret: string): string {
+export async function totpUri(issuer: string, email: string, secret: string): Promise<string> {
+  const { generateURI } = await library();
   return generateURI({ issuer, label: email, secret });
 }
 
@@ -24,6 +28,7 @@ export async function matchTotpStep(
   now: Date,
 ): Promise<number | null> {
   if (!/^\d{6}$/.test(code)) return null;
+  const { verify } = await library();
   try {
     const result = await verify({
       secret,

@@ -9,6 +9,7 @@ import type {
 } from "@simplewebauthn/server";
 import { fromBase64url } from "../byte-encoding.ts";
 import { CHALLENGE_TTL_MS } from "./challenges.ts";
+import type { Result } from "../result.ts";
 
 /**
  * The library, loaded on the first ceremony: with its ASN.1 / X.509 stack it is a large share of the
@@ -117,9 +118,10 @@ export async function verifyRegistration(
   }
 }
 
-export type AuthenticationResult =
-  | { ok: true; newCounter: number; backedUp: boolean }
-  | { ok: false; reason: "counter-regression" | "invalid" };
+export type AuthenticationResult = Result<
+  { newCounter: number; backedUp: boolean },
+  { reason: "counter-regression" | "invalid" }
+>;
 
 export async function verifyAuthentication(
   rp: RelyingParty,

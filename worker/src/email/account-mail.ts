@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import { sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
+import type { Tx } from "../../../db/scope.ts";
 import type { AppEnv } from "../env.ts";
 import { describeBrowser } from "./browser.ts";
 import { sendEmail } from "./outbox.ts";
@@ -48,24 +49,25 @@ export async function sendNotice(
 }
 
 /**
- * Records the browser of a sign-in; the first sign-in ever (sign-up) only records it, a browser
- * the account has not used before also gets a notice. One statement.
+ * Records the browser of a sign-in and says whether it deserves a notice: the first sign-in ever
+ * (sign-up) only records it, a browser the account has not used before is new. One statement, so
+ * that the sign-in can send it in its own batch (startSession).
  */
-export async function noticeIfNewBrowser(c: Context<AppEnv>, user: Recipient): Promise<void> {
-  if (await isNewBrowser(c.var.db, user.id, browserOf(c), new Date()))
-    await sendNotice(c, "notice.new-device", user);
-}
-
-async function isNewBrowser(db: Db, userId: string, browser: string, now: Date): Promise<boolean> {
+export async function recordSignInBrowser(
+  db: Db | Tx,
+  c: Context<AppEnv>,
+  userId: string,
+  now: Date,
+): Promise<{ newBrowser: boolean }> {
   const result = await db.execute<{ inserted: boolean; known: number }>(sql`
     with known as (select count(*)::int as n from known_devices where user_id = ${userId}),
     seen as (
       insert into known_devices (user_id, browser, first_seen_at, last_seen_at)
-      values (${userId}, ${browser}, ${now}, ${now})
+      values (${userId}, ${browserOf(c)}, ${now}, ${now})
       on conflict (user_id, browser) do update set last_seen_at = excluded.last_seen_at
       returning (xmax = 0) as inserted
     )
     select seen.inserted, known.n as known from seen, known`);
   const row = result.rows[0];
-  return Boolean(row?.inserted) && (row?.known ?? 0) > 0;
+  return { newBrowser: Boolean(row?.inserted) && (row?.known ?? 0) > 0 };
 }

@@ -7,6 +7,7 @@ import type { Db } from "../../../db/client.ts";
 import { emailVerifications, users } from "../../../db/schema/index.ts";
 import { base64url } from "../byte-encoding.ts";
 import { sha256 } from "../tenancy/secret-hash.ts";
+import type { Result } from "../result.ts";
 
 export const VERIFICATION_TTL_MS = 24 * 3600_000;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
@@ -38,9 +39,10 @@ export async function issueVerification(
   return { token, expiresAt };
 }
 
-export type VerificationOutcome =
-  | { ok: true; userId: string; email: string; previousEmail: string }
-  | { ok: false; reason: "INVALID" | "EXPIRED" | "USED" | "EMAIL_TAKEN" };
+export type VerificationOutcome = Result<
+  { userId: string; email: string; previousEmail: string },
+  { reason: "INVALID" | "EXPIRED" | "USED" | "EMAIL_TAKEN" }
+>;
 
 export async function verifyEmailToken(db: Db, token: string, now: Date): Promise<VerificationOutcome> {
   if (!TOKEN_SHAPE.test(token)) return { ok: false, reason: "INVALID" };

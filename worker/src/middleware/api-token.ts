@@ -36,6 +36,12 @@ export function bearerTokenOf(c: Context<AppEnv>): string | null {
 
 /** Authenticates the bearer token or answers 401 (TOKEN_REQUIRED / TOKEN_INVALID). */
 export const requireApiToken = factory.createMiddleware(async (c, next) => {
+  await authenticateBearer(c);
+  await next();
+});
+
+/** requireApiToken's check, for a middleware that decides between a token and a session. */
+export async function authenticateBearer(c: Context<AppEnv>): Promise<void> {
   refuseTokenInQuery(c);
   const token = bearerTokenOf(c);
   if (token === null) throw new HttpError(401, "TOKEN_REQUIRED", "An API token is required", CHALLENGE);
@@ -44,8 +50,7 @@ export const requireApiToken = factory.createMiddleware(async (c, next) => {
   if (!found)
     throw new HttpError(401, "TOKEN_INVALID", "Unknown, revoked or expired token", INVALID_CHALLENGE);
   c.set("apiToken", found);
-  await next();
-});
+}
 
 /**
  * For cookie-only (management) routes: a request presenting an API token is refused with 403

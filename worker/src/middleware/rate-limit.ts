@@ -7,7 +7,7 @@ import { FailOpenGrace } from "../rate-limit/fail-open-grace.ts";
 import { rateLimitHeaders } from "../rate-limit/headers.ts";
 import { accountKey, ipKey, kindOf, tenantKey, type LimitKey } from "../rate-limit/keys.ts";
 import type { Plan, Surface, TenantLimits } from "../rate-limit/policies.ts";
-import { loadSession } from "./session.ts";
+import { sessionOf } from "./session.ts";
 
 /** Retry-After when the limiter itself is unreachable: long enough not to hammer it. */
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
@@ -66,10 +66,13 @@ function answerLimiterUnavailable(c: Context<AppEnv>, key: LimitKey, policy: Pol
     }),
   );
   if (admitted) return;
-  throw new HttpError(503, "RATE_LIMITER_UNAVAILABLE", "Try again shortly", {
-    "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS),
-    "Cache-Control": "no-store",
-  });
+  throw new HttpError(
+    503,
+    "RATE_LIMITER_UNAVAILABLE",
+    "Try again shortly",
+    { "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS), "Cache-Control": "no-store" },
+    { cause: error },
+  );
 }
 
 /**
@@ -125,6 +128,6 @@ export const limitTenantApi = rateLimit("api", async (c) => {
  * request (the routes' requireUser reuses it).
  */
 export const limitAccountApi = rateLimit("api", async (c) => {
-  await loadSession(c, async () => {});
+  await sessionOf(c);
   return c.var.user ? { key: await accountKey(c.var.user.email, c.env.RATE_LIMIT_SALT) } : null;
 });

@@ -18,7 +18,7 @@ import {
   type SessionUser,
   type SignInMethod,
 } from "../auth/sessions.ts";
-import { noticeIfNewBrowser } from "../email/account-mail.ts";
+import { recordSignInBrowser, sendNotice } from "../email/account-mail.ts";
 import { factory, type AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { pathTenantId } from "./path-tenant.ts";
@@ -26,8 +26,10 @@ import { pathTenantId } from "./path-tenant.ts";
 export const SESSION_COOKIE = "__Host-sightline_session";
 export const FRESH_AUTH_MS = 10 * 60_000;
 
-/** Loads the session once per request; later calls reuse it. */
-async function sessionOf(c: Context<AppEnv>): Promise<{ user: SessionUser; session: ActiveSession } | null> {
+/** Loads the session once per request; later calls reuse it (and `loadSession` is this as middleware). */
+export async function sessionOf(
+  c: Context<AppEnv>,
+): Promise<{ user: SessionUser; session: ActiveSession } | null> {
   if (c.var.session) return { user: c.var.user, session: c.var.session };
   const token = getCookie(c, SESSION_COOKIE);
   if (!token || token.length > 100) return null;
@@ -104,16 +106,18 @@ export async function startSession(
 ): Promise<void> {
   const previous = await sessionOf(c);
   const credentials = await newSessionCredentials();
-  // Ending the old session, starting the new one and auditing it: one batch, one round trip.
-  const session = await inOneRoundTrip(c.var.db, async (tx) => {
-    const [, , started] = await Promise.all([
+  const now = new Date();
+  // Ending the old session, starting the new one, auditing it and recording the browser (for the
+  // new-browser notice): one batch, one round trip.
+  const { session, browser } = await inOneRoundTrip(c.var.db, async (tx) => {
+    const [, , started, , seen] = await Promise.all([
       alongside?.(tx),
       previous && deleteSession(tx, previous.session.id),
       insertSession(tx, credentials, {
         userId: user.id,
         method,
         userAgent: c.req.header("User-Agent") ?? "",
-        now: new Date(),
+        now,
       }),
       recordAuditEvent(tx, {
         action: "auth.signin",
@@ -121,13 +125,14 @@ export async function startSession(
         requestId: c.var.requestId,
         details: { method, sessionId: credentials.id },
       }),
+      recordSignInBrowser(tx, c, user.id, now),
     ]);
-    return started;
+    return { session: started, browser: seen };
   });
   c.set("user", user);
   c.set("session", session);
   setSessionCookie(c, credentials.token, session.expiresAt);
-  await noticeIfNewBrowser(c, user);
+  if (browser.newBrowser) await sendNotice(c, "notice.new-device", user);
 }
 
 /** Step-up succeeded: the session gets a new token (the old cookie dies) and a fresh auth time. */

@@ -6,7 +6,7 @@
 // (db/scope.ts, docs/round-trips.md).
 // Not a member, or not a tenant at all → 404 (never 403: no existence oracle). Only the path's
 // :tid counts; a tenant id in a header or the body never overrides it.
-import type { Context } from "hono";
+import type { Context, Next } from "hono";
 import { type Role } from "../../../db/schema/index.ts";
 import type { ScopeMode } from "../../../db/scope.ts";
 import { withTenant } from "../../../db/tenant-scope.ts";
@@ -32,34 +32,40 @@ export function scopeModeOf(c: Context<AppEnv>): ScopeMode {
 
 /** Needs c.var.user (mount after requireUser). */
 export function requireTenantRole(minimum: Role) {
-  return factory.createMiddleware(async (c, next) => {
-    if (!c.var.user) throw new HttpError(401, "SESSION_REQUIRED");
-    const tenantId = pathTenantId(c);
-    const membership = tenantId ? await membershipIn(c, tenantId) : null;
-    if (!tenantId || !membership) throw new HttpError(404, "TENANT_NOT_FOUND");
-    if (!hasRoleAtLeast(membership.role, minimum)) {
-      throw new HttpError(403, "ROLE_REQUIRED", `This needs the ${minimum} role or higher`);
-    }
-    c.set("tenant", {
-      id: tenantId,
-      role: membership.role,
-      plan: membership.plan,
-      limits: membership.limits,
-    });
-    await withTenant(
-      c.var.db,
-      tenantId,
-      async (tx) => {
-        c.set("tenantTx", tx);
-        // Per-tenant API limit, spent only once membership is proven (docs/rate-limiting.md).
-        await limitTenantApi(c, next);
-        // Hono turns a handler's error into a response before next() returns; rethrowing it here
-        // rolls the transaction back (and the outer handler renders the same error again).
-        if (c.error) throw c.error;
-      },
-      scopeModeOf(c),
-    );
-  });
+  return factory.createMiddleware(async (c, next) => inTenantScope(c, await admitMember(c, minimum), next));
+}
+
+/** The path's tenant when the signed-in caller is a member with `minimum` or more (c.var.tenant). */
+export async function admitMember(c: Context<AppEnv>, minimum: Role): Promise<string> {
+  if (!c.var.user) throw new HttpError(401, "SESSION_REQUIRED");
+  const tenantId = pathTenantId(c);
+  const membership = tenantId ? await membershipIn(c, tenantId) : null;
+  if (!tenantId || !membership) throw new HttpError(404, "TENANT_NOT_FOUND");
+  if (!hasRoleAtLeast(membership.role, minimum)) {
+    throw new HttpError(403, "ROLE_REQUIRED", `This needs the ${minimum} role or higher`);
+  }
+  c.set("tenant", { id: tenantId, role: membership.role, plan: membership.plan, limits: membership.limits });
+  return tenantId;
+}
+
+/**
+ * The rest of the request (`next`) in the tenant's RLS scope (c.var.tenantTx), after one unit of
+ * its API limit: every tenant route, by membership or by token, goes through here.
+ */
+export async function inTenantScope(c: Context<AppEnv>, tenantId: string, next: Next): Promise<void> {
+  await withTenant(
+    c.var.db,
+    tenantId,
+    async (tx) => {
+      c.set("tenantTx", tx);
+      // Per-tenant API limit, spent only once membership is proven (docs/rate-limiting.md).
+      await limitTenantApi(c, next);
+      // Hono turns a handler's error into a response before next() returns; rethrowing it here
+      // rolls the transaction back (and the outer handler renders the same error again).
+      if (c.error) throw c.error;
+    },
+    scopeModeOf(c),
+  );
 }
 
 /** An audit event for the current tenant, written in the request's tenant transaction. */

@@ -5,8 +5,9 @@
 // containers (JSON objects and arrays) and nesting depth, and stop as soon as a limit is passed.
 // They never judge validity: a malformed body is left for the real decoder to refuse (400).
 import type { DescMessage } from "@bufbuild/protobuf";
+import type { Result } from "../result.ts";
 
-export type Cost = { ok: true } | { ok: false; reason: "too-many" | "too-deep" };
+export type Cost = Result<object, { reason: "too-many" | "too-deep" }>;
 
 /** Stops a scan early; never escapes this module. */
 class Exceeded extends Error {

@@ -17,6 +17,7 @@ import { base64, fromHex } from "../byte-encoding.ts";
 import { jsonCost, protobufCost, type Cost } from "./decode-budget.ts";
 import { SPAN_ID_BYTES, TRACE_ID_BYTES } from "./ids.ts";
 import type { OtlpEncoding } from "./request-body.ts";
+import type { Result } from "../result.ts";
 
 export type Signal = "traces" | "logs" | "metrics";
 export type RequestOf = {
@@ -24,8 +25,11 @@ export type RequestOf = {
   logs: ExportLogsServiceRequest;
   metrics: ExportMetricsServiceRequest;
 };
-export type Refusal = { ok: false; status: 400 | 413; message: string };
-export type Decoded<S extends Signal> = { ok: true; request: RequestOf[S] } | Refusal;
+export type Decoded<S extends Signal> = Result<
+  { request: RequestOf[S] },
+  { status: 400 | 413; message: string }
+>;
+export type Refusal = Extract<Decoded<Signal>, { ok: false }>;
 
 /**
  * A decoded message costs ≈ 80 bytes of heap, and its share of the mapped rows up to twice that

@@ -1,10 +1,14 @@
 // Reads an OTLP/HTTP request body: media type, content coding and a size limit that applies to
 // the decompressed bytes while they stream, so a gzip bomb is cut off at the limit (413) and
 // memory never grows past it (Hono's bodyLimit counts only compressed bytes).
+import type { ErrorCode } from "../error-codes.ts";
+import type { Result } from "../result.ts";
+
 export type OtlpEncoding = "protobuf" | "json";
 
-export type BodyFailure = { ok: false; status: 400 | 413 | 415; code: string; message: string };
-export type Body = { ok: true; bytes: Uint8Array } | BodyFailure;
+type Failure = { status: 400 | 413 | 415; code: ErrorCode; message: string };
+export type Body = Result<{ bytes: Uint8Array }, Failure>;
+export type BodyFailure = Extract<Body, { ok: false }>;
 
 /** After decompression. The Collector's default is 20 MiB; a Worker isolate has 128 MB in all. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -73,6 +77,6 @@ function tooLarge(maxBytes: number): BodyFailure {
   return failure(413, "PAYLOAD_TOO_LARGE", `The decompressed body exceeds ${maxBytes} bytes`);
 }
 
-function failure(status: BodyFailure["status"], code: string, message: string): BodyFailure {
+function failure(status: BodyFailure["status"], code: ErrorCode, message: string): BodyFailure {
   return { ok: false, status, code, message };
 }

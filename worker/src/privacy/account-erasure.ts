@@ -20,11 +20,13 @@ import {
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { recordAuditEvent } from "../auth/audit.ts";
 import { DAY_MS, RETENTION } from "../retention/policy.ts";
+import type { Result } from "../result.ts";
 
 export type TenantRef = { id: string; name: string };
-export type DeletionRequest =
-  | { ok: true; purgeAfter: Date; tenantsToDelete: TenantRef[] }
-  | { ok: false; reason: "LAST_OWNER"; tenants: TenantRef[] };
+export type DeletionRequest = Result<
+  { purgeAfter: Date; tenantsToDelete: TenantRef[] },
+  { reason: "LAST_OWNER"; tenants: TenantRef[] }
+>;
 
 const RESTORE_WINDOW_MS = RETENTION.deletedAccountDays * DAY_MS;
 

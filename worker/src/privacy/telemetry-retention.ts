@@ -13,10 +13,6 @@ export type TelemetryRetention = {
 
 const { freeDays, paidDefaultDays, paidMinDays, paidMaxDays } = RETENTION.telemetry;
 
-export function isAllowedRetention(days: unknown): days is number {
-  return Number.isInteger(days) && (days as number) >= paidMinDays && (days as number) <= paidMaxDays;
-}
-
 /** Inside the tenant's transaction. */
 export async function readTelemetryRetention(tx: Tx, plan: TenantPlan): Promise<TelemetryRetention> {
   if (plan === "free") return { days: freeDays, configurable: null };

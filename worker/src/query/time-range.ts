@@ -1,9 +1,10 @@
 // Query parameters shared by every telemetry read: a time range, a bucket size for series and a
 // page size. Parsing returns values or a message naming the bad field; routes turn that into 400.
+import { DAY_MS } from "../retention/policy.ts";
+import type { Result } from "../result.ts";
 export type TimeRange = { from: Date; to: Date };
-export type Parsed<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
+export type Parsed<T> = Result<{ value: T }, { field: string; message: string }>;
 
-const DAY_MS = 86_400_000;
 /** The longest range a query may cover: the longest retention a plan can have, plus slack. */
 const MAX_RANGE_MS = 400 * DAY_MS;
 /** Series have at most this many buckets, whatever the range (a chart needs no more). */

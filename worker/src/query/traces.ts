@@ -138,11 +138,28 @@ export type TraceSpan = {
 };
 
 /** Every span of the trace in start order, or null when the tenant has none with this id. */
+/** A row of getTrace's query, as the driver returns it (duration_ns: bigint as text). */
+type SpanRow = {
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  service_name: string;
+  kind: number;
+  start_time: string;
+  duration_ns: string;
+  status_code: number;
+  status_message: string | null;
+  attributes: Record<string, unknown>;
+  resource: Record<string, unknown>;
+  events: unknown[] | null;
+  links: unknown[] | null;
+};
+
 export async function getTrace(
   tx: Tx,
   traceId: string,
 ): Promise<{ traceId: string; spans: TraceSpan[] } | null> {
-  const { rows } = await tx.execute<Record<string, unknown>>(sql`
+  const { rows } = await tx.execute<SpanRow>(sql`
     select span_id, parent_span_id, name, service_name, kind, ${iso("start_time")} as start_time, duration_ns,
       status_code, status_message, attributes, resource, events, links
     from spans
@@ -153,19 +170,19 @@ export async function getTrace(
   return {
     traceId,
     spans: rows.map((row) => ({
-      spanId: row.span_id as string,
-      parentSpanId: row.parent_span_id as string | null,
-      name: row.name as string,
-      service: row.service_name as string,
-      kind: row.kind as number,
-      startTime: row.start_time as string,
+      spanId: row.span_id,
+      parentSpanId: row.parent_span_id,
+      name: row.name,
+      service: row.service_name,
+      kind: row.kind,
+      startTime: row.start_time,
       durationMs: Number(row.duration_ns) / 1e6,
-      status: STATUS_NAMES[row.status_code as number] ?? "unset",
-      statusMessage: row.status_message as string | null,
-      attributes: row.attributes as Record<string, unknown>,
-      resource: row.resource as Record<string, unknown>,
-      events: (row.events as unknown[] | null) ?? [],
-      links: (row.links as unknown[] | null) ?? [],
+      status: STATUS_NAMES[row.status_code] ?? "unset",
+      statusMessage: row.status_message,
+      attributes: row.attributes,
+      resource: row.resource,
+      events: row.events ?? [],
+      links: row.links ?? [],
     })),
   };
 }

@@ -7,7 +7,6 @@ import { Hono, type Context } from "hono";
 import { createDb } from "../../../db/client.ts";
 import { recordAuditEvent } from "../auth/audit.ts";
 import { storeChallenge } from "../auth/challenges.ts";
-import { normaliseEmail } from "../auth/users.ts";
 import { authenticationOptions } from "../auth/webauthn.ts";
 import { sendNotice } from "../email/account-mail.ts";
 import { formatUtc } from "../email/templates.ts";
@@ -18,9 +17,9 @@ import { clearSessionCookie, loadSession, requireFreshAuth, startSession } from 
 import { accountExportChunks } from "../privacy/account-export.ts";
 import { findRestorableAccount, requestAccountDeletion, restoreAccount } from "../privacy/account-erasure.ts";
 import { spendExportGrant } from "../privacy/export-grants.ts";
-import { jsonBody, optionalStringField } from "../request-body.ts";
-import { verifyAssertion } from "./auth.ts";
-import { relyingParty } from "./relying-party.ts";
+import { verifyAssertion } from "../auth/assertion.ts";
+import { assertion, assertionOptions } from "./auth.ts";
+import { relyingParty } from "../auth/relying-party.ts";
 
 /**
  * A streamed body over the export's chunks. It has its own pool: the request's pool is ended when
@@ -112,12 +111,12 @@ export const account = new Hono<AppEnv>()
       202,
     );
   })
-  .post("/restore/options", async (c) => {
-    const email = optionalStringField(await jsonBody(c), "email", 254);
+  .post("/restore/options", ...assertionOptions, async (c) => {
+    const { email } = c.req.valid("json");
     const now = new Date();
     // With an email the challenge only completes for a restorable account of that email; like
     // sign-in, the options never list credentials, so they do not tell whether such an account exists.
-    const restorable = email ? await findRestorableAccount(c.var.db, normaliseEmail(email), now) : null;
+    const restorable = email ? await findRestorableAccount(c.var.db, email, now) : null;
     const options = await authenticationOptions(relyingParty(c), []);
     await storeChallenge(c.var.db, {
       challenge: options.challenge,
@@ -127,8 +126,8 @@ export const account = new Hono<AppEnv>()
     });
     return c.json(options);
   })
-  .post("/restore/verify", loadSession, async (c) => {
-    const { passkey, recordUse } = await verifyAssertion(c, "restore", await jsonBody(c));
+  .post("/restore/verify", loadSession, ...assertion, async (c) => {
+    const { passkey, recordUse } = await verifyAssertion(c, "restore", c.req.valid("json").response);
     await recordUse(c.var.db);
     const restored = await restoreAccount(c.var.db, {
       userId: passkey.userId,

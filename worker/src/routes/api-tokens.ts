@@ -1,47 +1,58 @@
 // API tokens of a tenant (admins): create (fresh authentication; the secret is in this response
 // only), list without secrets, revoke (delete: the next request with it gets 401).
 import { Hono } from "hono";
-import { TOKEN_TYPES, type TokenType } from "../../../db/schema/index.ts";
+import * as v from "valibot";
+import { TOKEN_TYPES } from "../../../db/schema/index.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { requireFreshAuth } from "../middleware/session.ts";
 import { isUuid, recordTenantEvent, requireTenantRole, signedInBrowser } from "../middleware/tenant.ts";
-import { jsonBody, optionalStringField, stringField, type JsonObject } from "../request-body.ts";
+import { jsonBody, text } from "../request-schema.ts";
 import { createApiToken, deleteApiToken, listApiTokens } from "../tenancy/api-tokens.ts";
-import { rejectUnknownFields } from "../unknown-fields.ts";
 
-function tokenTypeOf(body: JsonObject): TokenType {
-  const type = body.type;
-  if (!TOKEN_TYPES.some((known) => known === type)) {
-    throw new HttpError(400, "INVALID_REQUEST", "type: expected backend or frontend");
-  }
-  return type as TokenType;
-}
+const FUTURE_TIME = "expected a future ISO-8601 time";
 
-function expiryOf(body: JsonObject): Date | null {
-  if (body.expiresAt === undefined || body.expiresAt === null) return null;
-  const expiresAt = typeof body.expiresAt === "string" ? new Date(body.expiresAt) : new Date(NaN);
-  if (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now()) {
-    throw new HttpError(400, "INVALID_REQUEST", "expiresAt: expected a future ISO-8601 time");
-  }
-  return expiresAt;
-}
+const newToken = jsonBody(
+  v.strictObject({
+    name: text(100),
+    description: v.optional(text(500)),
+    type: v.picklist(TOKEN_TYPES, "expected backend or frontend"),
+    // Checked when the request arrives (not at startup): "future" moves.
+    expiresAt: v.nullish(
+      v.pipe(
+        v.string(FUTURE_TIME),
+        v.transform((value) => new Date(value)),
+        v.check((date) => date.getTime() > Date.now(), FUTURE_TIME),
+      ),
+    ),
+  }),
+);
 
 export const apiTokenRoutes = new Hono<AppEnv>()
-  .post("/:tid/tokens", ...signedInBrowser, requireTenantRole("admin"), requireFreshAuth, async (c) => {
-    const body = await jsonBody(c);
-    rejectUnknownFields(body, ["name", "description", "type", "expiresAt"]);
-    const input = {
-      name: stringField(body, "name", 100),
-      description: optionalStringField(body, "description", 500) ?? "",
-      type: tokenTypeOf(body),
-      expiresAt: expiryOf(body),
-      createdBy: c.var.user.id,
-    };
-    const created = await createApiToken(c.var.tenantTx, c.var.tenant.id, input);
-    await recordTenantEvent(c, "token.created", { tokenId: created.id, name: input.name, type: input.type });
-    return c.json(created, 201);
-  })
+  .post(
+    "/:tid/tokens",
+    ...signedInBrowser,
+    requireTenantRole("admin"),
+    requireFreshAuth,
+    ...newToken,
+    async (c) => {
+      const body = c.req.valid("json");
+      const input = {
+        name: body.name,
+        description: body.description ?? "",
+        type: body.type,
+        expiresAt: body.expiresAt ?? null,
+        createdBy: c.var.user.id,
+      };
+      const created = await createApiToken(c.var.tenantTx, c.var.tenant.id, input);
+      await recordTenantEvent(c, "token.created", {
+        tokenId: created.id,
+        name: input.name,
+        type: input.type,
+      });
+      return c.json(created, 201);
+    },
+  )
   .get("/:tid/tokens", ...signedInBrowser, requireTenantRole("admin"), async (c) =>
     c.json(await listApiTokens(c.var.tenantTx)),
   )

@@ -3,8 +3,7 @@
 // audit log only.
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { Hono, type Context } from "hono";
-import type { Db } from "../../../db/client.ts";
-import { inOneRoundTrip, type Tx } from "../../../db/scope.ts";
+import * as v from "valibot";
 import { recordAuditEvent } from "../auth/audit.ts";
 import {
   challengeOfResponse,
@@ -13,12 +12,7 @@ import {
   type Ceremony,
   type StoredChallenge,
 } from "../auth/challenges.ts";
-import {
-  credentialsOf,
-  findPasskeyByCredentialId,
-  providerName,
-  recordPasskeyUse,
-} from "../auth/passkeys.ts";
+import { credentialsOf, providerName } from "../auth/passkeys.ts";
 import { deleteSession } from "../auth/sessions.ts";
 import { sendVerificationEmail } from "../email/account-mail.ts";
 import {
@@ -26,18 +20,11 @@ import {
   findUserByEmail,
   generateWebauthnUserId,
   isEmailTaken,
-  isPlausibleEmail,
-  normaliseEmail,
 } from "../auth/users.ts";
-import {
-  authenticationOptions,
-  registrationOptions,
-  verifyAuthentication,
-  verifyRegistration,
-} from "../auth/webauthn.ts";
+import { authenticationOptions, registrationOptions, verifyRegistration } from "../auth/webauthn.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
-import { jsonBody, objectField, optionalStringField, stringField } from "../request-body.ts";
+import { emailAddress, jsonBody, text, webauthnResponse } from "../request-schema.ts";
 import { csrf } from "../middleware/csrf.ts";
 import {
   clearSessionCookie,
@@ -46,16 +33,16 @@ import {
   requireUser,
   startSession,
 } from "../middleware/session.ts";
-import { relyingParty } from "./relying-party.ts";
+import { failPasskey, verifyAssertion } from "../auth/assertion.ts";
+import { relyingParty } from "../auth/relying-party.ts";
 
-const passkeyFailed = () =>
-  new HttpError(401, "PASSKEY_VERIFICATION_FAILED", "The passkey could not be verified");
-
-async function emailField(body: Record<string, unknown>): Promise<string> {
-  const email = normaliseEmail(stringField(body, "email", 254));
-  if (!isPlausibleEmail(email)) throw new HttpError(400, "INVALID_REQUEST", "email: not an email address");
-  return email;
-}
+const signUp = jsonBody(v.strictObject({ name: text(100), email: emailAddress }));
+const registration = jsonBody(webauthnResponse<RegistrationResponseJSON>());
+/** The email is optional, and never checked for plausibility: no account enumeration. */
+export const assertionOptions = jsonBody(
+  v.strictObject({ email: v.optional(v.pipe(text(254), v.toLowerCase())) }),
+);
+export const assertion = jsonBody(webauthnResponse<AuthenticationResponseJSON>());
 
 /** The stored challenge a response answers, consumed; a failure is audited and answered generically. */
 async function takeChallenge(
@@ -69,64 +56,10 @@ async function takeChallenge(
   return stored!;
 }
 
-async function failPasskey(
-  c: Context<AppEnv>,
-  ceremony: Ceremony,
-  reason: string,
-  userId: string | null,
-): Promise<never> {
-  await recordAuditEvent(c.var.db, {
-    action: `auth.passkey_failed`,
-    actorUserId: userId,
-    requestId: c.var.requestId,
-    details: { ceremony, reason },
-  });
-  throw passkeyFailed();
-}
-
-/**
- * Verifies an assertion for `ceremony` against the stored challenge: the credential must exist,
- * belong to the challenge's user when it names one, and match the userHandle the authenticator
- * returned. A counter regression is audited on its own.
- * A disabled account passes only the "restore" ceremony (routes/account.ts), which then restores it
- * only if its deletion is still pending.
- */
-export async function verifyAssertion(c: Context<AppEnv>, ceremony: Ceremony, body: Record<string, unknown>) {
-  const response = objectField<AuthenticationResponseJSON>(body, "response");
-  const challenge = challengeOfResponse(response);
-  // Consuming the challenge and finding the credential: independent, so one round trip.
-  const [stored, passkey] = await inOneRoundTrip(c.var.db, (tx) =>
-    Promise.all([
-      challenge ? consumeChallenge(tx, challenge, ceremony, new Date()) : null,
-      typeof response.id === "string" ? findPasskeyByCredentialId(tx, response.id) : null,
-    ]),
-  );
-  if (!stored) return failPasskey(c, ceremony, "unknown-or-expired-challenge", null);
-  if (!passkey || (passkey.disabledAt && ceremony !== "restore"))
-    return failPasskey(c, ceremony, "unknown-credential", stored.userId);
-  if (stored.userId && stored.userId !== passkey.userId)
-    return failPasskey(c, ceremony, "credential-of-another-user", stored.userId);
-  const userHandle = response.response?.userHandle;
-  if (userHandle && userHandle !== passkey.webauthnUserId)
-    return failPasskey(c, ceremony, "user-handle-mismatch", passkey.userId);
-  const result = await verifyAuthentication(relyingParty(c), response, stored.challenge, passkey);
-  if (!result.ok) {
-    const action = result.reason === "counter-regression" ? "counter-regression" : "invalid-assertion";
-    return failPasskey(c, ceremony, action, passkey.userId);
-  }
-  // The new counter is stored by the caller (recordUse), in the same round trip as what it does
-  // next where it can (a sign-in: with the new session).
-  const recordUse = (db: Db | Tx) =>
-    recordPasskeyUse(db, passkey.id, result.newCounter, result.backedUp, new Date());
-  return { passkey, stored, recordUse };
-}
-
 export const auth = new Hono<AppEnv>()
   .use("*", csrf)
-  .post("/signup/options", async (c) => {
-    const body = await jsonBody(c);
-    const email = await emailField(body);
-    const name = stringField(body, "name", 100);
+  .post("/signup/options", ...signUp, async (c) => {
+    const { email, name } = c.req.valid("json");
     if (await isEmailTaken(c.var.db, email))
       throw new HttpError(409, "EMAIL_TAKEN", "An account with this email exists");
     const pending = { email, name, webauthnUserId: generateWebauthnUserId() };
@@ -139,8 +72,8 @@ export const auth = new Hono<AppEnv>()
     });
     return c.json(options);
   })
-  .post("/signup/verify", loadSession, async (c) => {
-    const response = objectField<RegistrationResponseJSON>(await jsonBody(c), "response");
+  .post("/signup/verify", loadSession, ...registration, async (c) => {
+    const { response } = c.req.valid("json");
     const stored = await takeChallenge(c, response, "signup");
     const credential = await verifyRegistration(relyingParty(c), response, stored.challenge);
     if (!credential || !stored.pending) return failPasskey(c, "signup", "invalid-attestation", null);
@@ -161,13 +94,12 @@ export const auth = new Hono<AppEnv>()
     await sendVerificationEmail(c, user, { change: false });
     return c.json({ user }, 201);
   })
-  .post("/passkey/options", async (c) => {
-    const body = await jsonBody(c);
-    const email = optionalStringField(body, "email", 254);
+  .post("/passkey/options", ...assertionOptions, async (c) => {
+    const { email } = c.req.valid("json");
     // With an email the challenge only completes for that account; the options never list its
     // credentials (every passkey here is discoverable), so a known and an unknown email get the
     // same answer after the same single query: no account enumeration (docs/accounts.md).
-    const user = email ? await findUserByEmail(c.var.db, normaliseEmail(email)) : null;
+    const user = email ? await findUserByEmail(c.var.db, email) : null;
     const options = await authenticationOptions(relyingParty(c), []);
     await storeChallenge(c.var.db, {
       challenge: options.challenge,
@@ -177,8 +109,8 @@ export const auth = new Hono<AppEnv>()
     });
     return c.json(options);
   })
-  .post("/passkey/verify", loadSession, async (c) => {
-    const { passkey, recordUse } = await verifyAssertion(c, "signin", await jsonBody(c));
+  .post("/passkey/verify", loadSession, ...assertion, async (c) => {
+    const { passkey, recordUse } = await verifyAssertion(c, "signin", c.req.valid("json").response);
     const user = { id: passkey.userId, email: passkey.email, name: passkey.name };
     await startSession(c, user, "passkey", recordUse);
     return c.json({ user });
@@ -210,8 +142,8 @@ export const auth = new Hono<AppEnv>()
     });
     return c.json(options);
   })
-  .post("/reauth/passkey/verify", requireUser, async (c) => {
-    const { stored, recordUse } = await verifyAssertion(c, "reauth", await jsonBody(c));
+  .post("/reauth/passkey/verify", requireUser, ...assertion, async (c) => {
+    const { stored, recordUse } = await verifyAssertion(c, "reauth", c.req.valid("json").response);
     await recordUse(c.var.db);
     if (stored.sessionId !== c.var.session.id)
       return failPasskey(c, "reauth", "challenge-of-another-session", c.var.user.id);

@@ -3,13 +3,14 @@
 // (rate-limit/code-failures.ts), failures counted and audited, unknown emails answered exactly
 // like wrong codes.
 import type { Context } from "hono";
+import * as v from "valibot";
 import { recordAuditEvent } from "../auth/audit.ts";
 import type { SignInMethod } from "../auth/sessions.ts";
 import { accountKey, clearFailures, recordFailure, throttleDelay } from "../auth/sign-in-throttle.ts";
-import { findUserByEmail, normaliseEmail } from "../auth/users.ts";
+import { findUserByEmail } from "../auth/users.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
-import { jsonBody, stringField } from "../request-body.ts";
+import { jsonBody, text } from "../request-schema.ts";
 import { limitSignInAttempts } from "../middleware/rate-limit.ts";
 import { assertCodeFailureBudget, countCodeFailure } from "../rate-limit/code-failures.ts";
 import { startSession } from "../middleware/session.ts";
@@ -63,15 +64,18 @@ export async function checkCodeThrottled(
   throw INVALID[input.method];
 }
 
-/** POST {email, code} → a session, for the TOTP and recovery-code fallbacks. */
+/** A code in a request body ({code}: step-up; with the email: sign-in). */
+export const code = text(32);
+/** Not checked for plausibility: an unknown email must be answered like a wrong code. */
+export const codeSignIn = jsonBody(v.strictObject({ email: v.pipe(text(254), v.toLowerCase()), code }));
+
+/** {email, code} → a session, for the TOTP and recovery-code fallbacks. */
 export async function signInWithCode(
   c: Context<AppEnv>,
+  { email, code }: { email: string; code: string },
   method: Exclude<SignInMethod, "passkey">,
   check: CodeCheck,
 ): Promise<Response> {
-  const body = await jsonBody(c);
-  const email = normaliseEmail(stringField(body, "email", 254));
-  const code = stringField(body, "code", 32);
   const user = await findUserByEmail(c.var.db, email);
   await checkCodeThrottled(c, { email, userId: user?.id ?? null, code, method }, check);
   const signedIn = { id: user!.id, email: user!.email, name: user!.name };

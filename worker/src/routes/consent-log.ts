@@ -1,23 +1,45 @@
 // Consent for tenant admins (docs/api.md, "Consent"): the tenant's consent policy (GET/PUT), the
 // consent log as daily counts, and the export of every receipt event of a range as proof of
 // consent (GDPR Art. 7(1)). Admins only: the log is about the tenant's visitors.
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
+import * as v from "valibot";
 import { consentCountsByDay, consentEventsIn } from "../consent/consent-log.ts";
 import { readConsentPolicy, saveConsentPolicy, type ConsentPolicy } from "../consent/policies.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { recordTenantEvent, requireTenantRole, signedInBrowser } from "../middleware/tenant.ts";
 import { parseTimeRange, type TimeRange } from "../query/time-range.ts";
-import { jsonBody } from "../request-body.ts";
+import { jsonBody, query } from "../request-schema.ts";
 import { DAY_MS } from "../retention/policy.ts";
-import { rejectUnknownFields } from "../unknown-fields.ts";
 
 /** One export answers at most this many events; narrow the range for more. */
 export const EXPORT_MAX_EVENTS = 50_000;
 const LOG_DEFAULT_DAYS = 30;
+const POLICY_HASH = "expected the SHA-256 of the policy text, lower-case hex, or null";
 
-function rangeOf(c: Context<AppEnv>): TimeRange {
-  const { from, to } = c.req.query();
+const ISO_TIME = "expected an ISO-8601 time";
+/** Parsed (and checked against each other) by parseTimeRange. */
+const timeRange = query(
+  v.strictObject({ from: v.optional(v.string(ISO_TIME)), to: v.optional(v.string(ISO_TIME)) }),
+);
+
+const policyChange = jsonBody(
+  v.strictObject({
+    required: v.optional(v.boolean("expected a boolean")),
+    policyVersion: v.optional(
+      v.pipe(
+        v.number("expected an integer"),
+        v.integer("expected an integer"),
+        v.maxValue(2 ** 31 - 1, "expected an integer"),
+      ),
+    ),
+    policyHash: v.optional(
+      v.nullable(v.pipe(v.string(POLICY_HASH), v.regex(/^[0-9a-f]{64}$/, POLICY_HASH)), POLICY_HASH),
+    ),
+  }),
+);
+
+function rangeOf({ from, to }: { from?: string; to?: string }): TimeRange {
   const end = to ?? new Date().toISOString();
   const parsed = parseTimeRange({
     to: end,
@@ -27,46 +49,32 @@ function rangeOf(c: Context<AppEnv>): TimeRange {
   return parsed.value;
 }
 
-function policyChangeOf(body: Record<string, unknown>, before: ConsentPolicy): ConsentPolicy {
-  rejectUnknownFields(body, ["required", "policyVersion", "policyHash"]);
-  const {
-    required = before.required,
-    policyVersion = before.policyVersion,
-    policyHash = before.policyHash,
-  } = body;
-  if (typeof required !== "boolean")
-    throw new HttpError(400, "INVALID_REQUEST", "required: expected a boolean");
-  if (!Number.isInteger(policyVersion) || (policyVersion as number) > 2 ** 31 - 1)
-    throw new HttpError(400, "INVALID_REQUEST", "policyVersion: expected an integer");
-  if ((policyVersion as number) < before.policyVersion)
+/** The change applied to the current policy; the version never goes down. */
+function policyChangeOf(change: Partial<ConsentPolicy>, before: ConsentPolicy): ConsentPolicy {
+  const after = { ...before, ...change };
+  if (after.policyVersion < before.policyVersion)
     throw new HttpError(409, "POLICY_VERSION_DECREASED", `policyVersion: at least ${before.policyVersion}`);
-  if (policyHash !== null && (typeof policyHash !== "string" || !/^[0-9a-f]{64}$/.test(policyHash)))
-    throw new HttpError(
-      400,
-      "INVALID_REQUEST",
-      "policyHash: expected the SHA-256 of the policy text, lower-case hex, or null",
-    );
-  return { required, policyVersion: policyVersion as number, policyHash: policyHash as string | null };
+  return after;
 }
 
 export const consentLogRoutes = new Hono<AppEnv>()
   .get("/:tid/consent", ...signedInBrowser, requireTenantRole("admin"), async (c) =>
     c.json(await readConsentPolicy(c.var.tenantTx)),
   )
-  .put("/:tid/consent", ...signedInBrowser, requireTenantRole("admin"), async (c) => {
+  .put("/:tid/consent", ...signedInBrowser, requireTenantRole("admin"), ...policyChange, async (c) => {
     const before = await readConsentPolicy(c.var.tenantTx);
-    const after = policyChangeOf(await jsonBody(c), before);
+    const after = policyChangeOf(c.req.valid("json"), before);
     await saveConsentPolicy(c.var.tenantTx, c.var.tenant.id, after, new Date());
     await recordTenantEvent(c, "consent.policy_changed", { before, after });
     return c.json(after);
   })
-  .get("/:tid/consent/log", ...signedInBrowser, requireTenantRole("admin"), async (c) => {
-    const range = rangeOf(c);
+  .get("/:tid/consent/log", ...signedInBrowser, requireTenantRole("admin"), timeRange, async (c) => {
+    const range = rangeOf(c.req.valid("query"));
     const days = await consentCountsByDay(c.var.tenantTx, range);
     return c.json({ from: range.from.toISOString(), to: range.to.toISOString(), days });
   })
-  .get("/:tid/consent/receipts", ...signedInBrowser, requireTenantRole("admin"), async (c) => {
-    const range = rangeOf(c);
+  .get("/:tid/consent/receipts", ...signedInBrowser, requireTenantRole("admin"), timeRange, async (c) => {
+    const range = rangeOf(c.req.valid("query"));
     const events = await consentEventsIn(c.var.tenantTx, range, EXPORT_MAX_EVENTS + 1);
     const truncated = events.length > EXPORT_MAX_EVENTS;
     await recordTenantEvent(c, "consent.exported", {

@@ -2,7 +2,9 @@
 // visitor accepts, DELETE /v1/consent revokes it when they withdraw. Frontend tokens only, from the
 // tenant's allowed origins, CORS like the other /v1 routes and never with credentials: no cookie
 // is read or set. Both events go to the tenant's consent log; the IP is never recorded.
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import * as v from "valibot";
 import { recordConsentEvent } from "../consent/consent-log.ts";
 import { readConsentReceipt, RECEIPT_HEADER } from "../consent/receipt-check.ts";
 import { RECEIPT_TTL_MS, signingRingFor, signReceipt } from "../consent/receipts.ts";
@@ -10,39 +12,33 @@ import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { requireApiToken } from "../middleware/api-token.ts";
 import { admitBrowserOrigin, answerPreflight, limitPerBrowserIp } from "../middleware/browser-origin.ts";
-import { isUuid } from "../middleware/tenant.ts";
-import { jsonBody } from "../request-body.ts";
-import { rejectUnknownFields } from "../unknown-fields.ts";
+import { jsonBody, uuid } from "../request-schema.ts";
 
 const PREFLIGHT = { methods: "POST, DELETE", headers: `Authorization, Content-Type, ${RECEIPT_HEADER}` };
 
 /** Frontend tokens from an allowed origin, one request of the per-IP browser bucket. */
-async function admitFrontend(c: Context<AppEnv>) {
-  const token = c.var.apiToken;
-  if (token.type !== "frontend")
+const admitFrontend = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.var.apiToken.type !== "frontend")
     throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Consent receipts are for frontend tokens");
-  await admitBrowserOrigin(c, token.tenantId);
+  await admitBrowserOrigin(c, c.var.apiToken.tenantId);
   await limitPerBrowserIp(c, 1);
-  return token;
-}
+  await next();
+});
 
-function receiptRequestOf(body: Record<string, unknown>) {
-  rejectUnknownFields(body, ["sessionId", "policyVersion", "gpcOptIn"]);
-  const { sessionId, policyVersion, gpcOptIn } = body;
-  if (typeof sessionId !== "string" || !isUuid(sessionId))
-    throw new HttpError(400, "INVALID_REQUEST", "sessionId: expected the tab's session UUID");
-  if (!Number.isInteger(policyVersion) || (policyVersion as number) < 1)
-    throw new HttpError(400, "INVALID_REQUEST", "policyVersion: expected a positive integer");
-  if (gpcOptIn !== undefined && typeof gpcOptIn !== "boolean")
-    throw new HttpError(400, "INVALID_REQUEST", "gpcOptIn: expected a boolean");
-  return { sessionId: sessionId.toLowerCase(), policyVersion: policyVersion as number, gpcOptIn };
-}
+const POSITIVE = "expected a positive integer";
+const receiptRequest = jsonBody(
+  v.strictObject({
+    sessionId: uuid("expected the tab's session UUID"),
+    policyVersion: v.pipe(v.number(POSITIVE), v.integer(POSITIVE), v.minValue(1, POSITIVE)),
+    gpcOptIn: v.optional(v.boolean("expected a boolean")),
+  }),
+);
 
 export const consent = new Hono<AppEnv>()
   .options("/", (c) => answerPreflight(c, PREFLIGHT))
-  .post("/", requireApiToken, async (c) => {
-    const token = await admitFrontend(c);
-    const request = receiptRequestOf(await jsonBody(c));
+  .post("/", requireApiToken, admitFrontend, ...receiptRequest, async (c) => {
+    const token = c.var.apiToken;
+    const request = c.req.valid("json");
     // Global Privacy Control is a refusal unless the visitor opted in explicitly on the banner.
     const gpc = c.req.header("Sec-GPC")?.trim() === "1";
     if (gpc && request.gpcOptIn !== true) {
@@ -78,8 +74,8 @@ export const consent = new Hono<AppEnv>()
     const signed = await signReceipt(await signingRingFor(c.env.CONSENT_RECEIPT_KEYS), receipt);
     return c.json({ receipt: signed, expiresAt: receipt.expiresAt.toISOString() }, 201);
   })
-  .delete("/", readConsentReceipt, requireApiToken, async (c) => {
-    const token = await admitFrontend(c);
+  .delete("/", readConsentReceipt, requireApiToken, admitFrontend, async (c) => {
+    const token = c.var.apiToken;
     const receipt = c.var.consentReceipt;
     if (receipt === undefined)
       throw new HttpError(400, "INVALID_REQUEST", `${RECEIPT_HEADER}: the receipt to withdraw is required`);

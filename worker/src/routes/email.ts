@@ -2,8 +2,9 @@
 // (the link may be opened on another device than the one signed in); resend and change are
 // limited per account (rate-limit surface "email"), and a change needs a fresh session.
 import { Hono } from "hono";
+import * as v from "valibot";
 import { recordAuditEvent } from "../auth/audit.ts";
-import { isEmailTaken, isPlausibleEmail, normaliseEmail } from "../auth/users.ts";
+import { isEmailTaken } from "../auth/users.ts";
 import { sendNotice, sendVerificationEmail } from "../email/account-mail.ts";
 import { isEmailVerified, verifyEmailToken } from "../email/verification.ts";
 import type { AppEnv } from "../env.ts";
@@ -13,7 +14,7 @@ import { enforceRateLimit } from "../middleware/rate-limit.ts";
 import { requireFreshAuth, requireUser } from "../middleware/session.ts";
 import { policyFor } from "../rate-limit/consume.ts";
 import { accountKey } from "../rate-limit/keys.ts";
-import { jsonBody, stringField } from "../request-body.ts";
+import { emailAddress, jsonBody, text } from "../request-schema.ts";
 
 const REFUSALS = {
   INVALID: new HttpError(
@@ -26,10 +27,13 @@ const REFUSALS = {
   EMAIL_TAKEN: new HttpError(409, "EMAIL_TAKEN", "Another account uses this email address now"),
 };
 
+const verification = jsonBody(v.strictObject({ token: text(64) }));
+const emailChange = jsonBody(v.strictObject({ email: emailAddress }));
+
 export const emailRoutes = new Hono<AppEnv>()
   .use("*", csrf)
-  .post("/verify", async (c) => {
-    const token = stringField(await jsonBody(c), "token", 64);
+  .post("/verify", ...verification, async (c) => {
+    const { token } = c.req.valid("json");
     const outcome = await verifyEmailToken(c.var.db, token, new Date());
     if (!outcome.ok) throw REFUSALS[outcome.reason];
     await recordAuditEvent(c.var.db, {
@@ -47,9 +51,8 @@ export const emailRoutes = new Hono<AppEnv>()
     await sendVerificationEmail(c, c.var.user, { change: false });
     return c.body(null, 202);
   })
-  .post("/change", requireFreshAuth, async (c) => {
-    const email = normaliseEmail(stringField(await jsonBody(c), "email", 254));
-    if (!isPlausibleEmail(email)) throw new HttpError(400, "INVALID_REQUEST", "email: not an email address");
+  .post("/change", requireFreshAuth, ...emailChange, async (c) => {
+    const { email } = c.req.valid("json");
     if (email === c.var.user.email)
       throw new HttpError(400, "INVALID_REQUEST", "email: this is already your address");
     await enforceRateLimit(c, await accountKey(c.var.user.email, c.env.RATE_LIMIT_SALT), policyFor("email"));

@@ -2,12 +2,12 @@
 // the link's token (POST /api/invitations/accept {token}). Only owners may invite an owner, and an
 // owner or admin invitation needs a fresh sign-in, like a role change.
 import { Hono, type Context } from "hono";
+import * as v from "valibot";
 import type { AppEnv } from "../env.ts";
-import { isPlausibleEmail } from "../auth/users.ts";
 import { HttpError } from "../errors.ts";
 import { isUuid, recordTenantEvent, requireTenantRole, signedInBrowser } from "../middleware/tenant.ts";
 import { assertFreshAuth } from "../middleware/session.ts";
-import { jsonBody, stringField } from "../request-body.ts";
+import { emailAddress, jsonBody, text } from "../request-schema.ts";
 import { sendEmail } from "../email/outbox.ts";
 import { invitationEmail } from "../email/templates.ts";
 import {
@@ -18,20 +18,15 @@ import {
   mayInvite,
   revokeInvitation,
 } from "../tenancy/invitations.ts";
-import { isRole } from "../tenancy/roles.ts";
+import { role } from "../tenancy/roles.ts";
 import { findTenant } from "../tenancy/tenants.ts";
-import { rejectUnknownFields } from "../unknown-fields.ts";
+
+const invitation = jsonBody(v.strictObject({ email: emailAddress, role }));
+const invitationToken = jsonBody(v.strictObject({ token: text(64) }));
 
 export const tenantInvitations = new Hono<AppEnv>()
-  .post("/:tid/invitations", ...signedInBrowser, requireTenantRole("admin"), async (c) => {
-    const body = await jsonBody(c);
-    rejectUnknownFields(body, ["email", "role"]);
-    const email = stringField(body, "email", 254).toLowerCase();
-    if (!isPlausibleEmail(email))
-      throw new HttpError(400, "INVALID_REQUEST", "email: expected an email address");
-    if (!isRole(body.role))
-      throw new HttpError(400, "INVALID_REQUEST", "role: expected owner, admin or member");
-    const role = body.role;
+  .post("/:tid/invitations", ...signedInBrowser, requireTenantRole("admin"), ...invitation, async (c) => {
+    const { email, role } = c.req.valid("json");
     if (!mayInvite(c.var.tenant.role, role)) {
       throw new HttpError(403, "ROLE_REQUIRED", "Only owners invite owners");
     }
@@ -101,11 +96,7 @@ const REFUSALS = {
  * access logs and traces, a body is not. The token-in-path form stays for the API contract.
  */
 export const invitationAcceptance = new Hono<AppEnv>()
-  .post("/accept", ...signedInBrowser, async (c) => {
-    const body = await jsonBody(c);
-    rejectUnknownFields(body, ["token"]);
-    return accept(c, stringField(body, "token", 64));
-  })
+  .post("/accept", ...signedInBrowser, ...invitationToken, (c) => accept(c, c.req.valid("json").token))
   .post("/:token/accept", ...signedInBrowser, (c) => accept(c, c.req.param("token")));
 
 async function accept(c: Context<AppEnv>, token: string): Promise<Response> {

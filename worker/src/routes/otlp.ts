@@ -14,10 +14,9 @@ import { enforceRateLimit } from "../middleware/rate-limit.ts";
 import type { Signal } from "../otlp/decode.ts";
 import { enqueueRows } from "../ingest-queue/producer.ts";
 import { RowTooLargeError } from "../ingest-queue/message.ts";
-import { decodeExport } from "../otlp/ingest.ts";
 import type { EdgeFacts } from "../otlp/privacy-firewall.ts";
 import { encodingOf, readBody } from "../otlp/request-body.ts";
-import { exportResponse, statusResponse, type OtlpBody } from "../otlp/response.ts";
+import type { OtlpBody } from "../otlp/response.ts";
 import { isStorageUnavailable } from "../storage-failure.ts";
 import { policyFor } from "../rate-limit/consume.ts";
 import { tenantKey } from "../rate-limit/keys.ts";
@@ -34,10 +33,15 @@ export const MAX_ITEMS_PER_REQUEST = 10_000;
 const ITEM_NAMES: Record<Signal, string> = { traces: "spans", logs: "log records", metrics: "data points" };
 const CORS_REQUEST_HEADERS = `Authorization, Content-Type, Content-Encoding, ${RECEIPT_HEADER}`;
 
+// The protobuf runtime, the OTLP schemas and the decoder, loaded by the first ingest request: a large
+// share of the Worker's code that no other route needs (docs/round-trips.md, "Cold start").
+const decoder = () => import("../otlp/ingest.ts");
+const responses = () => import("../otlp/response.ts");
+
 export const otlp = new Hono<AppEnv>();
 
-otlp.onError((error, c) => {
-  if (error instanceof HttpError) return answer(c, error.status, statusOf(c, error), error.headers);
+otlp.onError(async (error, c) => {
+  if (error instanceof HttpError) return answer(c, error.status, await statusOf(c, error), error.headers);
   // Only a database that cannot be reached (or must be retried) is worth a retry: nothing was
   // stored and the exporter keeps the batch. Anything else is a bug or data we cannot store, and a
   // retry would fail the same way forever: 500, which OTLP exporters do not retry.
@@ -49,9 +53,11 @@ otlp.onError((error, c) => {
       error: describeError(error),
     }),
   );
-  if (!unavailable) return answer(c, 500, statusOf(c, new HttpError(500, "INTERNAL_ERROR")));
+  if (!unavailable) return answer(c, 500, await statusOf(c, new HttpError(500, "INTERNAL_ERROR")));
   const refusal = new HttpError(503, "STORAGE_UNAVAILABLE", "Telemetry storage is unavailable; retry later");
-  return answer(c, 503, statusOf(c, refusal), { "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) });
+  return answer(c, 503, await statusOf(c, refusal), {
+    "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS),
+  });
 });
 
 /** CORS preflight: only traces, since frontend tokens cannot send logs or metrics. */
@@ -79,6 +85,7 @@ otlp.post(SIGNAL, readConsentReceipt, requireApiToken, async (c) => {
   const encoding = encodingOf(c.req.header("Content-Type"))!;
   const body = await readBody(c.req.raw);
   if (!body.ok) throw new HttpError(body.status, body.code, body.message);
+  const { decodeExport } = await decoder();
   const decoded = decodeExport(signal, encoding, body.bytes);
   if (!decoded.ok) {
     throw new HttpError(
@@ -107,6 +114,7 @@ otlp.post(SIGNAL, readConsentReceipt, requireApiToken, async (c) => {
   await enforceRateLimit(c, tenantKey(token.tenantId), policies.at(-1)!, weight);
   const batch = decoded.prepare(Date.now(), browser);
   await queueBatch(c, signal, batch.rows, token.tenantId);
+  const { exportResponse } = await responses();
   return answer(c, 200, exportResponse(signal, encoding, batch.rejected, batch.errorMessage));
 });
 
@@ -114,7 +122,8 @@ async function queueBatch(c: Context<AppEnv>, signal: Signal, rows: readonly obj
   try {
     await enqueueRows(c.env.INGEST_QUEUE, tenantId, signal, rows);
   } catch (error) {
-    if (error instanceof RowTooLargeError) throw new HttpError(413, "ITEM_TOO_LARGE", error.message);
+    if (error instanceof RowTooLargeError)
+      throw new HttpError(413, "ITEM_TOO_LARGE", error.message, {}, { cause: error });
     throw error;
   }
 }
@@ -128,8 +137,9 @@ async function admitBrowser(c: Context<AppEnv>, signal: Signal, tenantId: string
   return { country: cf?.country, colo: cf?.colo };
 }
 
-function statusOf(c: Context<AppEnv>, error: HttpError): OtlpBody {
+async function statusOf(c: Context<AppEnv>, error: HttpError): Promise<OtlpBody> {
   const encoding = encodingOf(c.req.header("Content-Type")) ?? "json";
+  const { statusResponse } = await responses();
   return statusResponse(encoding, error.status, error.code, error.detail ?? "", c.var.requestId);
 }
 

@@ -2,6 +2,7 @@
 // last way to sign in). Mounted at /api/auth/passkeys.
 import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import { Hono } from "hono";
+import * as v from "valibot";
 import { recordAuditEvent } from "../auth/audit.ts";
 import { challengeOfResponse, consumeChallenge, storeChallenge } from "../auth/challenges.ts";
 import { addPasskey, credentialsOf, deletePasskey, listPasskeys, renamePasskey } from "../auth/passkeys.ts";
@@ -10,10 +11,10 @@ import { registrationOptions, verifyRegistration } from "../auth/webauthn.ts";
 import { sendNotice } from "../email/account-mail.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
-import { jsonBody, objectField, stringField } from "../request-body.ts";
+import { jsonBody, text, webauthnResponse } from "../request-schema.ts";
 import { csrf } from "../middleware/csrf.ts";
 import { requireFreshAuth, requireUser } from "../middleware/session.ts";
-import { relyingParty } from "./relying-party.ts";
+import { relyingParty } from "../auth/relying-party.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notFound = () => new HttpError(404, "NOT_FOUND", "No such passkey");
@@ -22,6 +23,9 @@ function passkeyId(id: string): string {
   if (!UUID.test(id)) throw notFound();
   return id;
 }
+
+const registration = jsonBody(webauthnResponse<RegistrationResponseJSON>());
+const rename = jsonBody(v.strictObject({ name: text(100) }));
 
 export const passkeyRoutes = new Hono<AppEnv>()
   .use("*", csrf)
@@ -43,8 +47,8 @@ export const passkeyRoutes = new Hono<AppEnv>()
     });
     return c.json(options);
   })
-  .post("/verify", requireFreshAuth, async (c) => {
-    const response = objectField<RegistrationResponseJSON>(await jsonBody(c), "response");
+  .post("/verify", requireFreshAuth, ...registration, async (c) => {
+    const { response } = c.req.valid("json");
     const challenge = challengeOfResponse(response);
     const stored = challenge ? await consumeChallenge(c.var.db, challenge, "add-passkey", new Date()) : null;
     const credential =
@@ -63,8 +67,8 @@ export const passkeyRoutes = new Hono<AppEnv>()
     await sendNotice(c, "notice.passkey-added");
     return c.json(passkey, 201);
   })
-  .patch("/:id", requireUser, async (c) => {
-    const name = stringField(await jsonBody(c), "name", 100);
+  .patch("/:id", requireUser, ...rename, async (c) => {
+    const { name } = c.req.valid("json");
     const passkey = await renamePasskey(c.var.db, c.var.user.id, passkeyId(c.req.param("id")), name);
     if (!passkey) throw notFound();
     return c.json(passkey);

@@ -2,22 +2,24 @@
 // session or the tenant's backend token may read; a frontend token never can (it ships in web
 // pages). Every query runs in the tenant's RLS transaction. Shapes: docs/query.md.
 import { Hono, type Context, type Next } from "hono";
-import { withTenant } from "../../../db/tenant-scope.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
-import { requireApiToken } from "../middleware/api-token.ts";
-import { limitTenantApi } from "../middleware/rate-limit.ts";
-import { requireUser } from "../middleware/session.ts";
-import { isUuid, requireTenantRole, scopeModeOf } from "../middleware/tenant.ts";
+import { authenticateBearer } from "../middleware/api-token.ts";
+import { sessionOf } from "../middleware/session.ts";
+import { admitMember, inTenantScope, isUuid } from "../middleware/tenant.ts";
 import { decodeCursor } from "../query/cursor.ts";
-import { searchLogs, severityCounts } from "../query/logs.ts";
-import { listMetricNames, metricSeries } from "../query/metrics.ts";
-import { geoReport, pagesReport, vitalsReport } from "../query/rum.ts";
-import { servicesOverview } from "../query/services.ts";
 import { parseLimit, parseStep, parseTimeRange, type Parsed } from "../query/time-range.ts";
-import { getTrace, listTraces, STATUS_CODES, type StatusName } from "../query/traces.ts";
+import type { StatusName } from "../query/traces.ts";
 
 export const query = new Hono<AppEnv>();
+
+// The query modules, each loaded by the first request that needs it: code only telemetry reads use
+// stays out of the Worker's start-up (docs/round-trips.md, "Cold start").
+const traces = () => import("../query/traces.ts");
+const services = () => import("../query/services.ts");
+const logs = () => import("../query/logs.ts");
+const metrics = () => import("../query/metrics.ts");
+const rum = () => import("../query/rum.ts");
 
 const HEX_TRACE_ID = /^[0-9a-f]{32}$/;
 const MAX_ATTRIBUTE_FILTERS = 10;
@@ -25,34 +27,23 @@ const MAX_ATTRIBUTE_FILTERS = 10;
 /** Bearer token → that tenant's backend token; otherwise the session user's membership. */
 async function tenantReader(c: Context<AppEnv>, next: Next): Promise<void> {
   if (!c.req.header("Authorization")) {
-    await requireUser(c, async () => {
-      await requireTenantRole("member")(c, next);
-    });
-    return;
+    if (!(await sessionOf(c))) throw new HttpError(401, "SESSION_REQUIRED");
+    return inTenantScope(c, await admitMember(c, "member"), next);
   }
-  await requireApiToken(c, async () => {
-    const tenantId = c.req.param("tid");
-    const token = c.var.apiToken;
-    if (!isUuid(tenantId) || token.tenantId !== tenantId.toLowerCase())
-      throw new HttpError(404, "TENANT_NOT_FOUND");
-    if (token.type !== "backend")
-      throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Frontend tokens cannot read telemetry");
-    await withTenant(
-      c.var.db,
-      token.tenantId,
-      async (tx) => {
-        c.set("tenantTx", tx);
-        await limitTenantApi(c, next); // the tenant's API limit (docs/rate-limiting.md)
-        if (c.error) throw c.error;
-      },
-      scopeModeOf(c),
-    );
-  });
+  await authenticateBearer(c);
+  const tenantId = c.req.param("tid");
+  const token = c.var.apiToken;
+  if (!isUuid(tenantId) || token.tenantId !== tenantId.toLowerCase())
+    throw new HttpError(404, "TENANT_NOT_FOUND");
+  if (token.type !== "backend")
+    throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Frontend tokens cannot read telemetry");
+  return inTenantScope(c, token.tenantId, next);
 }
 
 query.use("*", tenantReader);
 
 query.get("/traces", async (c) => {
+  const { listTraces, STATUS_CODES } = await traces();
   const q = c.req.query();
   const range = valid(parseTimeRange(q));
   const status = q.status as StatusName | undefined;
@@ -72,6 +63,7 @@ query.get("/traces", async (c) => {
 });
 
 query.get("/traces/:traceId", async (c) => {
+  const { getTrace } = await traces();
   const traceId = c.req.param("traceId").toLowerCase();
   if (!HEX_TRACE_ID.test(traceId)) throw invalidField("traceId", "32 hex characters");
   const trace = await getTrace(c.var.tenantTx, traceId);
@@ -80,10 +72,12 @@ query.get("/traces/:traceId", async (c) => {
 });
 
 query.get("/services", async (c) => {
+  const { servicesOverview } = await services();
   return c.json(await servicesOverview(c.var.tenantTx, valid(parseTimeRange(c.req.query()))));
 });
 
 query.get("/logs", async (c) => {
+  const { searchLogs } = await logs();
   const q = c.req.query();
   const result = await searchLogs(c.var.tenantTx, {
     ...logFilters(q),
@@ -94,6 +88,7 @@ query.get("/logs", async (c) => {
 });
 
 query.get("/logs/severity", async (c) => {
+  const { severityCounts } = await logs();
   const q = c.req.query();
   const filters = logFilters(q);
   return c.json(await severityCounts(c.var.tenantTx, filters, valid(parseStep(q.step, filters))));
@@ -121,10 +116,12 @@ function logFilters(q: Record<string, string>) {
 }
 
 query.get("/metrics", async (c) => {
+  const { listMetricNames } = await metrics();
   return c.json({ metrics: await listMetricNames(c.var.tenantTx, valid(parseTimeRange(c.req.query()))) });
 });
 
 query.get("/metrics/:name", async (c) => {
+  const { metricSeries } = await metrics();
   const q = c.req.query();
   const range = valid(parseTimeRange(q));
   const step = valid(parseStep(q.step, range));
@@ -132,6 +129,7 @@ query.get("/metrics/:name", async (c) => {
 });
 
 query.get("/rum/vitals", async (c) => {
+  const { vitalsReport } = await rum();
   const q = c.req.query();
   const range = valid(parseTimeRange(q));
   return c.json(
@@ -140,12 +138,14 @@ query.get("/rum/vitals", async (c) => {
 });
 
 query.get("/rum/pages", async (c) => {
+  const { pagesReport } = await rum();
   const q = c.req.query();
   const range = valid(parseTimeRange(q));
   return c.json(await pagesReport(c.var.tenantTx, range, valid(parseStep(q.step, range))));
 });
 
 query.get("/rum/geo", async (c) => {
+  const { geoReport } = await rum();
   return c.json(await geoReport(c.var.tenantTx, valid(parseTimeRange(c.req.query()))));
 });
 

@@ -7,12 +7,14 @@ import { sendNotice } from "../email/account-mail.ts";
 import type { AppEnv } from "../env.ts";
 import { csrf } from "../middleware/csrf.ts";
 import { requireFreshAuth } from "../middleware/session.ts";
-import { NO_ACCOUNT, signInWithCode } from "./code-sign-in.ts";
+import { codeSignIn, NO_ACCOUNT, signInWithCode } from "./code-sign-in.ts";
 
 export const recoveryCodes = new Hono<AppEnv>()
   .use("*", csrf)
-  .post("/recovery/signin", (c) =>
-    signInWithCode(c, "recovery", (userId, code) => useRecoveryCode(c.var.db, userId ?? NO_ACCOUNT, code)),
+  .post("/recovery/signin", ...codeSignIn, (c) =>
+    signInWithCode(c, c.req.valid("json"), "recovery", (userId, code) =>
+      useRecoveryCode(c.var.db, userId ?? NO_ACCOUNT, code),
+    ),
   )
   .post("/recovery-codes", requireFreshAuth, async (c) => {
     const codes = await replaceRecoveryCodes(c.var.db, c.var.user.id);

@@ -1,33 +1,33 @@
 // GET/PUT /api/tenants/:tid/retention: how long the tenant's telemetry is kept. Members may read it;
 // owners choose it, on paid plans only, within RETENTION.telemetry's range (docs/privacy-operations.md).
 import { Hono } from "hono";
+import * as v from "valibot";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { recordTenantEvent, requireTenantRole, signedInBrowser } from "../middleware/tenant.ts";
-import {
-  isAllowedRetention,
-  readTelemetryRetention,
-  setTelemetryRetention,
-} from "../privacy/telemetry-retention.ts";
-import { jsonBody } from "../request-body.ts";
+import { readTelemetryRetention, setTelemetryRetention } from "../privacy/telemetry-retention.ts";
+import { jsonBody } from "../request-schema.ts";
 import { RETENTION } from "../retention/policy.ts";
-import { rejectUnknownFields } from "../unknown-fields.ts";
+
+const { paidMinDays, paidMaxDays, freeDays } = RETENTION.telemetry;
+const DAYS = `expected a whole number from ${paidMinDays} to ${paidMaxDays}`;
+const retentionChange = jsonBody(
+  v.strictObject({
+    days: v.pipe(
+      v.number(DAYS),
+      v.integer(DAYS),
+      v.minValue(paidMinDays, DAYS),
+      v.maxValue(paidMaxDays, DAYS),
+    ),
+  }),
+);
 
 export const telemetryRetentionRoutes = new Hono<AppEnv>()
   .get("/:tid/retention", ...signedInBrowser, requireTenantRole("member"), async (c) =>
     c.json(await readTelemetryRetention(c.var.tenantTx, c.var.tenant.plan)),
   )
-  .put("/:tid/retention", ...signedInBrowser, requireTenantRole("owner"), async (c) => {
-    const body = await jsonBody(c);
-    rejectUnknownFields(body, ["days"]);
-    const { paidMinDays, paidMaxDays, freeDays } = RETENTION.telemetry;
-    if (!isAllowedRetention(body.days)) {
-      throw new HttpError(
-        400,
-        "INVALID_REQUEST",
-        `days: expected a whole number from ${paidMinDays} to ${paidMaxDays}`,
-      );
-    }
+  .put("/:tid/retention", ...signedInBrowser, requireTenantRole("owner"), ...retentionChange, async (c) => {
+    const body = c.req.valid("json");
     if (c.var.tenant.plan === "free") {
       throw new HttpError(
         409,

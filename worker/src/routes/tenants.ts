@@ -2,25 +2,20 @@
 // members (list; change roles; remove or leave). Every /:tid route checks membership first
 // (requireTenantRole) and works in that tenant's RLS transaction.
 import { Hono, type Context } from "hono";
+import * as v from "valibot";
 import type { Role } from "../../../db/schema/index.ts";
 import { recordAuditEvent } from "../auth/audit.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { isUuid, recordTenantEvent, requireTenantRole, signedInBrowser } from "../middleware/tenant.ts";
 import { requireFreshAuth } from "../middleware/session.ts";
-import { jsonBody, stringField } from "../request-body.ts";
+import { jsonBody, text } from "../request-schema.ts";
 import { changeMembership, listMembers, type MemberChange } from "../tenancy/memberships.ts";
-import { isRole } from "../tenancy/roles.ts";
+import { role } from "../tenancy/roles.ts";
 import { createTenant, deleteTenant, findTenant, listUserTenants, renameTenant } from "../tenancy/tenants.ts";
-import { rejectUnknownFields } from "../unknown-fields.ts";
 
-const NAME_MAX = 100;
-
-async function nameFrom(c: Context<AppEnv>): Promise<string> {
-  const body = await jsonBody(c);
-  rejectUnknownFields(body, ["name"]);
-  return stringField(body, "name", NAME_MAX);
-}
+const tenantName = jsonBody(v.strictObject({ name: text(100) }));
+const roleChange = jsonBody(v.strictObject({ role }));
 
 function memberIdOf(c: Context<AppEnv>): string {
   const userId = c.req.param("uid")?.toLowerCase();
@@ -39,8 +34,8 @@ function throwUnlessChanged(change: MemberChange): asserts change is { ok: true;
 }
 
 export const tenantRoutes = new Hono<AppEnv>()
-  .post("/", ...signedInBrowser, async (c) => {
-    const name = await nameFrom(c);
+  .post("/", ...signedInBrowser, ...tenantName, async (c) => {
+    const { name } = c.req.valid("json");
     const tenant = await createTenant(c.var.db, { name, ownerId: c.var.user.id, requestId: c.var.requestId });
     return c.json(tenant, 201);
   })
@@ -49,8 +44,8 @@ export const tenantRoutes = new Hono<AppEnv>()
     const tenant = await findTenant(c.var.tenantTx, c.var.tenant.id);
     return c.json({ ...tenant, role: c.var.tenant.role });
   })
-  .patch("/:tid", ...signedInBrowser, requireTenantRole("owner"), async (c) => {
-    const name = await nameFrom(c);
+  .patch("/:tid", ...signedInBrowser, requireTenantRole("owner"), ...tenantName, async (c) => {
+    const { name } = c.req.valid("json");
     await renameTenant(c.var.tenantTx, c.var.tenant.id, name);
     await recordTenantEvent(c, "tenant.renamed", { name });
     return c.json({ id: c.var.tenant.id, name });
@@ -76,12 +71,9 @@ export const tenantRoutes = new Hono<AppEnv>()
     ...signedInBrowser,
     requireTenantRole("admin"),
     requireFreshAuth,
+    ...roleChange,
     async (c) => {
-      const body = await jsonBody(c);
-      rejectUnknownFields(body, ["role"]);
-      if (!isRole(body.role))
-        throw new HttpError(400, "INVALID_REQUEST", "role: expected owner, admin or member");
-      const role = body.role;
+      const { role } = c.req.valid("json");
       const userId = memberIdOf(c);
       const { tenant, user } = c.var;
       const change = await changeMembership(

@@ -1,6 +1,7 @@
 // TOTP as a second way to sign in: setup → enable with a code → sign in / step up with codes.
 // Changes need a fresh session (REAUTH_REQUIRED); the secret is shown only by setup.
 import { Hono, type Context } from "hono";
+import * as v from "valibot";
 import { recordAuditEvent } from "../auth/audit.ts";
 import { keyRingFor } from "../auth/encryption.ts";
 import { consumeTotpStep, createTotpSecret, matchTotpStep, totpUri } from "../auth/totp.ts";
@@ -8,10 +9,19 @@ import { disableTotp, enableTotp, loadTotpSecret, storePendingTotpSecret } from 
 import { sendNotice } from "../email/account-mail.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
-import { jsonBody, stringField } from "../request-body.ts";
+import { jsonBody } from "../request-schema.ts";
 import { csrf } from "../middleware/csrf.ts";
 import { markReauthenticated, requireFreshAuth, requireUser } from "../middleware/session.ts";
-import { checkCodeThrottled, NO_ACCOUNT, signInWithCode, type CodeCheck } from "./code-sign-in.ts";
+import {
+  checkCodeThrottled,
+  code,
+  codeSignIn,
+  NO_ACCOUNT,
+  signInWithCode,
+  type CodeCheck,
+} from "./code-sign-in.ts";
+
+const codeOnly = jsonBody(v.strictObject({ code }));
 
 /**
  * Verified against when there is no secret, so a missing account costs the same HMAC work. A
@@ -38,17 +48,17 @@ async function audit(c: Context<AppEnv>, action: string): Promise<void> {
 
 export const totp = new Hono<AppEnv>()
   .use("*", csrf)
-  .post("/signin", (c) => signInWithCode(c, "totp", verifyTotpFor(c)))
+  .post("/signin", ...codeSignIn, (c) => signInWithCode(c, c.req.valid("json"), "totp", verifyTotpFor(c)))
   .post("/setup", requireFreshAuth, async (c) => {
-    const secret = createTotpSecret();
+    const secret = await createTotpSecret();
     const ring = await keyRingFor(c.env.TOTP_ENCRYPTION_KEYS);
     if (!(await storePendingTotpSecret(c.var.db, ring, c.var.user.id, secret))) {
       throw new HttpError(409, "TOTP_ALREADY_ENABLED", "Turn off the authenticator app first");
     }
-    return c.json({ secret, otpauthUri: totpUri(c.env.RP_NAME, c.var.user.email, secret) });
+    return c.json({ secret, otpauthUri: await totpUri(c.env.RP_NAME, c.var.user.email, secret) });
   })
-  .post("/enable", requireFreshAuth, async (c) => {
-    const code = stringField(await jsonBody(c), "code", 32);
+  .post("/enable", requireFreshAuth, ...codeOnly, async (c) => {
+    const { code } = c.req.valid("json");
     const ring = await keyRingFor(c.env.TOTP_ENCRYPTION_KEYS);
     const state = await loadTotpSecret(c.var.db, ring, c.var.user.id);
     const now = new Date();
@@ -74,8 +84,8 @@ export const totp = new Hono<AppEnv>()
   });
 
 /** POST /api/auth/reauth/totp {code}: step-up with an authenticator code. */
-export const totpReauth = new Hono<AppEnv>().use("*", csrf).post("/", requireUser, async (c) => {
-  const code = stringField(await jsonBody(c), "code", 32);
+export const totpReauth = new Hono<AppEnv>().use("*", csrf).post("/", requireUser, ...codeOnly, async (c) => {
+  const { code } = c.req.valid("json");
   const { id, email } = c.var.user;
   await checkCodeThrottled(c, { email, userId: id, code, method: "totp" }, verifyTotpFor(c));
   await markReauthenticated(c, "totp");

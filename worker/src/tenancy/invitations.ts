@@ -12,6 +12,7 @@ import { base64url, hex } from "../byte-encoding.ts";
 import { isEmailVerified } from "../email/verification.ts";
 import { hasRoleAtLeast } from "./roles.ts";
 import { sha256 } from "./secret-hash.ts";
+import type { Result } from "../result.ts";
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 const INVITATION_TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
@@ -78,12 +79,10 @@ export function mayInvite(inviterRole: Role | null, role: Role): boolean {
   return role !== "owner" || inviterRole === "owner";
 }
 
-export type Acceptance =
-  | { ok: true; tenantId: string; role: Role }
-  | {
-      ok: false;
-      reason: "INVALID" | "EXPIRED" | "EMAIL_MISMATCH" | "ALREADY_MEMBER" | "EMAIL_NOT_VERIFIED";
-    };
+export type Acceptance = Result<
+  { tenantId: string; role: Role },
+  { reason: "INVALID" | "EXPIRED" | "EMAIL_MISMATCH" | "ALREADY_MEMBER" | "EMAIL_NOT_VERIFIED" }
+>;
 
 /**
  * The signed-in user accepts: their email must be the invited one, and proven (verified), else

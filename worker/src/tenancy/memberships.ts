@@ -5,6 +5,7 @@ import { memberships, users, type Role } from "../../../db/schema/index.ts";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { hasRoleAtLeast } from "./roles.ts";
 import { lockTenant } from "./tenants.ts";
+import type { Result } from "../result.ts";
 
 export type Member = { userId: string; email: string; name: string; role: Role };
 type Actor = { userId: string; role: Role };
@@ -32,10 +33,10 @@ export function refusalFor(actor: Actor, target: { userId: string; role: Role },
   return null;
 }
 
-export type MemberChange =
-  | { ok: true; before: Role }
-  | { ok: false; reason: "NOT_FOUND" | "LAST_OWNER" }
-  | { ok: false; reason: "FORBIDDEN"; detail: string };
+export type MemberChange = Result<
+  { before: Role },
+  { reason: "NOT_FOUND" | "LAST_OWNER" } | { reason: "FORBIDDEN"; detail: string }
+>;
 
 async function findRole(tx: Tx, userId: string): Promise<Role | null> {
   const [row] = await tx

@@ -1,9 +1,14 @@
 // The pages' one way to call the API: same-origin JSON with the session cookie, problem+json
-// turned into a sentence a person can act on.
-export type ApiResult<T> =
-  { ok: true; status: number; data: T } | { ok: false; status: number; code: string; message: string };
+// turned into a sentence a person can act on. Codes are the API's own (worker/src/error-codes.ts),
+// plus NETWORK and ERROR for answers that never reached it or are not problem+json.
+import type { ErrorCode } from "../../../worker/src/error-codes.ts";
 
-const MESSAGES: Record<string, string> = {
+export type ClientErrorCode = ErrorCode | "NETWORK" | "ERROR";
+export type ApiResult<T> =
+  | { ok: true; status: number; data: T }
+  | { ok: false; status: number; code: ClientErrorCode; message: string };
+
+const MESSAGES: Partial<Record<ErrorCode, string>> = {
   EMAIL_TAKEN: "An account with this email already exists. Sign in instead.",
   PASSKEY_VERIFICATION_FAILED:
     "That passkey could not be verified. Try again, or use another way to sign in.",
@@ -50,25 +55,14 @@ export async function api<T = unknown>(path: string, method = "GET", body?: unkn
     // Not JSON (e.g. a proxy's error page): fall through to the generic message.
   }
   if (response.ok) return { ok: true, status: response.status, data: data as T };
-  const code: string = data?.code ?? "ERROR";
-  let message = MESSAGES[code] ?? data?.detail ?? "Something went wrong. Please try again.";
+  const code: ClientErrorCode = data?.code ?? "ERROR";
+  let message =
+    (code in MESSAGES ? MESSAGES[code as ErrorCode] : undefined) ??
+    data?.detail ??
+    "Something went wrong. Please try again.";
   if (code === "TOO_MANY_ATTEMPTS" || code === "RATE_LIMITED") {
     const seconds = Number(response.headers.get("Retry-After") ?? 60);
     message += ` for ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`}.`;
   }
   return { ok: false, status: response.status, code, message };
-}
-
-/** A readable sentence for an error thrown by a WebAuthn ceremony in the browser. */
-export function ceremonyMessage(error: unknown): string {
-  const name = error instanceof Error ? error.name : "";
-  if (name === "NotAllowedError" || name === "AbortError")
-    return "The passkey request was cancelled or timed out.";
-  if (name === "InvalidStateError") return "This device already has a passkey for this account.";
-  if (name === "SecurityError") return "Passkeys are not available on this address.";
-  return "Your browser could not use a passkey here.";
-}
-
-export function show(element: HTMLElement | null, text: string): void {
-  if (element) element.textContent = text;
 }

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { RelyingParty } from "../auth/webauthn.ts";
+import type { RelyingParty } from "./webauthn.ts";
 import type { AppEnv } from "../env.ts";
 
 /** The WebAuthn relying party from configuration (APP_ORIGIN, RP_ID, RP_NAME). */

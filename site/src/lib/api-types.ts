@@ -1,0 +1,38 @@
+// The pages' response types, taken from the Worker's routes (their declarations, emitted by
+// `npm run types:api` into .api-types/): a route that changes what it answers fails `astro check`
+// here and in the pages that read the field, instead of failing in a browser.
+import type { Hono } from "hono";
+import type { ClientResponse, hc, InferResponseType } from "hono/client";
+import type { HonoBase } from "hono/hono-base";
+import type { apiTokenRoutes } from "../../../.api-types/worker/src/routes/api-tokens.d.ts";
+import type { consentLogRoutes } from "../../../.api-types/worker/src/routes/consent-log.d.ts";
+import type { tenantInvitations } from "../../../.api-types/worker/src/routes/invitations.d.ts";
+import type { tenantSettings } from "../../../.api-types/worker/src/routes/tenant-settings.d.ts";
+import type { tenantRoutes } from "../../../.api-types/worker/src/routes/tenants.d.ts";
+import type { me } from "../../../.api-types/worker/src/routes/me.d.ts";
+
+/** A router as declared (`HonoBase`) → the typed client hono/client derives from it. */
+type Client<Routes> =
+  Routes extends HonoBase<infer E, infer S, infer B> ? ReturnType<typeof hc<Hono<E, S, B>>> : never;
+/** What a route answers with a success status (the JSON body). */
+type Ok<Endpoint> = Endpoint extends (...args: never[]) => Promise<ClientResponse<unknown>>
+  ? InferResponseType<Endpoint, 200 | 201>
+  : never;
+
+type Tenants = Client<typeof tenantRoutes>;
+type Invitations = Client<typeof tenantInvitations>;
+type Tokens = Client<typeof apiTokenRoutes>;
+type Settings = Client<typeof tenantSettings>;
+type Consent = Client<typeof consentLogRoutes>;
+
+export type Me = Ok<Client<typeof me>["index"]["$get"]>;
+export type Tenant = Ok<Tenants[":tid"]["$get"]>;
+export type Member = Ok<Tenants[":tid"]["members"]["$get"]>[number];
+export type Invitation = Ok<Invitations[":tid"]["invitations"]["$get"]>[number];
+export type CreatedInvitation = Ok<Invitations[":tid"]["invitations"]["$post"]>;
+export type Token = Ok<Tokens[":tid"]["tokens"]["$get"]>[number];
+export type CreatedToken = Ok<Tokens[":tid"]["tokens"]["$post"]>;
+export type AuditEvent = Ok<Settings[":tid"]["audit"]["$get"]>[number];
+export type Origins = Ok<Settings[":tid"]["origins"]["$get"]>;
+export type ConsentPolicy = Ok<Consent[":tid"]["consent"]["$get"]>;
+export type ConsentLog = Ok<Consent[":tid"]["consent"]["log"]["$get"]>;
