@@ -162,7 +162,7 @@ async function post(origin: string, token: string, signal: string, body: string)
  * The spans table (every partition) with its indexes over every span in it (both bench tenants',
  * counted exactly), and the same split by kind: a backend span's share is its rows' own size
  * (pg_column_size, scaled to the heap's real size: page and tuple overhead) plus its rows' share
- * of each index (the partial roots index only over root spans).
+ * of each index (the partial root-span indexes only over root spans).
  */
 async function bytesPerSpan(
   db: Db,
@@ -201,7 +201,7 @@ async function bytesPerSpan(
     let bytes = (sizes.heap * kind.bytes) / rowBytes;
     for (const [index, size] of Object.entries(sizes)) {
       if (index === "heap") continue;
-      bytes += index.endsWith("roots_time") ? (size * kind.roots) / roots : (size * kind.n) / spans;
+      bytes += index.includes("_roots_") ? (size * kind.roots) / roots : (size * kind.n) / spans;
     }
     return bytes / kind.n;
   };

@@ -1,8 +1,9 @@
-// Traces: a trace is listed by its root span (parent_span_id is null, a partial index); one trace
-// is every span with its id. All queries run in the tenant's RLS transaction. spans is partitioned
-// by day (migrations/0040): a per-root lookup of the trace's other spans is bounded to the root's
-// TRACE_WINDOW, so Postgres prunes it to the one or two day partitions around the root at run time
-// instead of probing every day's index once per listed trace.
+// Traces: a trace is listed by its root span (parent_span_id is null, a partial index read in the
+// list's order); one trace is every span with its id. All queries run in the tenant's RLS
+// transaction. spans is partitioned by day (migrations/0040): a per-root lookup of the trace's
+// other spans is bounded to the root's TRACE_WINDOW (pruned at run time to the root's day or two)
+// and to the list's range widened by that window, as constants, so the planner plans only those
+// days' partitions instead of every day's (planning them all cost ~60 ms per request at 40 days).
 import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { encodeCursor, type Cursor } from "./cursor.ts";
@@ -17,9 +18,12 @@ export const STATUS_CODES = { unset: 0, ok: 1, error: 2 } as const;
  * still returned by getTrace, which reads every partition).
  */
 const TRACE_WINDOW = { before: "1 hour", after: "1 day" } as const;
-const inTraceWindow = (span: string, root: string) =>
-  sql.raw(`${span}.start_time >= ${root}.start_time - interval '${TRACE_WINDOW.before}'
+function inTraceWindow(span: string, root: string, { from, to }: TimeRange): SQL {
+  const window = sql.raw(`${span}.start_time >= ${root}.start_time - interval '${TRACE_WINDOW.before}'
     and ${span}.start_time < ${root}.start_time + interval '${TRACE_WINDOW.after}'`);
+  return sql`${window} and ${sql.raw(span)}.start_time >= ${from.toISOString()}::timestamptz - ${TRACE_WINDOW.before}::interval
+    and ${sql.raw(span)}.start_time < ${to.toISOString()}::timestamptz + ${TRACE_WINDOW.after}::interval`;
+}
 export type StatusName = keyof typeof STATUS_CODES;
 const STATUS_NAMES = ["unset", "ok", "error"] as const;
 
@@ -71,7 +75,7 @@ export async function listTraces(
     from spans s
     cross join lateral (
       select count(*)::int as span_count, count(*) filter (where c.status_code = 2)::int as error_count
-      from spans c where c.tenant_id = s.tenant_id and c.trace_id = s.trace_id and ${inTraceWindow("c", "s")}
+      from spans c where c.tenant_id = s.tenant_id and c.trace_id = s.trace_id and ${inTraceWindow("c", "s", filters)}
     ) counts
     where s.tenant_id = app_tenant_id() and s.parent_span_id is null
       and s.start_time >= ${from.toISOString()} and s.start_time < ${to.toISOString()}
@@ -80,7 +84,7 @@ export async function listTraces(
       ${status ? sql`and s.status_code = ${STATUS_CODES[status]}` : sql``}
       ${minDurationMs !== undefined ? sql`and s.duration_ns >= ${Math.round(minDurationMs * 1e6)}` : sql``}
       ${maxDurationMs !== undefined ? sql`and s.duration_ns <= ${Math.round(maxDurationMs * 1e6)}` : sql``}
-      ${attributes?.length ? sql`and exists (${spanWithAttributes(attributes)})` : sql``}
+      ${attributes?.length ? sql`and exists (${spanWithAttributes(attributes, filters)})` : sql``}
       ${cursor ? sql`and (s.start_time, s.span_id) < (${cursor.time}::timestamptz, ${cursor.id})` : sql``}
     order by s.start_time desc, s.span_id desc
     limit ${limit + 1}`);
@@ -109,12 +113,12 @@ export async function listTraces(
  * "500" (->> renders both as 500). The lookup rides the (tenant_id, trace_id, …) identity index:
  * one trace's spans per candidate root.
  */
-function spanWithAttributes(attributes: [string, string][]): SQL {
+function spanWithAttributes(attributes: [string, string][], range: TimeRange): SQL {
   const conditions = attributes.map(
     ([key, value]) => sql`coalesce(a.attributes ->> ${key}, a.resource ->> ${key}) = ${value}`,
   );
   return sql`select 1 from spans a where a.tenant_id = s.tenant_id and a.trace_id = s.trace_id
-    and ${inTraceWindow("a", "s")} and ${sql.join(conditions, sql` and `)}`;
+    and ${inTraceWindow("a", "s", range)} and ${sql.join(conditions, sql` and `)}`;
 }
 
 export type TraceSpan = {
