@@ -191,6 +191,11 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   "GET /api/tenants/:tid/origins": { summary: "The allowed browser origins", ok: [200, "{origins}"] },
   "PUT /api/tenants/:tid/origins": { summary: "Replace the allowed browser origins", ok: [200, "{origins}"] },
+  "GET /api/tenants/:tid/rum/routes": { summary: "The tenant's RUM route patterns", ok: [200, "{patterns}"] },
+  "PUT /api/tenants/:tid/rum/routes": {
+    summary: "Replace the tenant's RUM route patterns",
+    ok: [200, "{patterns}"],
+  },
   "GET /api/tenants/:tid/audit": {
     summary: "The tenant's audit log, newest first",
     ok: [200, "Events; Link: next page"],
@@ -260,6 +265,14 @@ export const OPERATIONS: Record<string, Operation> = {
   "GET /api/tenants/:tid/rum/geo": {
     summary: `Visitors per country. ${TELEMETRY_READ}`,
     ok: [200, "Countries"],
+  },
+  "GET /api/tenants/:tid/rum/attribution": {
+    summary: `LCP elements and INP targets, optionally of one route. ${TELEMETRY_READ}`,
+    ok: [200, "Attribution targets"],
+  },
+  "GET /api/tenants/:tid/rum/sessions": {
+    summary: `The sessions of a route. ${TELEMETRY_READ}`,
+    ok: [200, "Sessions"],
   },
 
   "OPTIONS /v1/:signal": { summary: "CORS preflight for browser ingest", ok: [204, "Allowed"] },
