@@ -233,10 +233,12 @@ async function rumBytes(db: Db, tenantIds: string[]): Promise<{ perEvent: number
 }
 
 /** A table's bytes with its indexes: its own (0 for a partitioned parent) and its partitions'. */
-const tableBytes = (table: string) => sql`
+function tableBytes(table: string) {
+  return sql`
   (select sum(pg_total_relation_size(relid)) from (
     select ${table}::regclass as relid
     union all select inhrelid from pg_inherits where inhparent = ${table}::regclass) as parts)`;
+}
 
 type Api = { origin: string; tenantId: string; token: string };
 
