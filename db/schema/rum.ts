@@ -1,7 +1,7 @@
 // Real-user monitoring storage (docs/ingest.md "RUM storage"): a narrow table of RUM events (page
 // views and Web Vitals, one row of typed columns each, not a span with jsonb), hourly rollups the
-// dashboard reads, and each tenant's route patterns. Events and rollups are partitioned by day
-// like spans (migrations/0045_rum_rollup_dimensions.sql; drizzle does not model partitioning).
+// dashboard reads, and each tenant's route patterns. Events and hourly rollups are partitioned by
+// day like spans (migrations/0045_rum_partitions.sql; drizzle does not model partitioning).
 // Both tables are written only by the store functions (migrations/0036_rum_store.sql), in the
 // same statement that inserts the raw rows, so a rollup counts exactly the events stored.
 import { bigint, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
@@ -35,10 +35,7 @@ export const rumEvents = pgTable(
 
 /**
  * The rollup columns and key, at two grains: hourly (ranges up to a few days) and daily (longer
- * ranges read at most one row per key and day, whatever the traffic). One row per route (or every
- * route, '') and single dimension value, not per combination of dimensions: a view reads
- * 1 + routes + devices + networks + countries rows per metric and bin, never their product
- * (migrations/0045_rum_rollup_dimensions.sql).
+ * ranges read at most one row per key and day, whatever the traffic).
  */
 function rollupTable<Name extends string>(name: Name) {
   return pgTable(
@@ -47,20 +44,31 @@ function rollupTable<Name extends string>(name: Name) {
       tenantId: uuid("tenant_id").notNull(),
       /** The UTC hour (or day) the row counts. */
       time: time("time").notNull(),
-      metric: text("metric").notNull(),
-      /** The route, or '' for every route of the tenant. */
       route: text("route").notNull(),
-      /** `all` (the route as a whole), `device`, `network`, `country`, or `colo` (page views). */
-      dimension: text("dimension").notNull(),
-      /** The dimension's value ('' for `all`). */
-      value: text("value").notNull(),
+      metric: text("metric").notNull(),
+      device: text("device").notNull(),
+      network: text("network").notNull(),
+      country: text("country").notNull(),
+      /** Page views only ('' for vitals, which the dashboard does not group by colo). */
+      colo: text("colo").notNull(),
       count: bigint("count", { mode: "number" }).notNull(),
       good: bigint("good", { mode: "number" }).notNull(),
       poor: bigint("poor", { mode: "number" }).notNull(),
       /** `{ bucket: count }` log buckets (worker/src/query/vital-sketch.ts); null for page views. */
       sketch: jsonb("sketch"),
     },
-    (t) => [uniqueIndex(`${name}_identity`).on(t.tenantId, t.time, t.metric, t.route, t.dimension, t.value)],
+    (t) => [
+      uniqueIndex(`${name}_identity`).on(
+        t.tenantId,
+        t.time,
+        t.metric,
+        t.route,
+        t.device,
+        t.network,
+        t.country,
+        t.colo,
+      ),
+    ],
   );
 }
 

@@ -19,7 +19,6 @@ const PARENTS = {
   span_rollups: "minute",
   rum_events: "time",
   rum_rollups: "time",
-  rum_rollups_daily: "time",
 };
 
 let handle: DbHandle;
@@ -191,7 +190,7 @@ describe("telemetry partitions (maintenance and retention)", () => {
     expect(left.filter((p) => new Date(p.upper!).getTime() <= cutoff)).toEqual([]);
   });
 
-  it("retention: a RUM day past the longest retention is dropped whole, its events and both rollup grains", async () => {
+  it("retention: a RUM day past the longest retention is dropped whole, its events and hourly rollups", async () => {
     const now = new Date();
     const tenant = await insertTenant(handle.db, {
       plan: "pro",
@@ -219,11 +218,10 @@ describe("telemetry partitions (maintenance and retention)", () => {
         (
           await tx.execute<{ home: string }>(sql`
             select tableoid::regclass::text as home from rum_events
-            union select tableoid::regclass::text from rum_rollups
-            union select tableoid::regclass::text from rum_rollups_daily order by 1`)
+            union select tableoid::regclass::text from rum_rollups order by 1`)
         ).rows.map((row) => row.home),
       );
-    expect(await homes()).toEqual([`rum_events_p${day}`, `rum_rollups_daily_p${day}`, `rum_rollups_p${day}`]);
+    expect(await homes()).toEqual([`rum_events_p${day}`, `rum_rollups_p${day}`]);
     await telemetryPartitions.run(handle.db, now);
     expect(await homes()).toEqual([]);
     const names = (await partitions()).map((p) => p.name);

@@ -1,8 +1,8 @@
 // Real-user monitoring summaries, read from the hourly or daily rollups (rum_rollups[_daily], maintained as events
-// are stored: migrations/0036_rum_store.sql, 0045), never from raw events: Web Vitals as p75, rating
+// are stored: migrations/0036_rum_store.sql), never from raw events: Web Vitals as p75, rating
 // shares and breakdowns by route, device class, network class and country; page views per route
 // and over time; where visitors were. Each is one statement whose work follows the rollup rows in
-// the range (routes + dimension values, per bin), not the traffic. Drill-downs (attribution targets, the
+// the range (routes × dimensions × hours), not the traffic. Drill-downs (attribution targets, the
 // sessions of a route) read the narrow rum_events table of the range.
 import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/tenant-scope.ts";
@@ -82,6 +82,9 @@ const vitalNames = sql.join(
   sql`, `,
 );
 
+// grouping(route, device, network, country, bucket): 1 for each column not grouped by.
+const LEVEL = { overall: 31, series: 30, route: 15, device: 23, network: 27, country: 29 } as const;
+
 export async function vitalsReport(
   tx: Tx,
   range: TimeRange,
@@ -90,43 +93,35 @@ export async function vitalsReport(
 ): Promise<VitalsReport> {
   const grain = grainOf(range);
   const step = rumStepOf(stepSeconds, grain);
-  // The rows of the route asked for, or of every route ('') and each route as a whole. Each group
-  // merges its own rows (rollups are per single dimension: db/schema/rum.ts); its sketch carries
-  // its good and poor counts as two extra keys, so one pass merges all three.
-  const target = route ?? "";
+  // Every group's sketch, with its good and poor counts folded in as two extra keys: one pass.
   const { rows } = await tx.execute<{
     metric: Vital;
-    kind: "overall" | "series" | "route" | Dimension;
-    label: string;
+    route: string | null;
+    device: string | null;
+    network: string | null;
+    country: string | null;
     time: string | null;
+    level: number;
     sketch: Record<string, string | number>;
   }>(sql`
     with r as (
-      select metric, route, dimension, value, ${bucket(range, grain, step)} as bucket, good, poor, sketch
-      from ${rollupsIn(range, grain)} and metric in (${vitalNames})
-        and ${route ? sql`route = ${route}` : sql`(route = '' or dimension = 'all')`}
-    ),
-    g as (
-      select metric, 'overall' as kind, '' as label, null::timestamptz as bucket, good, poor, sketch
-        from r where route = ${target} and dimension = 'all'
-      union all select metric, 'series', '', bucket, good, poor, sketch
-        from r where route = ${target} and dimension = 'all'
-      union all select metric, 'route', route, null, good, poor, sketch
-        from r where route <> '' and dimension = 'all'
-      union all select metric, dimension, value, null, good, poor, sketch
-        from r where route = ${target} and dimension <> 'all'
+      select metric, route, device, network, country, ${bucket(range, grain, step)} as bucket, good, poor, sketch
+      from ${rollupsIn(range, grain)} and metric in (${vitalNames}) ${route ? sql`and route = ${route}` : sql``}
     ),
     k as (
-      select metric, kind, label, bucket, e.key, sum(e.n) as n
-      from g cross join lateral (
-        select key, value::bigint as n from jsonb_each_text(g.sketch)
-        union all values ('good', g.good), ('poor', g.poor)
+      select metric, route, device, network, country, bucket,
+        grouping(route, device, network, country, bucket) as level, e.key, sum(e.n) as n
+      from r cross join lateral (
+        select key, value::bigint as n from jsonb_each_text(r.sketch)
+        union all values ('good', r.good), ('poor', r.poor)
       ) as e
-      group by metric, kind, label, bucket, e.key
+      group by grouping sets ((metric, e.key), (metric, bucket, e.key), (metric, route, e.key),
+        (metric, device, e.key), (metric, network, e.key), (metric, country, e.key))
     )
-    select metric, kind, label, ${iso("bucket")} as time, jsonb_object_agg(key, n) as sketch
-    from k group by metric, kind, label, bucket
-    order by kind, bucket`);
+    select metric, route, device, network, country, ${iso("bucket")} as time, level,
+      jsonb_object_agg(key, n) as sketch
+    from k group by metric, route, device, network, country, bucket, level
+    order by level, bucket`);
   const report: VitalsReport = {
     stepSeconds: step,
     thresholds: VITAL_THRESHOLDS,
@@ -135,37 +130,40 @@ export async function vitalsReport(
     routes: [],
     breakdowns: { device: [], network: [], country: [] },
   };
-  // Per route or dimension value, its vitals: route → label → group.
-  const groups = new Map<string, Map<string, { samples: number; vitals: ByVital }>>();
+  const routes = new Map<string, VitalsReport["routes"][number]>();
+  const breakdowns = { device: new Map(), network: new Map(), country: new Map() } as Record<
+    Dimension,
+    Map<string, { value: string; samples: number; vitals: ByVital }>
+  >;
   for (const row of rows) {
     const summary = summaryOf(row.metric, row.sketch);
     if (!summary) continue;
-    if (row.kind === "overall") report.overall[row.metric] = summary;
-    else if (row.kind === "series")
+    if (row.level === LEVEL.overall) report.overall[row.metric] = summary;
+    else if (row.level === LEVEL.series)
       (report.series[row.metric] ??= []).push({
         time: row.time!,
         p75: summary.p75,
         samples: summary.samples,
       });
-    else {
-      const kind = groups.get(row.kind) ?? groups.set(row.kind, new Map()).get(row.kind)!;
-      const entry = kind.get(row.label) ?? { samples: 0, vitals: {} };
+    else if (row.level === LEVEL.route) {
+      const entry = routes.get(row.route!) ?? { route: row.route!, samples: 0, vitals: {} };
       entry.vitals[row.metric] = summary;
       entry.samples += summary.samples;
-      kind.set(row.label, entry);
+      routes.set(row.route!, entry);
+    } else {
+      const dimension = DIMENSIONS.find((name) => LEVEL[name] === row.level)!;
+      const value = row[dimension]!;
+      const entry = breakdowns[dimension].get(value) ?? { value, samples: 0, vitals: {} };
+      entry.vitals[row.metric] = summary;
+      entry.samples += summary.samples;
+      breakdowns[dimension].set(value, entry);
     }
   }
-  const largest = (kind: string, limit: number) =>
-    [...(groups.get(kind) ?? new Map<string, { samples: number; vitals: ByVital }>())]
-      .sort(([, a], [, b]) => b.samples - a.samples)
-      .slice(0, limit);
-  report.routes = largest("route", 100).map(([route, { samples, vitals }]) => ({ route, samples, vitals }));
+  report.routes = [...routes.values()].sort((a, b) => b.samples - a.samples).slice(0, 100);
   for (const dimension of DIMENSIONS) {
-    report.breakdowns[dimension] = largest(dimension, 50).map(([value, { samples, vitals }]) => ({
-      value,
-      samples,
-      vitals,
-    }));
+    report.breakdowns[dimension] = [...breakdowns[dimension].values()]
+      .sort((a, b) => b.samples - a.samples)
+      .slice(0, 50);
   }
   return report;
 }
@@ -207,17 +205,13 @@ export async function pagesReport(tx: Tx, range: TimeRange, stepSeconds: number)
     views: number;
     level: number;
   }>(
-    // Each route's own rows and every route's ('') for the series: no row is read twice.
     sql`
     with p as (
       select route, ${bucket(range, grain, step)} as bucket, count
-      from ${rollupsIn(range, grain)} and metric = 'page_view' and dimension = 'all'
+      from ${rollupsIn(range, grain)} and metric = 'page_view'
     )
-    select route, ${iso("bucket")} as time, views, level from (
-      select route, null::timestamptz as bucket, sum(count)::bigint as views, 1 as level
-        from p where route <> '' group by route
-      union all select null, bucket, sum(count)::bigint, 2 from p where route = '' group by bucket
-    ) as t
+    select route, ${iso("bucket")} as time, sum(count)::bigint as views, grouping(route, bucket) as level
+    from p group by grouping sets ((route), (bucket))
     order by level, bucket, views desc`,
   );
   const routes = rows.filter((row) => row.level === 1).slice(0, 100);
@@ -243,12 +237,9 @@ export async function geoReport(tx: Tx, range: TimeRange): Promise<GeoReport> {
     views: number;
     level: number;
   }>(sql`
-    select case when dimension = 'country' then value end as country,
-      case when dimension = 'colo' then value end as colo,
-      sum(count)::bigint as views, case when dimension = 'country' then 1 else 2 end as level
-    from ${rollupsIn(range, grainOf(range))} and metric = 'page_view' and route = ''
-      and dimension in ('country', 'colo')
-    group by dimension, value
+    select country, colo, sum(count)::bigint as views, grouping(country, colo) as level
+    from ${rollupsIn(range, grainOf(range))} and metric = 'page_view'
+    group by grouping sets ((country), (colo))
     order by views desc`);
   const top = (level: number) => rows.filter((row) => row.level === level).slice(0, 20);
   return {
