@@ -84,7 +84,10 @@ otlp.post(SIGNAL, readConsentReceipt, requireApiToken, async (c) => {
   const token = c.var.apiToken;
   const browser = token.type === "frontend" ? await admitBrowser(c, signal, token.tenantId) : undefined;
   // In the request path, before the batch is read, stored or queued (docs/ingest.md).
-  if (browser) browser.sessionId = await requireConsentReceipt(c);
+  if (browser) {
+    browser.sessionId = await requireConsentReceipt(c);
+    browser.logText = token.browserLogText;
+  }
   const encoding = encodingOf(c.req.header("Content-Type"))!;
   const body = await readBody(c.req.raw);
   if (!body.ok) throw new HttpError(body.status, body.code, body.message);

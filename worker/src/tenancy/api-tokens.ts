@@ -19,6 +19,8 @@ export type AuthenticatedToken = {
   /** The tenant's plan and operator-set limits (tenant_limits), read in the same statement. */
   plan: TenantPlan;
   limits: TenantLimits;
+  /** Whether browser log records keep their body and severity text (tenants.browser_log_text). */
+  browserLogText: boolean;
 };
 
 type TokenRow = {
@@ -31,6 +33,7 @@ type TokenRow = {
   receipt_withdrawn: boolean;
   plan: TenantPlan;
   limits: TenantLimits;
+  browser_log_text: boolean;
 };
 
 const PREFIXES: Record<TokenType, string> = { backend: "sl_be_", frontend: "sl_fe_" };
@@ -86,6 +89,7 @@ export async function authenticateApiToken(
     },
     plan: row.plan,
     limits: row.limits,
+    browserLogText: row.browser_log_text,
   };
 }
 
