@@ -1,7 +1,8 @@
 ALTER TABLE "tenants" ADD COLUMN "browser_log_text" boolean DEFAULT false NOT NULL;
 --> statement-breakpoint
--- 0041's token lookup, returning also whether the tenant lets browser log records keep their text,
--- so the privacy firewall decides without another round trip.
+-- 0050's token lookup, returning also whether the tenant's owner lets browser log records keep
+-- their text (issue 14), so the privacy firewall decides without a round trip of its own and a
+-- change applies to the very next batch.
 DROP FUNCTION app_authenticate_api_token_with_receipt(bytea, timestamptz, timestamptz, uuid);
 --> statement-breakpoint
 CREATE FUNCTION app_authenticate_api_token_with_receipt(
@@ -10,7 +11,8 @@ CREATE FUNCTION app_authenticate_api_token_with_receipt(
   RETURNS TABLE (
     id uuid, tenant_id uuid, type text, token_hash bytea,
     consent_required boolean, policy_version integer, receipt_withdrawn boolean,
-    plan text, limits jsonb, browser_log_text boolean
+    plan text, limits jsonb, route_patterns text[],
+    browser_log_text boolean
   )
   LANGUAGE plpgsql VOLATILE
   AS $$
@@ -32,11 +34,12 @@ BEGIN
         SELECT 1 FROM consent_events e
         WHERE e.tenant_id = found.tenant_id AND e.receipt_id = receipt AND e.choice = 'withdrawn'
       ),
-      coalesce(tn.plan, 'free'), app_tenant_limits(found.tenant_id),
+      coalesce(tn.plan, 'free'), app_tenant_limits(found.tenant_id), coalesce(rp.patterns, '{}'),
       coalesce(tn.browser_log_text, false)
     FROM (SELECT 1) AS one
     LEFT JOIN consent_policies p ON p.tenant_id = found.tenant_id
-    LEFT JOIN tenants tn ON tn.id = found.tenant_id;
+    LEFT JOIN tenants tn ON tn.id = found.tenant_id
+    LEFT JOIN rum_route_patterns rp ON rp.tenant_id = found.tenant_id;
   PERFORM set_config('app.tenant_id', coalesce(previous, ''), true);
 END
 $$;
