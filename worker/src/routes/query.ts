@@ -22,6 +22,8 @@ const metrics = () => import("../query/metrics.ts");
 const rum = () => import("../query/rum.ts");
 
 const HEX_TRACE_ID = /^[0-9a-f]{32}$/;
+/** A traces page ends at a root span, whose id the query decodes to bytes: anything else is forged. */
+const HEX_SPAN_ID = /^[0-9a-f]{16}$/;
 const MAX_ATTRIBUTE_FILTERS = 10;
 /** Routes are at most 12 segments of 64 characters (rum-sdk/src/route-template.ts); with slack. */
 const MAX_ROUTE_CHARS = 1000;
@@ -59,7 +61,7 @@ query.get("/traces", async (c) => {
     maxDurationMs: durationOf(q, "maxDurationMs"),
     attributes: attributeFilters(c.req.queries("attr") ?? []),
     limit: valid(parseLimit(q.limit)),
-    cursor: cursorOf(q.cursor),
+    cursor: cursorOf(q.cursor, HEX_SPAN_ID),
   });
   return c.json(result);
 });
@@ -202,8 +204,9 @@ function attributeFilters(values: string[]): [string, string][] {
   });
 }
 
-function cursorOf(text: string | undefined) {
+function cursorOf(text: string | undefined, id = /^/) {
   const cursor = decodeCursor(text);
-  if (cursor === null) throw invalidField("cursor", "a cursor from a previous page");
+  if (cursor === null || (cursor && !id.test(cursor.id)))
+    throw invalidField("cursor", "a cursor from a previous page");
   return cursor;
 }
