@@ -26,13 +26,14 @@ function issueAt(input: Record<string, unknown>, key: string, message: string) {
 
 /** A text filter; empty (a form's blank field) means no filter. */
 const filter = v.pipe(
-  v.optional(v.string(), ""),
+  v.optional(v.string()),
   v.transform((text) => text || undefined),
 );
 
 const limit = (fallback: number, max: number) => {
   const message = `expected an integer from 1 to ${max}`;
   return v.pipe(
+    // The default as the text it stands for: a query string holds text.
     v.optional(v.string(message), String(fallback)),
     v.transform(Number),
     v.integer(message),
@@ -54,8 +55,8 @@ const cursor = v.optional(
 );
 
 const duration = v.pipe(
-  v.optional(v.string(), ""),
-  v.transform((text) => (text === "" ? undefined : Number(text))),
+  v.optional(v.string()),
+  v.transform((text) => (text ? Number(text) : undefined)),
   v.check((ms) => ms === undefined || ms >= 0, "expected a number ≥ 0"),
 );
 
@@ -63,8 +64,8 @@ const traceId = v.optional(v.pipe(v.string(), v.regex(HEX_TRACE_ID, "expected 32
 
 /** attr=key:value, repeatable (AND): split at the first colon; the value may hold more. */
 const attributes = v.pipe(
-  v.optional(v.union([v.string(), v.array(v.string())], ATTRIBUTE), []),
-  v.transform((given) => [given].flat()),
+  v.optional(v.union([v.string(), v.array(v.string())], ATTRIBUTE)),
+  v.transform((given) => [given ?? []].flat()),
   v.maxLength(MAX_ATTRIBUTE_FILTERS, `expected at most ${MAX_ATTRIBUTE_FILTERS} filters`),
   v.check((given) => given.every((text) => text.indexOf(":") >= 1 && text.length <= 1024), ATTRIBUTE),
   v.transform((given) =>
@@ -86,8 +87,9 @@ function ranged<const Entries extends v.ObjectEntries>(entries: Entries) {
   return v.pipe(
     v.strictObject({ ...entries, from: v.optional(v.string()), to: v.optional(v.string()) }),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
-      const range = parseTimeRange({ from: dataset.value.from, to: dataset.value.to });
-      if (range.ok) return { ...dataset.value, ...range.value };
+      const { from, to, ...rest } = dataset.value;
+      const range = parseTimeRange({ from, to });
+      if (range.ok) return { ...rest, ...range.value };
       addIssue(issueAt(dataset.value, range.field, `expected ${range.expected}`));
       return NEVER;
     }),
