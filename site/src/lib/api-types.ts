@@ -44,3 +44,6 @@ export type PagesReport = Ok<Telemetry["rum"]["pages"]["$get"]>;
 export type GeoReport = Ok<Telemetry["rum"]["geo"]["$get"]>;
 export type AttributionReport = Ok<Telemetry["rum"]["attribution"]["$get"]>;
 export type RouteSessions = Ok<Telemetry["rum"]["sessions"]["$get"]>;
+export type TracesPage = Ok<Telemetry["traces"]["$get"]>;
+export type ServicesOverview = Ok<Telemetry["services"]["$get"]>;
+export type LogsPage = Ok<Telemetry["logs"]["$get"]>;
