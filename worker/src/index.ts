@@ -7,7 +7,6 @@ import { handleError, HttpError, problemResponse } from "./errors.ts";
 import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";
 import { apiHeaders } from "./middleware/api-headers.ts";
 import { database } from "./middleware/database.ts";
-import { limitAccountApi, limitAuthByIp } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { account } from "./routes/account.ts";
 import { auth } from "./routes/auth.ts";
@@ -34,33 +33,8 @@ import { totp, totpReauth } from "./routes/totp.ts";
 export const app = new Hono<AppEnv>();
 
 app.use("*", requestId, apiHeaders, database);
-// Unauthenticated sign-up and sign-in ceremonies, per connecting IP (docs/rate-limiting.md).
-for (const path of [
-  "/api/auth/signup/*",
-  "/api/auth/passkey/*",
-  "/api/auth/totp/signin",
-  "/api/auth/recovery/signin",
-  "/api/auth/email/verify",
-  "/api/account/restore/*",
-]) {
-  app.use(path, limitAuthByIp);
-}
-// Signed-in requests outside a tenant, per account; tenant routes have their per-tenant limit.
-for (const path of [
-  "/api/me",
-  "/api/sessions/*",
-  "/api/account/*",
-  "/api/invitations/*",
-  "/api/tenants",
-  "/api/auth/logout",
-  "/api/auth/passkeys/*",
-  "/api/auth/totp/*",
-  "/api/auth/reauth/*",
-  "/api/auth/recovery-codes",
-  "/api/auth/email/*",
-]) {
-  app.use(path, limitAccountApi);
-}
+// Rate limits are declared by each router beside its routes (docs/rate-limiting.md);
+// tests/worker/rate-limit-coverage.test.ts checks that every route has one.
 
 app.route("/api/health", health);
 app.route("/api/openapi.json", openapi);
