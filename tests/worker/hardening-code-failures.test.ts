@@ -3,7 +3,7 @@
 // slows everyone down (429 + Retry-After) and an alert is logged.
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RateLimiter } from "../../worker/src/rate-limiter.ts";
 import { CODE_FAILURES_KEY } from "../../worker/src/rate-limit/keys.ts";
 import { POLICIES } from "../../worker/src/rate-limit/policies.ts";
@@ -16,10 +16,25 @@ const SIGN_IN_WITH_CODE = ["/api/auth/totp/signin", "/api/auth/recovery/signin"]
 const wrongCode = (path: string = SIGN_IN_WITH_CODE[0]) =>
   api(path, { json: { email: randomEmail(), code: "000000" } });
 
-/** Leaves the budget as other test files expect it: untouched. */
+const inLimiter = (work: (instance: RateLimiter, state: DurableObjectState) => void) =>
+  runInDurableObject(limiter() as unknown as DurableObjectStub<RateLimiter>, work);
+
+/**
+ * The global budget refills continuously: on a slow machine a unit would come back between
+ * spending `quota - 1` and the wrong code under test, so the limiter's clock stands still.
+ */
+beforeEach(async () => {
+  const frozen = Date.now();
+  await inLimiter((instance) => {
+    instance.clock = () => frozen;
+  });
+});
+
+/** Leaves the budget (and the clock) as other test files expect them: untouched. */
 afterEach(async () => {
   vi.restoreAllMocks();
-  await runInDurableObject(limiter() as unknown as DurableObjectStub<RateLimiter>, (_, state) => {
+  await inLimiter((instance, state) => {
+    instance.clock = Date.now;
     state.storage.sql.exec("DELETE FROM buckets WHERE surface = 'codes'");
   });
 });
