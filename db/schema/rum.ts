@@ -1,7 +1,7 @@
 // Real-user monitoring storage (docs/ingest.md "RUM storage"): a narrow table of RUM events (page
 // views and Web Vitals, one row of typed columns each, not a span with jsonb), hourly rollups the
-// dashboard reads, and each tenant's route patterns. The time column is `time` in both telemetry
-// tables, first in their keys after the tenant, so both can become time-partitioned like spans.
+// dashboard reads, and each tenant's route patterns. Events and hourly rollups are partitioned by
+// day like spans (migrations/0064_rum_partitions.sql; drizzle does not model partitioning).
 // Both tables are written only by the store functions (migrations/0036_rum_store.sql), in the
 // same statement that inserts the raw rows, so a rollup counts exactly the events stored.
 import { bigint, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";

@@ -25,6 +25,8 @@ const SPANS_PER_REQUEST = 1_000;
 const CONCURRENCY = 4;
 const SAMPLES = 20;
 const DAY_MS = 86_400_000;
+/** A route of the mix (scale-mix.ts), for the Vitals view filtered to one route. */
+const ROUTE = "/docs";
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
 if (sizes.length === 0) sizes.push(100_000);
 
@@ -215,8 +217,8 @@ async function bytesPerSpan(
  */
 async function rumBytes(db: Db, tenantIds: string[]): Promise<{ perEvent: number; rollupsPerEvent: number }> {
   const { rows } = await db.execute<{ events: string; rollups: string }>(sql`
-    select pg_total_relation_size('rum_events') as events,
-      pg_total_relation_size('rum_rollups') + pg_total_relation_size('rum_rollups_daily') as rollups`);
+    select ${tableBytes("rum_events")} as events,
+      ${tableBytes("rum_rollups")} + ${tableBytes("rum_rollups_daily")} as rollups`);
   let events = 0;
   for (const id of tenantIds) {
     const counts = await withTenant(db, id, (tx) =>
@@ -228,6 +230,14 @@ async function rumBytes(db: Db, tenantIds: string[]): Promise<{ perEvent: number
     perEvent: Number(rows[0].events) / Math.max(events, 1),
     rollupsPerEvent: Number(rows[0].rollups) / Math.max(events, 1),
   };
+}
+
+/** A table's bytes with its indexes: its own (0 for a partitioned parent) and its partitions'. */
+function tableBytes(table: string) {
+  return sql`
+  (select sum(pg_total_relation_size(relid)) from (
+    select ${table}::regclass as relid
+    union all select inhrelid from pg_inherits where inhparent = ${table}::regclass) as parts)`;
 }
 
 type Api = { origin: string; tenantId: string; token: string };
@@ -243,7 +253,12 @@ async function queries(api: Api): Promise<[string, string][]> {
     ["vitals 24 h", `/rum/vitals?${range(1)}`],
     ["vitals 7 d", `/rum/vitals?${range(7)}`],
     ["vitals 30 d", `/rum/vitals?${range(30)}&step=86400`],
+    ["vitals 30 d, one route", `/rum/vitals?${range(30)}&step=86400&route=${encodeURIComponent(ROUTE)}`],
+    ["pages 24 h", `/rum/pages?${range(1)}`],
+    ["pages 7 d", `/rum/pages?${range(7)}`],
     ["pages 30 d", `/rum/pages?${range(30)}&step=86400`],
+    ["geo 24 h", `/rum/geo?${range(1)}`],
+    ["geo 7 d", `/rum/geo?${range(7)}`],
     ["geo 30 d", `/rum/geo?${range(30)}`],
     ["traces list 24 h", `/traces?${range(1)}`],
     ["traces list 24 h, service filter", `/traces?service=checkout&${range(1)}`],

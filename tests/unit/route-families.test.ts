@@ -7,7 +7,7 @@ import { routeFamilies, type Compose, type Mount } from "../../worker/src/route-
 
 const router = (path: string, answer: string) => new Hono<AppEnv>().get(path, (c) => c.text(answer));
 
-const compose: Compose = async (routers) => {
+const compose: Compose = (routers) => {
   const app = new Hono<AppEnv>();
   for (const [path, mounted] of routers) app.route(path, mounted);
   return app;

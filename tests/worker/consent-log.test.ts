@@ -44,6 +44,16 @@ describe("consent policy and log API", () => {
     expect(audit).toEqual([{ action: "consent.policy_changed" }]);
   });
 
+  it("consent: a tenant created through the API requires receipts by default", async () => {
+    const owner = await signedInUser();
+    const created = await api("/api/tenants", { json: { name: "Fresh" }, cookie: owner.cookie });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const policy = await get(owner, `/api/tenants/${id}/consent`);
+    expect(policy.status).toBe(200);
+    expect(await policy.json()).toEqual({ required: true, policyVersion: 1, policyHash: null });
+  });
+
   it("counts accepted, withdrawn and refused per day, and exports every receipt event as proof", async () => {
     const { tenant, user } = await tenantWith("admin");
     const [first, second] = [await receiptOf(tenant.frontend), await receiptOf(tenant.frontend)];

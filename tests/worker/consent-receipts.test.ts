@@ -72,7 +72,9 @@ describe("POST /v1/consent", () => {
 
   it("records the event: receipt id, time, policy version and hash, choice — never the IP", async () => {
     const tenant = await createTenant([SHOP], { consentRequired: true });
+    const before = Date.now();
     const receipt = await receiptOf(tenant.frontend, { headers: { "CF-Connecting-IP": "203.0.113.7" } });
+    const after = Date.now();
     const { id } = (await verifyReceipt(await importSigningRing(env.CONSENT_RECEIPT_KEYS), receipt))!;
     const rows = await rowsOf(tenant.id, "select * from consent_events");
     expect(rows).toHaveLength(1);
@@ -82,6 +84,11 @@ describe("POST /v1/consent", () => {
       policy_version: 1,
       overrode_gpc: false,
     });
+    const occurredAt = new Date(rows[0].occurred_at).getTime();
+    expect(occurredAt).toBeGreaterThanOrEqual(before - 1000);
+    expect(occurredAt).toBeLessThanOrEqual(after + 1000);
+    // The hash is the tenant's policy hash at the time (none here; consent-enforcement records one).
+    expect(rows[0]).toHaveProperty("policy_hash", null);
     expect(JSON.stringify(rows)).not.toContain("203.0.113.7");
   });
 
@@ -143,7 +150,8 @@ describe("DELETE /v1/consent", () => {
 
   it("refuses a missing receipt (400), a forged or other tenant's receipt (403)", async () => {
     const [tenant, other] = [await createTenant([SHOP]), await createTenant([SHOP])];
-    expect((await revoke(tenant.frontend, undefined)).status).toBe(400);
+    const missing = await revoke(tenant.frontend, undefined);
+    expect([missing.status, (await problemOf(missing)).code]).toEqual([400, "INVALID_REQUEST"]);
     const forged = await revoke(tenant.frontend, "1.forged.receipt");
     expect([forged.status, (await problemOf(forged)).code]).toEqual([403, "CONSENT_RECEIPT_INVALID"]);
     const foreign = await revoke(tenant.frontend, await receiptOf(other.frontend));

@@ -70,6 +70,7 @@ describe("security notices", () => {
   it("regenerating recovery codes sends a notice that holds none of the codes", async () => {
     const account = await signUp();
     const response = await api("/api/auth/recovery-codes", { method: "POST", cookie: account.cookie });
+    expect(response.status).toBe(200);
     const { codes } = (await response.json()) as { codes: string[] };
     const message = await notice(account, "notice.recovery-codes");
     expectNotice(message, "New recovery codes were generated", "an unrecognised browser or app");

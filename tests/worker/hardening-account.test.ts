@@ -86,7 +86,7 @@ describe("hardening: JSON body limit", () => {
       },
     });
     const response = await postJson(endless);
-    expect(response.status).toBe(413);
+    expect([response.status, (await problemOf(response)).code]).toEqual([413, "PAYLOAD_TOO_LARGE"]);
     expect(sent).toBeLessThan(4 * MAX_JSON_BYTES);
   });
 
@@ -94,6 +94,6 @@ describe("hardening: JSON body limit", () => {
     const response = await postJson("{}".padEnd(MAX_JSON_BYTES + 1, " "), {
       "Content-Length": String(MAX_JSON_BYTES + 1),
     });
-    expect(response.status).toBe(413);
+    expect([response.status, (await problemOf(response)).code]).toEqual([413, "PAYLOAD_TOO_LARGE"]);
   });
 });

@@ -12,7 +12,9 @@ import { api, randomEmail } from "./support/accounts.ts";
 
 const BUDGET = POLICIES.codes.plans.free;
 const limiter = () => env.RATE_LIMITER.getByName(CODE_FAILURES_KEY);
-const wrongCode = () => api("/api/auth/totp/signin", { json: { email: randomEmail(), code: "000000" } });
+const SIGN_IN_WITH_CODE = ["/api/auth/totp/signin", "/api/auth/recovery/signin"] as const;
+const wrongCode = (path: string = SIGN_IN_WITH_CODE[0]) =>
+  api(path, { json: { email: randomEmail(), code: "000000" } });
 
 /** Leaves the budget as other test files expect it: untouched. */
 afterEach(async () => {
@@ -33,11 +35,22 @@ describe("hardening: global budget of wrong sign-in codes", () => {
     );
   });
 
-  it("hardening: once the global budget is spent, code sign-in for any account answers 429 with Retry-After", async () => {
-    await limiter().consume("codes", BUDGET, BUDGET.quota);
-    const response = await wrongCode();
-    expect(response.status).toBe(429);
-    expect((await problemOf(response)).code).toBe("TOO_MANY_ATTEMPTS");
-    expect(Number(response.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
+  it("hardening: a wrong recovery code spends the same global budget as a wrong TOTP code", async () => {
+    await limiter().consume("codes", BUDGET, BUDGET.quota - 1);
+    const response = await wrongCode("/api/auth/recovery/signin");
+    expect(response.status).toBe(401);
+    const blocked = await wrongCode("/api/auth/totp/signin");
+    expect([blocked.status, (await problemOf(blocked)).code]).toEqual([429, "TOO_MANY_ATTEMPTS"]);
   });
+
+  it.each(SIGN_IN_WITH_CODE)(
+    "hardening: once the global budget is spent, code sign-in for any account answers 429 with Retry-After (%s)",
+    async (path) => {
+      await limiter().consume("codes", BUDGET, BUDGET.quota);
+      const response = await wrongCode(path);
+      expect(response.status).toBe(429);
+      expect((await problemOf(response)).code).toBe("TOO_MANY_ATTEMPTS");
+      expect(Number(response.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
+    },
+  );
 });

@@ -7,7 +7,12 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../worker/src/index.ts";
-import { MAX_PAYLOAD_BYTES, messagesOf, rowsJsonOf } from "../../worker/src/ingest-queue/message.ts";
+import {
+  MAX_PAYLOAD_BYTES,
+  messagesOf,
+  payloadBytesOf,
+  rowsJsonOf,
+} from "../../worker/src/ingest-queue/message.ts";
 import { retryDelayOf } from "../../worker/src/ingest-queue/consumer.ts";
 import type { SpanRow } from "../../worker/src/otlp/map-spans.ts";
 import { createTenant, randomHex, rowsOf } from "./support/telemetry.ts";
@@ -60,9 +65,20 @@ describe("ingest queue messages", () => {
     const rows = spans(2_000).map((row) => ({ ...row, attributes: { note: randomHex(256) } }));
     const messages = await messagesOf(crypto.randomUUID(), "traces", rows);
     expect(messages.length).toBeGreaterThan(1);
-    for (const message of messages) expect(message.rows.length).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
+    for (const message of messages) expect(payloadBytesOf(message)).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
     const decoded = (await Promise.all(messages.map(rowsJsonOf))).flatMap((json) => JSON.parse(json));
     expect(decoded).toEqual(rows);
+  });
+
+  it("a small request's rows travel as plain JSON (no gzip); a large one's compressed", async () => {
+    const small = spans(3);
+    const [plain] = await messagesOf(crypto.randomUUID(), "traces", small);
+    expect(plain).toMatchObject({ items: 3, json: JSON.stringify(small) });
+    const large = spans(2_000);
+    const packed = await messagesOf(crypto.randomUUID(), "traces", large);
+    expect(packed.every((message) => "rows" in message && !("json" in message))).toBe(true);
+    const decoded = (await Promise.all(packed.map(rowsJsonOf))).flatMap((json) => JSON.parse(json));
+    expect(decoded).toEqual(large);
   });
 });
 

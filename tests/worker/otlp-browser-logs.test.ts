@@ -7,8 +7,11 @@ import { LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-log
 import { describe, expect, it } from "vitest";
 import { LogsJsonExporter, LogsProtoExporter } from "./support/otel-exporters.js";
 import { ORIGIN } from "./helpers.ts";
+import { problemOf } from "./helpers.ts";
+import { api } from "./support/accounts.ts";
 import { kv, member, read, SHOP, type Member } from "./support/query.ts";
 import { postOtlp, randomHex, rowsOf, withWorkerFetch } from "./support/telemetry.ts";
+import { as, tenantWithRoles } from "./support/tenancy.ts";
 
 const SESSION = crypto.randomUUID();
 
@@ -138,5 +141,66 @@ describe("browser logs (frontend tokens)", () => {
       "session.id": SESSION,
       "browser.mobile": true,
     });
+  });
+
+  it("browser-log-text-only-when-the-owner-allows-it: kept (capped) from the next batch, dropped again once turned off", async () => {
+    const m = await member();
+    const privacy = `/api/tenants/${m.tenantId}/rum/privacy`;
+    expect(await (await api(privacy, { cookie: m.cookie })).json()).toEqual({ browserLogText: false });
+    const set = async (browserLogText: boolean) => {
+      const response = await api(privacy, { method: "PUT", json: { browserLogText }, cookie: m.cookie });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ browserLogText });
+    };
+    const emit = (text: string) =>
+      sendBrowserLogs(m, LogsJsonExporter, (logger) => {
+        logger.emit({
+          severityNumber: 17,
+          severityText: `ERROR ${text}`,
+          body: { message: text, detail: "y".repeat(3000) },
+          attributes: { "url.path": "/cart?id=7", "enduser.id": "user-1", "user.email": "jane@example.com" },
+        });
+      });
+    await set(true);
+    await emit("first");
+    await set(false);
+    await emit("second");
+    const rows = await rowsOf<{ body: string | null; severity_text: string | null; attributes: object }>(
+      m.tenantId,
+      "select body, severity_text, attributes from log_records order by time",
+    );
+    expect(rows).toHaveLength(2);
+    const [kept, dropped] = rows;
+    expect(kept.severity_text).toBe("ERROR first");
+    expect(kept.body).toBe(JSON.stringify({ message: "first", detail: "y".repeat(3000) }).slice(0, 2048));
+    // Opting in to text changes nothing else the firewall does.
+    expect(kept.attributes).toEqual({ "url.path": "/cart" });
+    expect(dropped).toEqual({ body: null, severity_text: null, attributes: { "url.path": "/cart" } });
+  });
+
+  it("only owners choose whether browser log records keep their text; bad bodies are refused; changes are audited", async () => {
+    const tenant = await tenantWithRoles();
+    const path = `/api/tenants/${tenant.id}/rum/privacy`;
+    for (const role of ["admin", "member"] as const) {
+      const denied = await as(tenant.users[role], path, { method: "PUT", json: { browserLogText: true } });
+      expect(denied.status, role).toBe(403);
+      expect((await problemOf(denied)).code).toBe("ROLE_REQUIRED");
+      expect((await as(tenant.users[role], path)).status, role).toBe(403);
+    }
+    for (const json of [{ browserLogText: "yes" }, {}, { browserLogText: true, extra: 1 }]) {
+      const bad = await as(tenant.users.owner, path, { method: "PUT", json });
+      expect(bad.status, JSON.stringify(json)).toBe(400);
+      expect((await problemOf(bad)).code).toBe("INVALID_REQUEST");
+    }
+    expect(await (await as(tenant.users.owner, path)).json()).toEqual({ browserLogText: false });
+    const put = await as(tenant.users.owner, path, { method: "PUT", json: { browserLogText: true } });
+    expect(put.status).toBe(200);
+    expect(await (await as(tenant.users.owner, path)).json()).toEqual({ browserLogText: true });
+    const audit = await (
+      await as(tenant.users.owner, `/api/tenants/${tenant.id}/audit`)
+    ).json<{ action: string; details: unknown }[]>();
+    expect(audit.filter((event) => event.action === "rum_privacy.changed").map((e) => e.details)).toEqual([
+      { browserLogText: true },
+    ]);
   });
 });

@@ -51,7 +51,11 @@ describe("OTLP ingest with the official exporters", () => {
       const tenant = await createTenant();
       const exporter = new Exporter({ url: `${ORIGIN}/v1/traces`, headers: headers(tenant.backend) });
       await sendSpans(exporter, `checkout-${encoding}`);
-      const spans = await rowsOf(tenant.id, "select * from spans order by parent_span_id nulls first");
+      const spans = await rowsOf(
+        tenant.id,
+        `select *, encode(trace_id, 'hex') as trace_id, encode(span_id, 'hex') as span_id,
+          encode(parent_span_id, 'hex') as parent_span_id from spans order by spans.parent_span_id nulls first`,
+      );
       expect(spans).toHaveLength(2);
       const [root, child] = spans;
       expect(root).toMatchObject({

@@ -98,7 +98,7 @@ describe("services overview", () => {
     await withTenant(db.db, other.tenantId, (tx) =>
       tx.execute(sql`insert into spans (tenant_id, trace_id, span_id, start_time, duration_ns, service_name, name,
         kind, status_code, attributes, resource, source)
-        values (app_tenant_id(), ${"ab".repeat(16)}, ${"cd".repeat(8)}, now() - interval '1 minute', 5000000,
+        values (app_tenant_id(), decode(${"ab".repeat(16)}, 'hex'), decode(${"cd".repeat(8)}, 'hex'), now() - interval '1 minute', 5000000,
           'worker', 'queue.consume', 5, 0, '{}', '{}', 'backend')`),
     );
     const overview = await (await read(other, `/services?${hour()}`)).json<Overview>();

@@ -110,6 +110,8 @@ describe("telemetry query: traces", () => {
       "status=bad",
       "minDurationMs=-1",
       "cursor=%%%",
+      // A well-formed cursor whose span id is not 16 hex characters (ids are decoded to bytes).
+      `cursor=${btoa(JSON.stringify([new Date().toISOString(), "not-hex"])).replaceAll("=", "")}`,
       "from=2020-01-01T00:00:00Z",
     ]) {
       const response = await read(m, `/traces?${query}`);

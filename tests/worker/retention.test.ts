@@ -30,7 +30,8 @@ import { expiredSessions } from "../../worker/src/retention/expired-sessions.ts"
 import { expiredSignInFailures } from "../../worker/src/retention/expired-sign-in-failures.ts";
 import { telemetry } from "../../worker/src/retention/telemetry.ts";
 import worker from "../../worker/src/index.ts";
-import { runRetention } from "../../worker/src/scheduled.ts";
+import { runRetention } from "../../worker/src/retention/index.ts";
+import { RETENTION_CRON } from "../../worker/src/scheduled.ts";
 import { randomEmail } from "./support/accounts.ts";
 import {
   DAY,
@@ -370,7 +371,7 @@ describe("running the jobs", () => {
       .insert(webauthnChallenges)
       .values({ challenge, ceremony: "signin", expiresAt: new Date(Date.now() - 1000) });
     const ctx = createExecutionContext();
-    const controller = { scheduledTime: Date.now(), cron: "23 3 * * *", noRetry() {} };
+    const controller = { scheduledTime: Date.now(), cron: RETENTION_CRON, noRetry() {} };
     await worker.scheduled(controller, env, ctx);
     await waitOnExecutionContext(ctx);
     const left = await db

@@ -9,7 +9,7 @@ const key = ({ method, path }: { method: string; path: string }) => `${method} $
 
 describe("route families", () => {
   it("every route is mounted in the family that its path is dispatched to", async () => {
-    // What every family's app has whatever its routers: the Worker-wide middleware and limits.
+    // What every family's app has whatever its routers: the Worker-wide middleware.
     const shared = new Set((await families.appOf("")).routes.map(key));
     const misplaced: string[] = [];
     for (const family of families.names()) {

@@ -90,8 +90,10 @@ describe("row-level security of the one-round-trip ingest functions", () => {
         app.db,
         tenant,
         async (tx) =>
-          (await tx.execute(`select span_id, tenant_id from spans where trace_id = '${traceId}' order by 1`))
-            .rows,
+          (
+            await tx.execute(`select encode(span_id, 'hex') as span_id, tenant_id from spans
+              where trace_id = decode('${traceId}', 'hex') order by 1`)
+          ).rows,
       );
     expect(await tenantsOf(tenantA)).toEqual([
       { span_id: "00000000000000a1", tenant_id: tenantA },
@@ -107,7 +109,9 @@ describe("row-level security of the one-round-trip ingest functions", () => {
         await client.query(`select ${name}($1, '[]')`, [tenantA]);
         expect((await client.query("select app_tenant_id() as t")).rows).toEqual([{ t: null }]);
       }
-      expect((await client.query("select 1 from spans where trace_id = $1", [traceId])).rows).toEqual([]);
+      expect(
+        (await client.query("select 1 from spans where trace_id = decode($1, 'hex')", [traceId])).rows,
+      ).toEqual([]);
       await client.query("BEGIN");
       await client.query("select set_config('app.tenant_id', $1, true)", [tenantB]);
       await client.query("select app_store_spans($1, '[]')", [tenantA]);

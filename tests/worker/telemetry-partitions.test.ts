@@ -4,6 +4,7 @@
 // drops whole days past the longest retention; the runtime role cannot do either by itself.
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
 import { createDb, useLocalRelay, type DbHandle } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant-scope.ts";
 import { RETENTION } from "../../worker/src/retention/policy.ts";
@@ -11,7 +12,14 @@ import { telemetryPartitions } from "../../worker/src/retention/telemetry-partit
 import { connect, postgresErrorOf } from "./helpers.ts";
 import { DAY, daysBefore, insertSpan, insertTenant, spanNamesOf } from "./support/privacy.ts";
 
-const PARENTS = { spans: "start_time", log_records: "time", metric_points: "time", span_rollups: "minute" };
+const PARENTS = {
+  spans: "start_time",
+  log_records: "time",
+  metric_points: "time",
+  span_rollups: "minute",
+  rum_events: "time",
+  rum_rollups: "time",
+};
 
 let handle: DbHandle;
 beforeAll(() => {
@@ -180,6 +188,59 @@ describe("telemetry partitions (maintenance and retention)", () => {
     // Nothing whole past the longest window is left, and nothing inside it was dropped.
     const cutoff = daysBefore(now, RETENTION.telemetry.paidMaxDays).getTime();
     expect(left.filter((p) => new Date(p.upper!).getTime() <= cutoff)).toEqual([]);
+  });
+
+  it("retention: a RUM day past the longest retention is dropped whole, its events and hourly rollups", async () => {
+    const now = new Date();
+    const tenant = await insertTenant(handle.db, {
+      plan: "pro",
+      retentionDays: RETENTION.telemetry.paidMaxDays,
+    });
+    await telemetryPartitions.run(handle.db, daysBefore(now, 400));
+    const old = daysBefore(now, 399);
+    const vital = {
+      trace_id: "1".repeat(32),
+      span_id: "2".repeat(16),
+      start_time: old.toISOString(),
+      duration_ns: 1,
+      service_name: "web",
+      name: "browser.web_vital",
+      kind: 1,
+      status_code: 0,
+      attributes: { "url.path": "/old", "browser.web_vital.name": "LCP", "browser.web_vital.value": 900 },
+      resource: {},
+      source: "frontend",
+    };
+    await handle.db.execute(sql`select app_store_spans(${tenant}::uuid, ${JSON.stringify([vital])}::jsonb)`);
+    const day = old.toISOString().slice(0, 10).replaceAll("-", "");
+    const homes = () =>
+      withTenant(handle.db, tenant, async (tx) =>
+        (
+          await tx.execute<{ home: string }>(sql`
+            select tableoid::regclass::text as home from rum_events
+            union select tableoid::regclass::text from rum_rollups order by 1`)
+        ).rows.map((row) => row.home),
+      );
+    expect(await homes()).toEqual([`rum_events_p${day}`, `rum_rollups_p${day}`]);
+    await telemetryPartitions.run(handle.db, now);
+    expect(await homes()).toEqual([]);
+    const names = (await partitions()).map((p) => p.name);
+    expect(names).not.toContain(`rum_events_p${day}`);
+  });
+
+  it("catalog: after the partition job, every partition of the last day that holds rows has statistics", async () => {
+    const tenant = await insertTenant(handle.db, { plan: "pro" });
+    await insertSpan(handle.db, tenant, { at: new Date(), name: "today" });
+    await telemetryPartitions.run(handle.db, new Date());
+    const unanalyzed = await asOwner<{ name: string }>(`
+      SELECT s.relid::regclass::text AS name
+      FROM partitioned_tables t
+      JOIN pg_inherits i ON i.inhparent = t.parent::regclass
+      JOIN pg_stat_all_tables s ON s.relid = i.inhrelid
+      WHERE s.n_live_tup > 0 AND s.last_analyze IS NULL AND s.last_autoanalyze IS NULL
+        AND (partition_bounds(i.inhrelid)).upper_bound > now() - interval '1 day'
+        AND (partition_bounds(i.inhrelid)).lower_bound <= now()`);
+    expect(unanalyzed).toEqual([]);
   });
 
   it("rls: the partition job cannot be fast-forwarded to make far-future days or drop days still kept", async () => {

@@ -10,29 +10,8 @@ import { database } from "./middleware/database.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { routeFamilies, type Compose, type Mount } from "./route-families.ts";
 
-// Unauthenticated sign-up and sign-in ceremonies, per connecting IP (docs/rate-limiting.md).
-const LIMITED_BY_IP = [
-  "/api/auth/signup/*",
-  "/api/auth/passkey/*",
-  "/api/auth/totp/signin",
-  "/api/auth/recovery/signin",
-  "/api/auth/email/verify",
-  "/api/account/restore/*",
-];
-// Signed-in requests outside a tenant, per account; tenant routes have their per-tenant limit.
-const LIMITED_PER_ACCOUNT = [
-  "/api/me",
-  "/api/sessions/*",
-  "/api/account/*",
-  "/api/invitations/*",
-  "/api/tenants",
-  "/api/auth/logout",
-  "/api/auth/passkeys/*",
-  "/api/auth/totp/*",
-  "/api/auth/reauth/*",
-  "/api/auth/recovery-codes",
-  "/api/auth/email/*",
-];
+// Rate limits are declared by each router beside its routes (docs/rate-limiting.md);
+// tests/worker/rate-limit-coverage.test.ts checks that every route has one.
 
 // Every router, in mount order. A cold start evaluates none of them: each family (the routers
 // under the same first two path segments, route-families.ts) is imported by its first request.
@@ -62,14 +41,10 @@ const MOUNTS: Mount[] = [
   ["/api/tenants/:tid", async () => (await import("./routes/query.ts")).query],
 ];
 
-/** One app of `routers`, with the middleware, the limits and the error handling of every request. */
-const compose: Compose = async (routers) => {
-  // The limiters read the session (and so the schema): loaded with the first family, not at start-up.
-  const { limitAccountApi, limitAuthByIp } = await import("./middleware/rate-limit.ts");
+/** One app of `routers`, with the middleware and the error handling of every request. */
+const compose: Compose = (routers) => {
   const app = new Hono<AppEnv>();
   app.use("*", requestId, apiHeaders, database);
-  for (const path of LIMITED_BY_IP) app.use(path, limitAuthByIp);
-  for (const path of LIMITED_PER_ACCOUNT) app.use(path, limitAccountApi);
   for (const [path, router] of routers) app.route(path, router);
   answerWrongMethodsWith405(app);
   app.notFound((c) =>

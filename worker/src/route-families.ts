@@ -2,7 +2,7 @@
 // of the path each is mounted at ("/api/auth", "/api/tenants", "/v1/consent", and "/v1" for the one
 // mounted at "/v1"). A cold isolate evaluates none of them: the first request under a family's
 // prefix imports its routers and builds its app, which the isolate then keeps. Every family's app is
-// composed as one app of all routes would be (index.ts: the same middleware, limits, 405s, 404 and
+// composed as one app of all routes would be (index.ts: the same middleware, 405s, 404 and
 // error handling) and a request goes to the family that mounts the routes Hono would match, so it
 // meets the same handlers, in the same order, as before the split.
 import type { Hono } from "hono";
@@ -13,7 +13,7 @@ type App = Hono<AppEnv>;
 /** Where a router is mounted, and how to import it (when its family is first used). */
 export type Mount = [path: string, router: () => Promise<App>];
 /** Builds one app of these routers, mounted in this order. */
-export type Compose = (routers: [path: string, router: App][]) => Promise<App>;
+export type Compose = (routers: [path: string, router: App][]) => App;
 
 /** The first `count` segments of a path: "/api/tenants/:tid", 2 → "/api/tenants". */
 const leading = (path: string, count: number) =>

@@ -10,6 +10,7 @@ import type { tenantInvitations } from "../../../.api-types/worker/src/routes/in
 import type { tenantSettings } from "../../../.api-types/worker/src/routes/tenant-settings.d.ts";
 import type { tenantRoutes } from "../../../.api-types/worker/src/routes/tenants.d.ts";
 import type { me } from "../../../.api-types/worker/src/routes/me.d.ts";
+import type { query } from "../../../.api-types/worker/src/routes/query.d.ts";
 
 /** A router as declared (`HonoBase`) → the typed client hono/client derives from it. */
 type Client<Routes> =
@@ -24,6 +25,8 @@ type Invitations = Client<typeof tenantInvitations>;
 type Tokens = Client<typeof apiTokenRoutes>;
 type Settings = Client<typeof tenantSettings>;
 type Consent = Client<typeof consentLogRoutes>;
+/** The telemetry reads, mounted at /api/tenants/:tid. */
+type Telemetry = Client<typeof query>;
 
 export type Me = Ok<Client<typeof me>["index"]["$get"]>;
 export type Tenant = Ok<Tenants[":tid"]["$get"]>;
@@ -36,3 +39,11 @@ export type AuditEvent = Ok<Settings[":tid"]["audit"]["$get"]>[number];
 export type Origins = Ok<Settings[":tid"]["origins"]["$get"]>;
 export type ConsentPolicy = Ok<Consent[":tid"]["consent"]["$get"]>;
 export type ConsentLog = Ok<Consent[":tid"]["consent"]["log"]["$get"]>;
+export type VitalsReport = Ok<Telemetry["rum"]["vitals"]["$get"]>;
+export type PagesReport = Ok<Telemetry["rum"]["pages"]["$get"]>;
+export type GeoReport = Ok<Telemetry["rum"]["geo"]["$get"]>;
+export type AttributionReport = Ok<Telemetry["rum"]["attribution"]["$get"]>;
+export type RouteSessions = Ok<Telemetry["rum"]["sessions"]["$get"]>;
+export type TracesPage = Ok<Telemetry["traces"]["$get"]>;
+export type ServicesOverview = Ok<Telemetry["services"]["$get"]>;
+export type LogsPage = Ok<Telemetry["logs"]["$get"]>;

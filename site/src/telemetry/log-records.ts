@@ -1,17 +1,9 @@
 // Log records as table rows that expand: the summary row (time, severity, service, message) has a
 // toggle that reveals the record's attributes, resource, and links to its trace and span. Shared by
 // the logs page and the trace page's "logs of this trace".
-export type LogEntry = {
-  time: string;
-  service: string;
-  severityNumber: number;
-  severityText: string | null;
-  body: string | null;
-  attributes: Record<string, unknown>;
-  resource: Record<string, unknown>;
-  traceId: string | null;
-  spanId: string | null;
-};
+import type { LogsPage } from "../lib/api-types.ts";
+
+export type LogEntry = LogsPage["logs"][number];
 
 /** OTLP severity numbers: 1–4 TRACE, 5–8 DEBUG, 9–12 INFO, 13–16 WARN, 17–20 ERROR, 21–24 FATAL. */
 export function severityName(number: number): string {

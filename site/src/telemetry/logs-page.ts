@@ -1,9 +1,10 @@
 // /app/t/<tid>/logs: severity counts over the range, then the records newest first, by minimum
 // severity, service, text and trace (all kept in the URL); each record expands to its detail.
 import { api } from "../lib/api.ts";
+import type { LogsPage } from "../lib/api-types.ts";
 import { $ } from "../lib/dom.ts";
 import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
-import { logRows, type LogEntry } from "./log-records.ts";
+import { logRows } from "./log-records.ts";
 import { timeChart } from "./time-chart.ts";
 import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
 
@@ -66,9 +67,7 @@ async function load(reset: boolean): Promise<void> {
     void loadCounts(params);
   }
   if (cursor) params.set("cursor", cursor);
-  const page = await api<{ logs: LogEntry[]; nextCursor: string | null }>(
-    tenantPath(tenant.id, `/logs?${rangeQuery(currentRange())}&${params}`),
-  );
+  const page = await api<LogsPage>(tenantPath(tenant.id, `/logs?${rangeQuery(currentRange())}&${params}`));
   if (!page.ok) return void report(page, "");
   $("#rows").append(...logRows(page.data.logs, tenant.id));
   cursor = page.data.nextCursor;

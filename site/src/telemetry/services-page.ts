@@ -1,6 +1,7 @@
 // /app/t/<tid>/services: per service a summary row, then one row per span name with its rate,
 // error rate, p50/p95/p99 and a sparkline; a name links to its traces with the same range.
 import { api } from "../lib/api.ts";
+import type { ServicesOverview } from "../lib/api-types.ts";
 import { $ } from "../lib/dom.ts";
 import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { showSendData } from "./send-data.ts";
@@ -8,17 +9,10 @@ import { sparkline } from "./sparkline.ts";
 import { formatNumber } from "./number-format.ts";
 import { bindRangeSelect, currentRange, rangeQuery } from "./time-range.ts";
 
-type Red = {
-  count: number;
-  errors: number;
-  rate: number;
-  errorRate: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-};
-type Operation = Red & { name: string; sparkline: { requests: number[]; errors: number[] } };
-type Overview = { services: (Red & { service: string; operations: Operation[] })[] };
+type Overview = ServicesOverview;
+type Operation = Overview["services"][number]["operations"][number];
+/** The rate, errors and duration fields a service and an operation share. */
+type Red = Omit<Operation, "name" | "sparkline">;
 
 let tenant: Tenant;
 

@@ -2,20 +2,12 @@
 // status, duration and span attributes (attr=key:value, AND), 50 at a time. The filters live in
 // the URL: a link from the services overview opens a filtered list, and a view can be shared.
 import { api } from "../lib/api.ts";
+import type { ServicesOverview, TracesPage } from "../lib/api-types.ts";
 import { $ } from "../lib/dom.ts";
 import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
 
-type TraceSummary = {
-  traceId: string;
-  name: string;
-  service: string;
-  startTime: string;
-  durationMs: number;
-  status: "unset" | "ok" | "error";
-  spanCount: number;
-  errorCount: number;
-};
+type TraceSummary = TracesPage["traces"][number];
 
 const FIELDS = ["service", "name", "status", "minDurationMs", "maxDurationMs"] as const;
 
@@ -92,7 +84,7 @@ async function load(reset: boolean): Promise<void> {
     });
   }
   if (cursor) params.set("cursor", cursor);
-  const page = await api<{ traces: TraceSummary[]; nextCursor: string | null }>(
+  const page = await api<TracesPage>(
     tenantPath(tenant.id, `/traces?${rangeQuery(currentRange())}&${params}`),
   );
   if (!page.ok) return void report(page, "");
@@ -103,7 +95,7 @@ async function load(reset: boolean): Promise<void> {
 }
 
 async function loadServices(): Promise<void> {
-  const overview = await api<{ services: { service: string }[] }>(
+  const overview = await api<ServicesOverview>(
     tenantPath(tenant.id, `/services?${rangeQuery(currentRange())}`),
   );
   if (!overview.ok) return;

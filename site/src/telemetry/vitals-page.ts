@@ -5,50 +5,21 @@
 // and sessions.
 import { api } from "../lib/api.ts";
 import { $ } from "../lib/dom.ts";
-import { loadTenant, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
+import type {
+  AttributionReport,
+  GeoReport,
+  PagesReport,
+  RouteSessions,
+  VitalsReport,
+} from "../lib/api-types.ts";
+import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { barChart, formatValue, lineChart } from "./chart.ts";
 import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
 
 const VITALS = ["LCP", "INP", "CLS", "FCP", "TTFB"] as const;
 type Vital = (typeof VITALS)[number];
-type Summary = {
-  p75: number;
-  samples: number;
-  rating: string;
-  distribution: { good: number; needsImprovement: number; poor: number };
-};
-type ByVital = Partial<Record<Vital, Summary>>;
-type Dimension = "device" | "network" | "country";
-type VitalsReport = {
-  stepSeconds: number;
-  thresholds: Record<Vital, { good: number; poor: number; unit: "ms" | "score" }>;
-  overall: ByVital;
-  series: Partial<Record<Vital, { time: string; p75: number }[]>>;
-  routes: { route: string; samples: number; vitals: ByVital }[];
-  breakdowns: Record<Dimension, { value: string; samples: number; vitals: ByVital }[]>;
-};
-type PagesReport = {
-  stepSeconds: number;
-  total: number;
-  routes: { route: string; views: number }[];
-  series: { time: string; views: number }[];
-};
-type GeoReport = {
-  countries: { country: string; views: number }[];
-  colos: { colo: string; views: number }[];
-};
-type Target = { target: string; samples: number; p75: number; rating: string };
-type Attribution = { LCP: Target[]; INP: Target[] };
-type Sessions = {
-  sessions: {
-    sessionId: string;
-    start: string;
-    end: string;
-    pageViews: number;
-    vitals: number;
-    poorVitals: number;
-  }[];
-};
+type ByVital = VitalsReport["overall"];
+type Summary = NonNullable<ByVital[Vital]>;
 
 let tenant: Tenant;
 
@@ -181,7 +152,7 @@ function renderGeo(geo: GeoReport): void {
   $("#colos").replaceChildren(...list(geo.colos.map((c) => ({ label: c.colo, views: c.views }))));
 }
 
-function renderRoute(route: string, attribution: Attribution, sessions: Sessions): void {
+function renderRoute(route: string, attribution: AttributionReport, sessions: RouteSessions): void {
   $("#route-detail").hidden = false;
   $("#route-name").textContent = route;
   for (const vital of ["LCP", "INP"] as const) {
@@ -235,17 +206,15 @@ async function load(): Promise<void> {
     return;
   }
   const [attribution, sessions] = await Promise.all([
-    api<Attribution>(tenantPath(tenant.id, `/rum/attribution?${query}${routeQuery}`)),
-    api<Sessions>(tenantPath(tenant.id, `/rum/sessions?${query}${routeQuery}`)),
+    api<AttributionReport>(tenantPath(tenant.id, `/rum/attribution?${query}${routeQuery}`)),
+    api<RouteSessions>(tenantPath(tenant.id, `/rum/sessions?${query}${routeQuery}`)),
   ]);
   if (!attribution.ok) return void report(attribution, "");
   if (!sessions.ok) return void report(sessions, "");
   renderRoute(route, attribution.data, sessions.data);
 }
 
-async function start(): Promise<void> {
-  const loaded = await loadTenant();
-  if (!loaded) return;
+mountTenantPage(async (loaded) => {
   tenant = loaded;
   bindRangeSelect($<HTMLSelectElement>("#range"), () => void load());
   $("#route-clear").addEventListener("click", () => {
@@ -253,6 +222,4 @@ async function start(): Promise<void> {
     void load();
   });
   await load();
-}
-
-void start();
+});

@@ -1,5 +1,5 @@
-// /app/t/<tid>/settings: rename (owner), allowed origins (admin), delete the tenant (owner, with a
-// recent sign-in and the name typed to confirm).
+// /app/t/<tid>/settings: rename (owner), allowed origins (admin), browser log text (owner), delete
+// the tenant (owner, with a recent sign-in and the name typed to confirm).
 import { api } from "../lib/api.ts";
 import { $, show } from "../lib/dom.ts";
 import { withStepUp } from "../auth/step-up.ts";
@@ -15,6 +15,13 @@ function disable(form: HTMLFormElement, note: string): void {
 async function loadOrigins(): Promise<void> {
   const result = await api<{ origins: string[] }>(tenantPath(tenant.id, "/origins"));
   if (result.ok) $<HTMLTextAreaElement>("#origins-input").value = result.data.origins.join("\n");
+}
+
+type RumPrivacy = { browserLogText: boolean };
+
+async function loadLogText(): Promise<void> {
+  const result = await api<RumPrivacy>(tenantPath(tenant.id, "/rum/privacy"));
+  if (result.ok) $<HTMLInputElement>("#log-text-input").checked = result.data.browserLogText;
 }
 
 $<HTMLFormElement>("#rename").addEventListener("submit", async (event) => {
@@ -37,6 +44,13 @@ $<HTMLFormElement>("#origins").addEventListener("submit", async (event) => {
   }
 });
 
+$<HTMLFormElement>("#log-text").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const browserLogText = $<HTMLInputElement>("#log-text-input").checked;
+  const result = await api<RumPrivacy>(tenantPath(tenant.id, "/rum/privacy"), "PUT", { browserLogText });
+  report(result, browserLogText ? "Browser log text is kept." : "Browser log text is dropped.");
+});
+
 $<HTMLFormElement>("#delete").addEventListener("submit", async (event) => {
   event.preventDefault();
   if ($<HTMLInputElement>("#delete-confirm").value.trim() !== tenant.name) {
@@ -49,7 +63,10 @@ $<HTMLFormElement>("#delete").addEventListener("submit", async (event) => {
 mountTenantPage(async (loaded) => {
   tenant = loaded;
   $<HTMLInputElement>("#rename-input").value = tenant.name;
-  if (tenant.role !== "owner") disable($<HTMLFormElement>("#rename"), "#rename-owner-only");
+  if (tenant.role !== "owner") {
+    disable($<HTMLFormElement>("#rename"), "#rename-owner-only");
+    disable($<HTMLFormElement>("#log-text"), "#log-text-owner-only");
+  } else await loadLogText();
   $("#delete-section").hidden = tenant.role !== "owner";
   if (hasRole(tenant, "admin")) await loadOrigins();
   else disable($<HTMLFormElement>("#origins"), "#origins-admin-only");

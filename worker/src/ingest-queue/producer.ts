@@ -3,7 +3,7 @@
 // takes at most 100 messages and 256 KB per call. If a later call fails after an earlier one was
 // accepted the exporter retries the whole request and the consumer's unique keys drop the repeats.
 import type { Signal } from "../otlp/decode.ts";
-import { messagesOf, type IngestMessage } from "./message.ts";
+import { messagesOf, payloadBytesOf, type IngestMessage } from "./message.ts";
 
 const MAX_MESSAGES_PER_SEND = 100;
 const MAX_BYTES_PER_SEND = 256_000;
@@ -29,7 +29,7 @@ function sendGroups(messages: IngestMessage[]): IngestMessage[][] {
   let group: IngestMessage[] = [];
   let bytes = 0;
   for (const message of messages) {
-    const size = message.rows.length + MESSAGE_OVERHEAD_BYTES;
+    const size = payloadBytesOf(message) + MESSAGE_OVERHEAD_BYTES;
     if (group.length > 0 && (bytes + size > MAX_BYTES_PER_SEND || group.length === MAX_MESSAGES_PER_SEND)) {
       groups.push(group);
       group = [];

@@ -196,6 +196,14 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: "Replace the tenant's RUM route patterns",
     ok: [200, "{patterns}"],
   },
+  "GET /api/tenants/:tid/rum/privacy": {
+    summary: "Whether browser log records keep their text",
+    ok: [200, "{browserLogText}"],
+  },
+  "PUT /api/tenants/:tid/rum/privacy": {
+    summary: "Let browser log records keep their text, or not (owner)",
+    ok: [200, "{browserLogText}"],
+  },
   "GET /api/tenants/:tid/audit": {
     summary: "The tenant's audit log, newest first",
     ok: [200, "Events; Link: next page"],

@@ -2,7 +2,8 @@
 // then the time of receipt (the spec's order). Rejected: malformed trace/span ids, far-future times.
 // Records from a frontend token pass the same privacy firewall as browser spans: allow-listed,
 // size-capped attributes and resource, the receipt's session, the edge's country and colo, and no
-// free text (the body and severity text are dropped: a browser log line can carry anything).
+// free text (the body and severity text are dropped: a browser log line can carry anything) unless
+// the tenant's owner allowed it (tenants.browser_log_text); then they are kept, capped in size.
 // `browser.web_vital` events (OpenTelemetry's web-vitals instrumentation) get their route.
 import { attributesOf, serviceNameOf, valueOf, type Attributes } from "./attributes.ts";
 import type { ExportLogsServiceRequest, LogRecord } from "./generated/otlp_pb.ts";
@@ -13,6 +14,7 @@ import { isoFromNanos, latestAcceptedNanos } from "./timestamps.ts";
 import {
   browserResource,
   enrichedAttributes,
+  MAX_BROWSER_LOG_BODY_CHARS,
   MAX_BROWSER_STRING_CHARS,
   withoutIdentity,
   type EdgeFacts,
@@ -62,8 +64,7 @@ export function mapLogs(
           observed_time: record.observedTimeUnixNano ? isoFromNanos(record.observedTimeUnixNano) : null,
           service_name: serviceName,
           severity_number: record.severityNumber,
-          severity_text: browser ? null : record.severityText || null,
-          body: browser ? null : bodyOf(record),
+          ...textOf(record, browser),
           attributes: attributesOfRecord(record, browser, routes),
           resource,
           scope,
@@ -84,6 +85,16 @@ function problemOf(record: LogRecord, time: bigint, latest: bigint): string | nu
   if (record.severityNumber < 0 || record.severityNumber > 24) return "invalid severity_number";
   if (time > latest) return "time_unix_nano in the future";
   return null;
+}
+
+/** Severity text and body: as sent from a backend; from a browser, only if the tenant allows it. */
+function textOf(record: LogRecord, browser: EdgeFacts | undefined) {
+  if (!browser) return { severity_text: record.severityText || null, body: bodyOf(record) };
+  if (!browser.logText) return { severity_text: null, body: null };
+  return {
+    severity_text: record.severityText.slice(0, MAX_BROWSER_STRING_CHARS) || null,
+    body: bodyOf(record)?.slice(0, MAX_BROWSER_LOG_BODY_CHARS) ?? null,
+  };
 }
 
 /** Strings are stored as they are; any other body (a map, an array) as its JSON. */

@@ -10,15 +10,19 @@ import { ATTR } from "../../../rum-sdk/src/attributes.ts";
 import type { Attributes } from "./attributes.ts";
 
 /**
- * What the edge knows about the request (request.cf), never the client IP; and the session its
- * consent receipt is bound to, when the tenant requires one (worker/src/consent/receipt-check.ts).
+ * What the edge knows about the request (request.cf), never the client IP; the session its
+ * consent receipt is bound to, when the tenant requires one (worker/src/consent/receipt-check.ts);
+ * and whether the tenant's owner let browser log records keep their text (tenants.browser_log_text).
  */
-export type EdgeFacts = { country?: string; colo?: string; sessionId?: string };
+export type EdgeFacts = { country?: string; colo?: string; sessionId?: string; logText?: boolean };
 
 const ALLOWED = rumAttributeNames();
 
 /** No allow-listed attribute needs more (selectors, titles, user agents): a cap, not a format. */
 export const MAX_BROWSER_STRING_CHARS = 512;
+
+/** A browser log line the tenant chose to keep: enough for a message, not a dumped document. */
+export const MAX_BROWSER_LOG_BODY_CHARS = 2048;
 
 export function allowedAttributes(attributes: Attributes): Attributes {
   const kept: Attributes = {};

@@ -177,7 +177,7 @@ function telemetryOf(db: Db, userId: string, rumTenantId: string | null) {
           and(
             sql`(${spans.attributes}->>'enduser.id') = ${userId}`,
             after
-              ? sql`(${spans.startTime}, ${spans.traceId}, ${spans.spanId}) > (${after.startTime}, ${after.traceId}, ${after.spanId})`
+              ? sql`(${spans.startTime}, ${spans.traceId}, ${spans.spanId}) > (${after.startTime}, decode(${after.traceId}, 'hex'), decode(${after.spanId}, 'hex'))`
               : undefined,
           ),
         )

@@ -1,9 +1,10 @@
-// Query parameters shared by every telemetry read: a time range, a bucket size for series and a
-// page size. Parsing returns values or a message naming the bad field; routes turn that into 400.
+// Query parameters shared by every telemetry read: a time range and a bucket size for series.
+// Parsing returns values or the bad field and what it expected; the routes' query schemas
+// (worker/src/routes/query-parameters.ts) turn that into 400.
 import { DAY_MS } from "../retention/policy.ts";
 import type { Result } from "../result.ts";
 export type TimeRange = { from: Date; to: Date };
-export type Parsed<T> = Result<{ value: T }, { field: string; message: string }>;
+export type Parsed<T> = Result<{ value: T }, { field: string; expected: string; message: string }>;
 
 /** The longest range a query may cover: the longest retention a plan can have, plus slack. */
 const MAX_RANGE_MS = 400 * DAY_MS;
@@ -19,7 +20,7 @@ export function parseTimeRange(
   if (Number.isNaN(to.getTime())) return invalid("to", "an ISO-8601 time");
   const from = query.from === undefined ? new Date(to.getTime() - DAY_MS) : new Date(query.from);
   if (Number.isNaN(from.getTime())) return invalid("from", "an ISO-8601 time");
-  if (from >= to) return invalid("from", "before to");
+  if (from >= to) return invalid("from", "a time before to");
   if (to.getTime() - from.getTime() > MAX_RANGE_MS) return invalid("from", "at most 400 days before to");
   return { ok: true, value: { from, to } };
 }
@@ -41,14 +42,6 @@ export function parseStep(text: string | undefined, range: TimeRange): Parsed<nu
   return { ok: true, value: step };
 }
 
-export function parseLimit(text: string | undefined, fallback = 50, max = 500): Parsed<number> {
-  if (text === undefined) return { ok: true, value: fallback };
-  const limit = Number(text);
-  if (!Number.isInteger(limit) || limit < 1 || limit > max)
-    return invalid("limit", `an integer from 1 to ${max}`);
-  return { ok: true, value: limit };
-}
-
-export function invalid(field: string, expected: string): { ok: false; field: string; message: string } {
-  return { ok: false, field, message: `${field} must be ${expected}` };
+export function invalid(field: string, expected: string): Extract<Parsed<never>, { ok: false }> {
+  return { ok: false, field, expected, message: `${field} must be ${expected}` };
 }

@@ -1,5 +1,5 @@
 // Audit log entries older than RETENTION.auditEventDays.
-import type { RetentionJob } from "../scheduled.ts";
+import type { RetentionJob } from "./index.ts";
 import { runDatabasePurge } from "./database-purge.ts";
 
 export const auditEvents: RetentionJob = {

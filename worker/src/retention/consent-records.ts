@@ -1,5 +1,5 @@
 // Consent events and refused-batch counts older than RETENTION.consentRecordDays.
-import type { RetentionJob } from "../scheduled.ts";
+import type { RetentionJob } from "./index.ts";
 import { runDatabasePurge } from "./database-purge.ts";
 
 export const consentRecords: RetentionJob = {

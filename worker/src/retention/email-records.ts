@@ -2,7 +2,7 @@
 // links RETENTION.expiredVerificationDays after they expired. Pending emails are never purged:
 // they fail (and so become purgeable) after their last attempt.
 import { sql } from "drizzle-orm";
-import type { RetentionJob } from "../scheduled.ts";
+import type { RetentionJob } from "./index.ts";
 import { DAY_MS, RETENTION } from "./policy.ts";
 
 const ROWS_PER_RUN = 5_000;

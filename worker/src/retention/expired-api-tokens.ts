@@ -1,5 +1,5 @@
 // API tokens expired more than RETENTION.expiredApiTokenDays ago.
-import type { RetentionJob } from "../scheduled.ts";
+import type { RetentionJob } from "./index.ts";
 import { runDatabasePurge } from "./database-purge.ts";
 
 export const expiredApiTokens: RetentionJob = {

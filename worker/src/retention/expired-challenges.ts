@@ -1,7 +1,7 @@
 // WebAuthn challenges past their 5-minute life (consumeChallenge never accepts them). Sign-in also
 // sweeps them as new ones are issued; this catches the rest when nobody signs in.
 import { sql } from "drizzle-orm";
-import type { RetentionJob } from "../scheduled.ts";
+import type { RetentionJob } from "./index.ts";
 
 const CHALLENGES_PER_RUN = 5_000;
 

@@ -1,5 +1,5 @@
 // Invitations past their expiry (accepted ones are already gone: accepting consumes the row).
-import type { RetentionJob } from "../scheduled.ts";
+import type { RetentionJob } from "./index.ts";
 import { runDatabasePurge } from "./database-purge.ts";
 
 export const expiredInvitations: RetentionJob = {

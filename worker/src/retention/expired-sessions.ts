@@ -3,7 +3,7 @@
 // are account-level (no RLS): the Worker's role deletes them itself.
 import { sql } from "drizzle-orm";
 import { SESSION_IDLE_MS } from "../auth/sessions.ts";
-import type { RetentionJob } from "../scheduled.ts";
+import type { RetentionJob } from "./index.ts";
 
 const SESSIONS_PER_RUN = 5_000;
 

@@ -4,7 +4,7 @@
 // locks up front: a concurrent run that picked the same rows waits, then finds them gone).
 import { sql } from "drizzle-orm";
 import { MEMORY_MS as THROTTLE_MEMORY_MS } from "../auth/sign-in-throttle.ts";
-import type { RetentionJob } from "../scheduled.ts";
+import type { RetentionJob } from "./index.ts";
 
 const FAILURES_PER_RUN = 10_000;
 

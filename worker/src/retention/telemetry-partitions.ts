@@ -3,7 +3,7 @@
 // (365 days), which is what makes retention of a day a catalog operation instead of a DELETE. Runs
 // before the per-tenant purge, so rows of a dropped day are never deleted one by one.
 import { sql } from "drizzle-orm";
-import type { RetentionJob } from "../scheduled.ts";
+import type { RetentionJob } from "./index.ts";
 
 export const telemetryPartitions: RetentionJob = {
   name: "telemetryPartitions",

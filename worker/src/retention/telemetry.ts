@@ -3,7 +3,7 @@
 // that no longer exist. Days past the longest window were already dropped whole
 // (telemetry-partitions.ts); this deletes the shorter windows in bounded batches, one statement
 // each, until a batch comes back short or the run's cap is reached (the next night goes on).
-import type { RetentionJob } from "../scheduled.ts";
+import type { RetentionJob } from "./index.ts";
 import { runDatabasePurge } from "./database-purge.ts";
 
 const BATCH_ROWS = 10_000;

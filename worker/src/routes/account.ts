@@ -20,6 +20,7 @@ import { spendExportGrant } from "../privacy/export-grants.ts";
 import { verifyAssertion } from "../auth/assertion.ts";
 import { assertion, assertionOptions } from "./auth.ts";
 import { relyingParty } from "../auth/relying-party.ts";
+import { limitAccountApi, limitAuthByIp } from "../middleware/rate-limit.ts";
 
 /**
  * A streamed body over the export's chunks. It has its own pool: the request's pool is ended when
@@ -72,6 +73,9 @@ async function exportStream(c: Context<AppEnv>): Promise<ReadableStream<Uint8Arr
 }
 
 export const account = new Hono<AppEnv>()
+  // Restoring is signing in again (per IP); every account action is also per account.
+  .use("/restore/*", limitAuthByIp)
+  .use("*", limitAccountApi)
   .use("*", csrf)
   .get("/export", refuseCrossSite, requireFreshAuth, async (c) => {
     if (!(await spendExportGrant(c.var.db, c.var.session, new Date()))) {

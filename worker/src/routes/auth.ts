@@ -35,6 +35,7 @@ import {
 } from "../middleware/session.ts";
 import { failPasskey, verifyAssertion } from "../auth/assertion.ts";
 import { relyingParty } from "../auth/relying-party.ts";
+import { limitAccountApi, limitAuthByIp } from "../middleware/rate-limit.ts";
 
 const signUp = jsonBody(v.strictObject({ name: text(100), email: emailAddress }));
 const registration = jsonBody(webauthnResponse<RegistrationResponseJSON>());
@@ -57,6 +58,12 @@ async function takeChallenge(
 }
 
 export const auth = new Hono<AppEnv>()
+  // Per connecting IP for the ceremonies nobody is signed in for yet, per account otherwise
+  // (docs/rate-limiting.md); /reauth/totp, /totp, /passkeys and /email are limited by their routers.
+  .use("/signup/*", limitAuthByIp)
+  .use("/passkey/*", limitAuthByIp)
+  .use("/logout", limitAccountApi)
+  .use("/reauth/passkey/*", limitAccountApi)
   .use("*", csrf)
   .post("/signup/options", ...signUp, async (c) => {
     const { email, name } = c.req.valid("json");

@@ -10,7 +10,7 @@ import { isEmailVerified, verifyEmailToken } from "../email/verification.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { csrf } from "../middleware/csrf.ts";
-import { enforceRateLimit } from "../middleware/rate-limit.ts";
+import { enforceRateLimit, limitAccountApi, limitAuthByIp } from "../middleware/rate-limit.ts";
 import { requireFreshAuth, requireUser } from "../middleware/session.ts";
 import { policyFor } from "../rate-limit/consume.ts";
 import { accountKey } from "../rate-limit/keys.ts";
@@ -31,6 +31,9 @@ const verification = jsonBody(v.strictObject({ token: text(64) }));
 const emailChange = jsonBody(v.strictObject({ email: emailAddress }));
 
 export const emailRoutes = new Hono<AppEnv>()
+  // The link is opened by someone maybe not signed in (per IP); every action is per account too.
+  .use("/verify", limitAuthByIp)
+  .use("*", limitAccountApi)
   .use("*", csrf)
   .post("/verify", ...verification, async (c) => {
     const { token } = c.req.valid("json");

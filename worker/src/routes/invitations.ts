@@ -20,6 +20,7 @@ import {
 } from "../tenancy/invitations.ts";
 import { role } from "../tenancy/roles.ts";
 import { findTenant } from "../tenancy/tenants.ts";
+import { limitAccountApi } from "../middleware/rate-limit.ts";
 
 const invitation = jsonBody(v.strictObject({ email: emailAddress, role }));
 const invitationToken = jsonBody(v.strictObject({ token: text(64) }));
@@ -96,6 +97,7 @@ const REFUSALS = {
  * access logs and traces, a body is not. The token-in-path form stays for the API contract.
  */
 export const invitationAcceptance = new Hono<AppEnv>()
+  .use("*", limitAccountApi)
   .post("/accept", ...signedInBrowser, ...invitationToken, (c) => accept(c, c.req.valid("json").token))
   .post("/:token/accept", ...signedInBrowser, (c) => accept(c, c.req.param("token")));
 

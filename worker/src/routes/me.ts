@@ -7,8 +7,9 @@ import { signInMethodsSummary } from "../auth/users.ts";
 import type { AppEnv } from "../env.ts";
 import { requireUser } from "../middleware/session.ts";
 import { userTenants } from "../tenancy/tenants.ts";
+import { limitAccountApi } from "../middleware/rate-limit.ts";
 
-export const me = new Hono<AppEnv>().get("/", requireUser, async (c) => {
+export const me = new Hono<AppEnv>().use("*", limitAccountApi).get("/", requireUser, async (c) => {
   const { user, session } = c.var;
   const [{ emailVerified, ...methods }, tenants] = await withUser(
     c.var.db,

@@ -17,7 +17,6 @@ import { RowTooLargeError } from "../ingest-queue/message.ts";
 import type { EdgeFacts } from "../otlp/privacy-firewall.ts";
 import { encodingOf, readBody } from "../otlp/request-body.ts";
 import type { OtlpBody } from "../otlp/response.ts";
-import { cachedRoutePatternsOf } from "../otlp/route-patterns.ts";
 import { isStorageUnavailable } from "../storage-failure.ts";
 import { policyFor } from "../rate-limit/consume.ts";
 import { tenantKey } from "../rate-limit/keys.ts";
@@ -84,7 +83,10 @@ otlp.post(SIGNAL, readConsentReceipt, requireApiToken, async (c) => {
   const token = c.var.apiToken;
   const browser = token.type === "frontend" ? await admitBrowser(c, signal, token.tenantId) : undefined;
   // In the request path, before the batch is read, stored or queued (docs/ingest.md).
-  if (browser) browser.sessionId = await requireConsentReceipt(c);
+  if (browser) {
+    browser.sessionId = await requireConsentReceipt(c);
+    browser.logText = token.browserLogText;
+  }
   const encoding = encodingOf(c.req.header("Content-Type"))!;
   const body = await readBody(c.req.raw);
   if (!body.ok) throw new HttpError(body.status, body.code, body.message);
@@ -115,8 +117,8 @@ otlp.post(SIGNAL, readConsentReceipt, requireApiToken, async (c) => {
   const weight = Math.max(decoded.items, 1);
   if (browser) await limitPerBrowserIp(c, weight);
   await enforceRateLimit(c, tenantKey(token.tenantId), policies.at(-1)!, weight);
-  const routes = await cachedRoutePatternsOf(c.var.db, token.tenantId);
-  const batch = decoded.prepare(Date.now(), { browser, routes });
+  // The tenant's route patterns came with the token lookup too: a change applies to the next request.
+  const batch = decoded.prepare(Date.now(), { browser, routes: token.routePatterns });
   await queueBatch(c, signal, batch.rows, token.tenantId);
   const { exportResponse } = await responses();
   return answer(c, 200, exportResponse(signal, encoding, batch.rejected, batch.errorMessage));

@@ -15,6 +15,7 @@ import { jsonBody, text, webauthnResponse } from "../request-schema.ts";
 import { csrf } from "../middleware/csrf.ts";
 import { requireFreshAuth, requireUser } from "../middleware/session.ts";
 import { relyingParty } from "../auth/relying-party.ts";
+import { limitAccountApi } from "../middleware/rate-limit.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notFound = () => new HttpError(404, "NOT_FOUND", "No such passkey");
@@ -28,6 +29,7 @@ const registration = jsonBody(webauthnResponse<RegistrationResponseJSON>());
 const rename = jsonBody(v.strictObject({ name: text(100) }));
 
 export const passkeyRoutes = new Hono<AppEnv>()
+  .use("*", limitAccountApi)
   .use("*", csrf)
   .get("/", requireUser, async (c) => c.json(await listPasskeys(c.var.db, c.var.user.id)))
   .post("/options", requireFreshAuth, async (c) => {

@@ -8,8 +8,12 @@ import type { AppEnv } from "../env.ts";
 import { csrf } from "../middleware/csrf.ts";
 import { requireFreshAuth } from "../middleware/session.ts";
 import { codeSignIn, NO_ACCOUNT, signInWithCode } from "./code-sign-in.ts";
+import { limitAccountApi, limitAuthByIp } from "../middleware/rate-limit.ts";
 
 export const recoveryCodes = new Hono<AppEnv>()
+  // Mounted at /api/auth beside other routers: the limits name their own paths, not "*".
+  .use("/recovery/signin", limitAuthByIp)
+  .use("/recovery-codes", limitAccountApi)
   .use("*", csrf)
   .post("/recovery/signin", ...codeSignIn, (c) =>
     signInWithCode(c, c.req.valid("json"), "recovery", (userId, code) =>

@@ -7,9 +7,10 @@ import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { csrf } from "../middleware/csrf.ts";
 import { clearSessionCookie, requireUser } from "../middleware/session.ts";
+import { limitAccountApi } from "../middleware/rate-limit.ts";
 
 export const sessionRoutes = new Hono<AppEnv>()
-  .use("*", csrf, requireUser)
+  .use("*", limitAccountApi, csrf, requireUser)
   .get("/", async (c) => {
     const rows = await listUserSessions(c.var.db, c.var.user.id, new Date());
     return c.json(rows.map((row) => ({ ...row, current: row.id === c.var.session.id })));

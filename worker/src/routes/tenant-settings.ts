@@ -1,12 +1,14 @@
 // Tenant settings for admins: the allowed browser origins of frontend tokens (GET/PUT), the RUM
 // route patterns (GET/PUT) and the audit log (GET, newest first; the next page is in a Link header
-// so the body stays a list).
+// so the body stays a list). Whether browser log records keep their text is the owner's call
+// (GET/PUT /rum/privacy): it decides what personal data the tenant collects.
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../env.ts";
 import { recordTenantEvent, requireTenantRole, signedInBrowser } from "../middleware/tenant.ts";
 import { jsonBody, positiveIntegerText, query } from "../request-schema.ts";
 import { listTenantAuditEvents } from "../tenancy/audit-log.ts";
+import { browserLogTextOf, setBrowserLogText } from "../tenancy/browser-log-text.ts";
 import { listAllowedOrigins, MAX_ORIGINS, parseOrigin, replaceAllowedOrigins } from "../tenancy/origins.ts";
 import {
   listRoutePatterns,
@@ -63,6 +65,7 @@ const routePatternList = jsonBody(
     ),
   }),
 );
+const rumPrivacy = jsonBody(v.strictObject({ browserLogText: v.boolean("expected true or false") }));
 
 export const tenantSettings = new Hono<AppEnv>()
   .get("/:tid/origins", ...signedInBrowser, requireTenantRole("admin"), async (c) =>
@@ -86,6 +89,15 @@ export const tenantSettings = new Hono<AppEnv>()
       await recordTenantEvent(c, "rum_routes.changed", { previous, patterns });
     }
     return c.json({ patterns });
+  })
+  .get("/:tid/rum/privacy", ...signedInBrowser, requireTenantRole("owner"), async (c) =>
+    c.json({ browserLogText: await browserLogTextOf(c.var.tenantTx, c.var.tenant.id) }),
+  )
+  .put("/:tid/rum/privacy", ...signedInBrowser, requireTenantRole("owner"), ...rumPrivacy, async (c) => {
+    const { browserLogText } = c.req.valid("json");
+    const previous = await setBrowserLogText(c.var.tenantTx, c.var.tenant.id, browserLogText);
+    if (previous !== browserLogText) await recordTenantEvent(c, "rum_privacy.changed", { browserLogText });
+    return c.json({ browserLogText });
   })
   .get("/:tid/audit", ...signedInBrowser, requireTenantRole("admin"), auditPage, async (c) => {
     const page = c.req.valid("query");

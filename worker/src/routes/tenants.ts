@@ -13,6 +13,7 @@ import { jsonBody, text } from "../request-schema.ts";
 import { changeMembership, listMembers, type MemberChange } from "../tenancy/memberships.ts";
 import { role } from "../tenancy/roles.ts";
 import { createTenant, deleteTenant, findTenant, listUserTenants, renameTenant } from "../tenancy/tenants.ts";
+import { limitAccountApi } from "../middleware/rate-limit.ts";
 
 const tenantName = jsonBody(v.strictObject({ name: text(100) }));
 const roleChange = jsonBody(v.strictObject({ role }));
@@ -34,6 +35,9 @@ function throwUnlessChanged(change: MemberChange): asserts change is { ok: true;
 }
 
 export const tenantRoutes = new Hono<AppEnv>()
+  // Creating and listing tenants happen outside any tenant: per account. The /:tid routes have
+  // the tenant's limit (requireTenantRole).
+  .use("/", limitAccountApi)
   .post("/", ...signedInBrowser, ...tenantName, async (c) => {
     const { name } = c.req.valid("json");
     const tenant = await createTenant(c.var.db, { name, ownerId: c.var.user.id, requestId: c.var.requestId });

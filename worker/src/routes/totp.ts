@@ -20,6 +20,7 @@ import {
   signInWithCode,
   type CodeCheck,
 } from "./code-sign-in.ts";
+import { limitAccountApi, limitAuthByIp } from "../middleware/rate-limit.ts";
 
 const codeOnly = jsonBody(v.strictObject({ code }));
 
@@ -47,6 +48,9 @@ async function audit(c: Context<AppEnv>, action: string): Promise<void> {
 }
 
 export const totp = new Hono<AppEnv>()
+  // Signing in: per IP and, like every other TOTP action, per account.
+  .use("/signin", limitAuthByIp)
+  .use("*", limitAccountApi)
   .use("*", csrf)
   .post("/signin", ...codeSignIn, (c) => signInWithCode(c, c.req.valid("json"), "totp", verifyTotpFor(c)))
   .post("/setup", requireFreshAuth, async (c) => {
@@ -84,10 +88,12 @@ export const totp = new Hono<AppEnv>()
   });
 
 /** POST /api/auth/reauth/totp {code}: step-up with an authenticator code. */
-export const totpReauth = new Hono<AppEnv>().use("*", csrf).post("/", requireUser, ...codeOnly, async (c) => {
-  const { code } = c.req.valid("json");
-  const { id, email } = c.var.user;
-  await checkCodeThrottled(c, { email, userId: id, code, method: "totp" }, verifyTotpFor(c));
-  await markReauthenticated(c, "totp");
-  return c.body(null, 204);
-});
+export const totpReauth = new Hono<AppEnv>()
+  .use("*", limitAccountApi, csrf)
+  .post("/", requireUser, ...codeOnly, async (c) => {
+    const { code } = c.req.valid("json");
+    const { id, email } = c.var.user;
+    await checkCodeThrottled(c, { email, userId: id, code, method: "totp" }, verifyTotpFor(c));
+    await markReauthenticated(c, "totp");
+    return c.body(null, 204);
+  });

@@ -19,6 +19,10 @@ export type AuthenticatedToken = {
   /** The tenant's plan and operator-set limits (tenant_limits), read in the same statement. */
   plan: TenantPlan;
   limits: TenantLimits;
+  /** The tenant's RUM route patterns (tenancy/rum-routes.ts), also from that statement. */
+  routePatterns: readonly string[];
+  /** Whether browser log records keep their body and severity text (tenants.browser_log_text). */
+  browserLogText: boolean;
 };
 
 type TokenRow = {
@@ -31,6 +35,8 @@ type TokenRow = {
   receipt_withdrawn: boolean;
   plan: TenantPlan;
   limits: TenantLimits;
+  route_patterns: string[];
+  browser_log_text: boolean;
 };
 
 const PREFIXES: Record<TokenType, string> = { backend: "sl_be_", frontend: "sl_fe_" };
@@ -67,7 +73,7 @@ export async function authenticateApiToken(
   const hash = await hashApiToken(token);
   const touchBefore = new Date(now.getTime() - TOUCH_INTERVAL_MS);
   // One round trip, no transaction around it: the function sets the lookup context and reads under
-  // it (migrations/0012_ingest_round_trips.sql, 0028_consent_rls.sql).
+  // it (migrations/0012_ingest_round_trips.sql, 0028_consent_rls.sql, 0050).
   const rows = await db.execute<TokenRow>(
     sql`select * from app_authenticate_api_token_with_receipt(${hash}, ${now}, ${touchBefore}, ${receiptId}::uuid)`,
   );
@@ -86,6 +92,8 @@ export async function authenticateApiToken(
     },
     plan: row.plan,
     limits: row.limits,
+    routePatterns: row.route_patterns,
+    browserLogText: row.browser_log_text,
   };
 }
 
