@@ -3,9 +3,13 @@
 // relay in db/local/ws-relay.ts instead of Neon's proxy.
 import { Pool, neonConfig } from "@neondatabase/serverless";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
-import * as schema from "./schema/index.ts";
 
-export type Db = NeonDatabase<typeof schema>;
+/**
+ * Without the schema: nothing uses drizzle's relational API (`db.query.*`), and handing drizzle the
+ * schema made every request (and every scope) walk all tables, and made the start-up evaluate all
+ * of them. Each module imports the tables it queries (docs/round-trips.md, "Cold start").
+ */
+export type Db = NeonDatabase;
 export type DbHandle = { db: Db; pool: Pool };
 
 /** Points the driver at a local relay (`host:port`). Neon's own endpoints need none of this. */
@@ -30,5 +34,5 @@ export function createDb(connectionString: string): DbHandle {
   pool.on("error", (error: Error) =>
     console.error(JSON.stringify({ msg: "db pool error", error: error.message })),
   );
-  return { pool, db: drizzle({ client: pool, schema }) };
+  return { pool, db: drizzle({ client: pool }) };
 }

@@ -16,7 +16,6 @@ import type { PoolClient, QueryConfig } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import type { Db } from "./client.ts";
 import { runBatch, type Statement } from "./batch.ts";
-import * as schema from "./schema/index.ts";
 
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type ScopeMode = "transaction" | "statements";
@@ -98,7 +97,7 @@ export async function withScope<T>(
   const connection = await pool.connect();
   try {
     const client = new ScopeClient(connection, mode, settingStatements(settings));
-    return await drizzle({ client: client as never, schema }).transaction(work);
+    return await drizzle({ client: client as never }).transaction(work);
   } finally {
     connection.release();
   }

@@ -27,9 +27,9 @@ const workersRuntime: Plugin = {
 
 const result = await build({
   stdin: {
-    contents: `import { app } from "./worker/src/index.ts";
+    contents: `import { families } from "./worker/src/index.ts";
 import { openApiDocument } from "./worker/src/openapi/document.ts";
-export const document = await openApiDocument(app);`,
+export const document = await openApiDocument(await families.all());`,
     resolveDir: ROOT,
     loader: "ts",
   },

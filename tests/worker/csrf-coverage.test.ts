@@ -2,10 +2,12 @@
 // walks every state-changing /api route the Worker has (so a route added later without the CSRF
 // guard fails here) and sends it a cross-site request carrying a valid session cookie.
 import { describe, expect, it } from "vitest";
-import { app } from "../../worker/src/index.ts";
+import { families } from "../../worker/src/index.ts";
 import { call, problemOf } from "./helpers.ts";
 import { SESSION_COOKIE } from "./support/accounts.ts";
 import { signedInUser } from "./support/tenancy.ts";
+
+const app = await families.all();
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // /api/bench/* answers 404 unless the Worker runs with BENCH=1 (never in production).

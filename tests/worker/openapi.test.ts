@@ -3,9 +3,11 @@
 // (Its validity and its agreement with docs/api.md: tests/unit/openapi-document.test.ts.)
 import { describe, expect, it } from "vitest";
 import committed from "../../site/public/openapi.json";
-import { app } from "../../worker/src/index.ts";
+import { families } from "../../worker/src/index.ts";
 import { openApiDocument } from "../../worker/src/openapi/document.ts";
 import { call } from "./helpers.ts";
+
+const app = await families.all();
 
 describe("OpenAPI document", () => {
   it("openapi: the committed document is what the routes generate (npm run build:openapi)", async () => {

@@ -4,10 +4,12 @@
 // must have decided on it, which every limited response says in RateLimit-Policy. A route added
 // later without a limit fails here, so a new account route cannot be silently unlimited.
 import { describe, expect, it } from "vitest";
-import { app } from "../../worker/src/index.ts";
+import { families } from "../../worker/src/index.ts";
 import { call, ORIGIN } from "./helpers.ts";
 import { SESSION_COOKIE } from "./support/accounts.ts";
 import { as, createToken, tenantWithRoles } from "./support/tenancy.ts";
+
+const app = await families.all();
 
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 /** Routes that are deliberately not limited, and why. */

@@ -5,11 +5,13 @@
 // /v1/consent needs a frontend token from an allowed origin first: consent-receipts.test.ts.
 import { findTargetHandler } from "hono/utils/handler";
 import { describe, expect, it } from "vitest";
-import { app } from "../../worker/src/index.ts";
+import { families } from "../../worker/src/index.ts";
 import { requestSchemaOf, type RequestSchemaMark } from "../../worker/src/request-schema.ts";
 import { call, ORIGIN, problemOf } from "./helpers.ts";
 import { SESSION_COOKIE } from "./support/accounts.ts";
 import { as, tenantWithRoles } from "./support/tenancy.ts";
+
+const app = await families.all();
 
 /** Actions whose request has no body: the session, the path or nothing says it all. */
 const BODYLESS = [

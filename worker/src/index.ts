@@ -8,68 +8,59 @@ import { answerWrongMethodsWith405 } from "./method-not-allowed.ts";
 import { apiHeaders } from "./middleware/api-headers.ts";
 import { database } from "./middleware/database.ts";
 import { requestId } from "./middleware/request-id.ts";
-import { account } from "./routes/account.ts";
-import { auth } from "./routes/auth.ts";
-import { apiTokenRoutes } from "./routes/api-tokens.ts";
-import { bench } from "./routes/bench.ts";
-import { consent } from "./routes/consent.ts";
-import { consentLogRoutes } from "./routes/consent-log.ts";
-import { emailRoutes } from "./routes/email.ts";
-import { health } from "./routes/health.ts";
-import { invitationAcceptance, tenantInvitations } from "./routes/invitations.ts";
-import { limits } from "./routes/limits.ts";
-import { me } from "./routes/me.ts";
-import { openapi } from "./routes/openapi.ts";
-import { otlp } from "./routes/otlp.ts";
-import { passkeyRoutes } from "./routes/passkeys.ts";
-import { query } from "./routes/query.ts";
-import { recoveryCodes } from "./routes/recovery-codes.ts";
-import { sessionRoutes } from "./routes/sessions.ts";
-import { tenantSettings } from "./routes/tenant-settings.ts";
-import { telemetryRetentionRoutes } from "./routes/telemetry-retention.ts";
-import { tenantRoutes } from "./routes/tenants.ts";
-import { totp, totpReauth } from "./routes/totp.ts";
+import { routeFamilies, type Compose, type Mount } from "./route-families.ts";
 
-export const app = new Hono<AppEnv>();
-
-app.use("*", requestId, apiHeaders, database);
 // Rate limits are declared by each router beside its routes (docs/rate-limiting.md);
 // tests/worker/rate-limit-coverage.test.ts checks that every route has one.
 
-app.route("/api/health", health);
-app.route("/api/openapi.json", openapi);
-app.route("/api/bench", bench);
-app.route("/api/auth", auth);
-app.route("/api/auth/passkeys", passkeyRoutes);
-app.route("/api/auth/totp", totp);
-app.route("/api/auth/reauth/totp", totpReauth);
-app.route("/api/auth", recoveryCodes);
-app.route("/api/auth/email", emailRoutes);
-app.route("/api/sessions", sessionRoutes);
-app.route("/api/me", me);
-app.route("/api/account", account);
-app.route("/api/tenants", tenantRoutes);
-app.route("/api/tenants", tenantInvitations);
-app.route("/api/tenants", apiTokenRoutes);
-app.route("/api/tenants", tenantSettings);
-app.route("/api/tenants", telemetryRetentionRoutes);
-app.route("/api/tenants", consentLogRoutes);
-app.route("/api/invitations", invitationAcceptance);
-app.route("/api/tenants/:tid/limits", limits);
-app.route("/v1/consent", consent);
-app.route("/v1", otlp);
-app.route("/api/tenants/:tid", query);
+// Every router, in mount order. A cold start evaluates none of them: each family (the routers
+// under the same first two path segments, route-families.ts) is imported by its first request.
+const MOUNTS: Mount[] = [
+  ["/api/health", async () => (await import("./routes/health.ts")).health],
+  ["/api/openapi.json", async () => (await import("./routes/openapi.ts")).openapi],
+  ["/api/bench", async () => (await import("./routes/bench.ts")).bench],
+  ["/api/auth", async () => (await import("./routes/auth.ts")).auth],
+  ["/api/auth/passkeys", async () => (await import("./routes/passkeys.ts")).passkeyRoutes],
+  ["/api/auth/totp", async () => (await import("./routes/totp.ts")).totp],
+  ["/api/auth/reauth/totp", async () => (await import("./routes/totp.ts")).totpReauth],
+  ["/api/auth", async () => (await import("./routes/recovery-codes.ts")).recoveryCodes],
+  ["/api/auth/email", async () => (await import("./routes/email.ts")).emailRoutes],
+  ["/api/sessions", async () => (await import("./routes/sessions.ts")).sessionRoutes],
+  ["/api/me", async () => (await import("./routes/me.ts")).me],
+  ["/api/account", async () => (await import("./routes/account.ts")).account],
+  ["/api/tenants", async () => (await import("./routes/tenants.ts")).tenantRoutes],
+  ["/api/tenants", async () => (await import("./routes/invitations.ts")).tenantInvitations],
+  ["/api/tenants", async () => (await import("./routes/api-tokens.ts")).apiTokenRoutes],
+  ["/api/tenants", async () => (await import("./routes/tenant-settings.ts")).tenantSettings],
+  ["/api/tenants", async () => (await import("./routes/telemetry-retention.ts")).telemetryRetentionRoutes],
+  ["/api/tenants", async () => (await import("./routes/consent-log.ts")).consentLogRoutes],
+  ["/api/invitations", async () => (await import("./routes/invitations.ts")).invitationAcceptance],
+  ["/api/tenants/:tid/limits", async () => (await import("./routes/limits.ts")).limits],
+  ["/v1/consent", async () => (await import("./routes/consent.ts")).consent],
+  ["/v1", async () => (await import("./routes/otlp.ts")).otlp],
+  ["/api/tenants/:tid", async () => (await import("./routes/query.ts")).query],
+];
 
-answerWrongMethodsWith405(app);
-app.notFound((c) =>
-  problemResponse(c, new HttpError(404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)),
-);
-app.onError(handleError);
+/** One app of `routers`, with the middleware and the error handling of every request. */
+const compose: Compose = (routers) => {
+  const app = new Hono<AppEnv>();
+  app.use("*", requestId, apiHeaders, database);
+  for (const [path, router] of routers) app.route(path, router);
+  answerWrongMethodsWith405(app);
+  app.notFound((c) =>
+    problemResponse(c, new HttpError(404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)),
+  );
+  app.onError(handleError);
+  return app;
+};
+
+/** Requests go to their family's app; `families.all()` is every route in one (for the OpenAPI document and tests). */
+export const families = routeFamilies(MOUNTS, compose);
 
 export { RateLimiter } from "./rate-limiter.ts";
 
 export default {
-  fetch: app.fetch,
+  fetch: families.fetch,
   // The queue consumer and the Cron jobs run in invocations of their own: their modules are loaded
   // there, not when an isolate starts for a request (docs/round-trips.md, "Cold start").
   scheduled: async (controller, env, ctx) => (await import("./scheduled.ts")).scheduled(controller, env, ctx),
