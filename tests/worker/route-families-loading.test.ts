@@ -1,5 +1,5 @@
 // The mechanism that loads route families on first use (worker/src/route-families.ts), with small
-// routers of its own; the Worker's own families are checked in tests/worker/route-families.test.ts.
+// routers of its own; the Worker's own families are checked in route-families.test.ts.
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { AppEnv } from "../../worker/src/env.ts";
