@@ -39,7 +39,8 @@ export async function messagesOf(
 ): Promise<IngestMessage[]> {
   if (rows.length === 0) return [];
   const json = JSON.stringify(rows);
-  if (json.length * 2 <= MAX_PAYLOAD_BYTES) return [{ tenantId, signal, items: rows.length, json }];
+  const plain: IngestMessage = { tenantId, signal, items: rows.length, json };
+  if (payloadBytesOf(plain) <= MAX_PAYLOAD_BYTES) return [plain];
   const packed = await gzipBase64(json);
   if (packed.length <= MAX_PAYLOAD_BYTES) return [{ tenantId, signal, items: rows.length, rows: packed }];
   if (rows.length === 1) throw new RowTooLargeError(`one ${signal} item exceeds ${MAX_PAYLOAD_BYTES} bytes`);

@@ -95,8 +95,8 @@ export const tenantSettings = new Hono<AppEnv>()
   )
   .put("/:tid/rum/privacy", ...signedInBrowser, requireTenantRole("owner"), ...rumPrivacy, async (c) => {
     const { browserLogText } = c.req.valid("json");
-    const previous = await setBrowserLogText(c.var.tenantTx, c.var.tenant.id, browserLogText);
-    if (previous !== browserLogText) await recordTenantEvent(c, "rum_privacy.changed", { browserLogText });
+    if (await setBrowserLogText(c.var.tenantTx, c.var.tenant.id, browserLogText))
+      await recordTenantEvent(c, "rum_privacy.changed", { browserLogText });
     return c.json({ browserLogText });
   })
   .get("/:tid/audit", ...signedInBrowser, requireTenantRole("admin"), auditPage, async (c) => {

@@ -3,7 +3,7 @@
 // frontend token sends, because a page's log line can carry whatever a visitor typed. An owner may
 // turn it on for their own site, which makes them answerable for what their pages log; the value
 // comes back with the token lookup, so ingest applies a change on the very next batch.
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import { tenants } from "../../../db/schema/index.ts";
 import type { Tx } from "../../../db/tenant-scope.ts";
 
@@ -15,10 +15,12 @@ export async function browserLogTextOf(tx: Tx, tenantId: string): Promise<boolea
   return row?.browserLogText ?? false;
 }
 
-/** Sets the flag; returns the previous value (for the audit event). */
+/** Sets the flag in one statement; true when it changed (for the audit event). */
 export async function setBrowserLogText(tx: Tx, tenantId: string, allowed: boolean): Promise<boolean> {
-  const previous = await browserLogTextOf(tx, tenantId);
-  if (previous !== allowed)
-    await tx.update(tenants).set({ browserLogText: allowed }).where(eq(tenants.id, tenantId));
-  return previous;
+  const changed = await tx
+    .update(tenants)
+    .set({ browserLogText: allowed })
+    .where(and(eq(tenants.id, tenantId), ne(tenants.browserLogText, allowed)))
+    .returning({ id: tenants.id });
+  return changed.length > 0;
 }
