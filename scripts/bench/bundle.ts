@@ -12,8 +12,16 @@ import { freePort } from "../../db/local/free-port.ts";
 import { buildWorker, eagerOutputs, WORKER_OUT, WRANGLER_BUILD_ARGS } from "../build-worker.ts";
 import { OFFLINE_ENV, ROOT } from "../local-stack.ts";
 
-/** An uploaded Worker: its directory, entry module, and every module with its eagerness. */
-export type WorkerUpload = { dir: string; entry: string; modules: { path: string; eager: boolean }[] };
+/**
+ * An uploaded Worker: its directory, entry module, every module with its eagerness, and the chunk
+ * an isolate's first API request imports (the database client, worker/src/middleware/database.ts).
+ */
+export type WorkerUpload = {
+  dir: string;
+  entry: string;
+  modules: { path: string; eager: boolean }[];
+  databaseChunk?: string;
+};
 
 /** wrangler's dry-run output for `config`: the files it would upload (with --minify for its bundler). */
 function dryRun(config: string, args: string[] = []): string {
@@ -44,7 +52,9 @@ export async function bundleAppWorker(config: string): Promise<WorkerUpload> {
   const entry = outputs.find((output) => name(output) === "index.mjs")!;
   const modules = outputs.map((output) => ({ path: name(output), eager: eager.has(output) }));
   for (const { path } of modules) readFileSync(join(dir, path)); // wrangler uploads every one of them
-  return { dir, entry: name(entry), modules };
+  const databaseChunk = outputs.find((output) => "db/client.ts" in metafile.outputs[output].inputs);
+  if (!databaseChunk) throw new Error("no chunk holds db/client.ts");
+  return { dir, entry: name(entry), modules, databaseChunk: name(databaseChunk) };
 }
 
 /** Sizes of the eager modules (what a cold start loads) and of all of them. */
@@ -111,12 +121,11 @@ export async function coldStartMs(
 const CLOUDFLARE_WORKERS_SHIM =
   "export class DurableObject {} export class WorkerEntrypoint {} export const env = {};";
 
-/**
- * Median time V8 (Node 22) takes to load and evaluate the Worker's eager modules, each sample in a
- * fresh process: what an isolate pays on a cold start before it can answer the first request.
- * Chunks behind a dynamic import() are not evaluated (nothing at the top level calls them).
- */
-export function moduleEvaluationMs(upload: WorkerUpload, samples = 5): number {
+/** What one evaluation sample imports: the entry module, then optionally one more chunk. */
+export type EvaluationProbe = { upload: WorkerUpload; thenImport?: string };
+
+/** A copy of the upload that Node can import: the workerd built-ins shimmed, ES modules throughout. */
+function evaluable(upload: WorkerUpload): string {
   const dir = mkdtempSync(join(tmpdir(), "sightline-eval-"));
   cpSync(upload.dir, dir, { recursive: true });
   writeFileSync(join(dir, "cloudflare-workers.mjs"), CLOUDFLARE_WORKERS_SHIM);
@@ -131,9 +140,26 @@ export function moduleEvaluationMs(upload: WorkerUpload, samples = 5): number {
   }
   // wrangler names the bare baseline's bundle .js, which Node reads as CommonJS without this.
   writeFileSync(join(dir, "package.json"), '{ "type": "module" }');
-  const probe = `const t = performance.now(); await import(${JSON.stringify(`./${upload.entry}`)}); console.log(performance.now() - t);`;
-  const times = Array.from({ length: samples }, () =>
-    Number(execFileSync(process.execPath, ["--input-type=module", "-e", probe], { cwd: dir }).toString()),
-  );
-  return times.sort((a, b) => a - b)[Math.floor(samples / 2)];
+  return dir;
+}
+
+/**
+ * Median time V8 (Node 22) takes to load and evaluate what each probe imports, each sample in a
+ * fresh process: for the entry module, what an isolate pays on a cold start before it can answer.
+ * Chunks behind a dynamic import() are not evaluated unless the probe names one. The probes'
+ * samples are interleaved, so a change in the machine's load shifts all of them alike.
+ */
+export function evaluationMs(probes: EvaluationProbe[], samples = 9): number[] {
+  const dirs = probes.map(({ upload }) => evaluable(upload));
+  const times = probes.map((): number[] => []);
+  for (let sample = 0; sample < samples; sample++)
+    probes.forEach(({ upload, thenImport }, i) => {
+      const imports = [upload.entry, ...(thenImport ? [thenImport] : [])]
+        .map((path) => `await import(${JSON.stringify(`./${path}`)});`)
+        .join(" ");
+      const probe = `const t = performance.now(); ${imports} console.log(performance.now() - t);`;
+      const output = execFileSync(process.execPath, ["--input-type=module", "-e", probe], { cwd: dirs[i] });
+      times[i].push(Number(output.toString()));
+    });
+  return times.map((list) => list.sort((a, b) => a - b)[Math.floor(samples / 2)]);
 }
