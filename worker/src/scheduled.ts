@@ -35,6 +35,9 @@ const JOBS: Record<string, ScheduledJob> = {
   },
 };
 
+/** The schedules this Worker has a job for: exactly wrangler.toml's `[triggers] crons`. */
+export const SCHEDULES = Object.keys(JOBS);
+
 export async function scheduled(
   controller: ScheduledController,
   env: Env,
