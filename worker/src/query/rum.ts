@@ -276,20 +276,24 @@ async function dailyVitalGroups(
       select metric, dimension, value, null, good, poor, buckets, counts
       from cells where route = ${scope} and dimension <> ''
     ),
-    totals as (
-      select metric, kind, key, bin, sum(good) as good, sum(poor) as poor from tagged group by 1, 2, 3, 4
+    -- Each group numbered, so the merge hashes two integers per sketch entry, not four columns.
+    numbered as (
+      select dense_rank() over (order by metric, kind, key, bin) as g, * from tagged
+    ),
+    groups as (
+      select g, min(metric) as metric, min(kind) as kind, min(key) as key, min(bin) as bin,
+        sum(good) as good, sum(poor) as poor
+      from numbered group by g
     ),
     merged as (
-      select metric, kind, key, bin, u.bucket, sum(u.n)::bigint as n
-      from tagged cross join lateral unnest(buckets, counts) as u(bucket, n) group by 1, 2, 3, 4, 5
+      select g, u.bucket, sum(u.n)::bigint as n
+      from numbered cross join lateral unnest(buckets, counts) as u(bucket, n) group by 1, 2
     ),
     sketches as (
-      select metric, kind, key, bin, array_agg(bucket) as buckets, array_agg(n) as counts
-      from merged group by 1, 2, 3, 4
+      select g, array_agg(bucket) as buckets, array_agg(n) as counts from merged group by g
     )
-    select t.metric, t.kind, t.key, ${iso("t.bin")} as time, t.good, t.poor, s.buckets, s.counts
-    from totals t join sketches s on s.metric = t.metric and s.kind = t.kind and s.key = t.key
-      and s.bin is not distinct from t.bin`);
+    select metric, kind, key, ${iso("bin")} as time, good, poor, s.buckets, s.counts
+    from groups join sketches s using (g)`);
   return rows.map((row) => ({
     metric: row.metric,
     kind: row.kind,
