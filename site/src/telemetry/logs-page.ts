@@ -1,7 +1,7 @@
 // /app/t/<tid>/logs: severity counts over the range, then the records newest first, by minimum
 // severity, service, text and trace (all kept in the URL); each record expands to its detail.
 import { api } from "../lib/api.ts";
-import type { LogsPage } from "../lib/api-types.ts";
+import type { LogsPage, SeverityCounts } from "../lib/api-types.ts";
 import { $ } from "../lib/dom.ts";
 import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { logRows } from "./log-records.ts";
@@ -34,7 +34,7 @@ function filterParams(): URLSearchParams {
 
 async function loadCounts(params: URLSearchParams): Promise<void> {
   const range = currentRange();
-  const counts = await api<{ steps: ({ time: string } & Record<string, number>)[] }>(
+  const counts = await api<SeverityCounts>(
     tenantPath(tenant.id, `/logs/severity?${rangeQuery(range)}&${params}`),
   );
   if (!counts.ok) return;

@@ -162,7 +162,8 @@ export const Limits = v.strictObject({
   plan,
   limits: v.array(
     v.strictObject({
-      surface: v.picklist(["ingest", "browser", "api", "auth", "signin", "email", "codes"]),
+      // The surfaces limited per tenant (worker/src/rate-limit/tenant-limits.ts).
+      surface: v.picklist(["ingest", "api"]),
       quota: count,
       windowSeconds: count,
       remaining: v.number(),
@@ -245,8 +246,10 @@ export const Trace = v.strictObject({
       statusMessage: v.nullable(v.string()),
       attributes: jsonObject,
       resource: jsonObject,
-      events: v.array(v.unknown()),
-      links: v.array(v.unknown()),
+      events: v.array(v.strictObject({ time, name: v.string(), attributes: v.optional(jsonObject) })),
+      links: v.array(
+        v.strictObject({ traceId: v.string(), spanId: v.string(), attributes: v.optional(jsonObject) }),
+      ),
     }),
   ),
 });
