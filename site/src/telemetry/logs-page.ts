@@ -2,7 +2,7 @@
 // severity, service, text and trace (all kept in the URL); each record expands to its detail.
 import { api } from "../lib/api.ts";
 import type { LogsPage, SeverityCounts } from "../lib/api-types.ts";
-import { $ } from "../lib/dom.ts";
+import { $, formParams } from "../lib/dom.ts";
 import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { logRows } from "./log-records.ts";
 import { timeChart } from "./time-chart.ts";
@@ -22,15 +22,7 @@ const COLOURS = {
 let tenant: Tenant;
 let cursor: string | null = null;
 
-function filterParams(): URLSearchParams {
-  const form = new FormData($<HTMLFormElement>("#filters"));
-  const params = new URLSearchParams();
-  for (const name of FIELDS) {
-    const value = String(form.get(name) ?? "").trim();
-    if (value) params.set(name, value);
-  }
-  return params;
-}
+const filterParams = () => formParams($<HTMLFormElement>("#filters"), FIELDS);
 
 async function loadCounts(params: URLSearchParams): Promise<void> {
   const range = currentRange();
