@@ -4,7 +4,18 @@
 // day like spans (migrations/0064_rum_partitions.sql; drizzle does not model partitioning).
 // Both tables are written only by the store functions (migrations/0036_rum_store.sql), in the
 // same statement that inserts the raw rows, so a rollup counts exactly the events stored.
-import { bigint, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { tenants } from "./tenants.ts";
 
 const time = (name: string) => timestamp(name, { withTimezone: true, mode: "string", precision: 6 });
@@ -74,6 +85,49 @@ function rollupTable<Name extends string>(name: Name) {
 
 export const rumRollups = rollupTable("rum_rollups");
 export const rumRollupsDaily = rollupTable("rum_rollups_daily");
+
+/**
+ * The Web Vitals per single dimension and day (migrations/0066_rum_vitals_cube.sql): each of a
+ * day's combination rows (rum_rollups_daily) counted into its cells — every route or its own route,
+ * times no breakdown or one of device, network, country — so a view over many days reads
+ * 1 + devices + networks + countries + routes rows per vital and day instead of their product.
+ * Written only by the compaction (rum_vitals_compact, the five-minute Cron), from days the store
+ * marked stale in rum_vitals_stale; a stale day is read from the combinations instead.
+ */
+export const rumVitalsDaily = pgTable(
+  "rum_vitals_daily",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    /** The UTC day the row counts. */
+    time: time("time").notNull(),
+    metric: text("metric").notNull(),
+    /** The route, or '' for every route. */
+    route: text("route").notNull(),
+    /** '' (no breakdown), device, network or country. */
+    dimension: text("dimension").notNull(),
+    /** The dimension's value ('' with no breakdown). */
+    value: text("value").notNull(),
+    count: bigint("count", { mode: "number" }).notNull(),
+    good: bigint("good", { mode: "number" }).notNull(),
+    poor: bigint("poor", { mode: "number" }).notNull(),
+    /**
+     * The sketch (worker/src/query/vital-sketch.ts) as two arrays Postgres merges with unnest
+     * instead of parsing jsonb: bucket ids ascending (the zero bucket is -2147483648) and counts.
+     */
+    buckets: integer("buckets").array().notNull(),
+    counts: bigint("counts", { mode: "number" }).array().notNull(),
+  },
+  (t) => [
+    uniqueIndex("rum_vitals_daily_identity").on(t.tenantId, t.time, t.metric, t.route, t.dimension, t.value),
+  ],
+);
+
+/** Days whose rum_vitals_daily rows are missing or behind their combination rows. */
+export const rumVitalsStale = pgTable(
+  "rum_vitals_stale",
+  { tenantId: uuid("tenant_id").notNull(), time: time("time").notNull() },
+  (t) => [primaryKey({ columns: [t.tenantId, t.time] })],
+);
 
 export const rumRoutePatterns = pgTable("rum_route_patterns", {
   tenantId: uuid("tenant_id")

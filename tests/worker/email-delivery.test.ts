@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { emailOutbox } from "../../db/schema/index.ts";
 import worker from "../../worker/src/index.ts";
 import { MAX_ATTEMPTS } from "../../worker/src/email/outbox.ts";
-import { EMAIL_RETRY_CRON } from "../../worker/src/scheduled.ts";
+import { FIVE_MINUTE_CRON } from "../../worker/src/scheduled.ts";
 import { callWithEnv, ORIGIN } from "./helpers.ts";
 import { randomEmail, SESSION_COOKIE } from "./support/accounts.ts";
 import { lastMessageTo, linkIn } from "./support/mail.ts";
@@ -29,7 +29,7 @@ function inviteWithEnv(overrides: Partial<Env>, tenantId: string, by: TestUser, 
 async function runRetries(at: Date, overrides: Partial<Env> = {}): Promise<void> {
   const ctx = createExecutionContext();
   await worker.scheduled(
-    { scheduledTime: at.getTime(), cron: EMAIL_RETRY_CRON, noRetry() {} },
+    { scheduledTime: at.getTime(), cron: FIVE_MINUTE_CRON, noRetry() {} },
     { ...env, ...overrides },
     ctx,
   );

@@ -7,3 +7,9 @@ declare namespace Cloudflare {
     MAILBOX: Fetcher;
   }
 }
+
+/** Vite's `?raw` imports: a file's text (tests/worker/scheduled.test.ts reads wrangler.toml). */
+declare module "*?raw" {
+  const text: string;
+  export default text;
+}

@@ -21,6 +21,8 @@ const PURGE_FUNCTIONS = [
   "retention_purge_expired_api_tokens",
   "retention_purge_expired_invitations",
   "retention_purge_telemetry",
+  // Rebuilds each stale tenant-day's Web Vitals cells from that tenant's own rows (0066).
+  "rum_vitals_compact",
   // Creates and drops telemetry partitions (0040); returns their count, like the purges.
   "telemetry_partitions_maintain",
 ];

@@ -10,6 +10,7 @@ import { withTenant } from "../../db/tenant-scope.ts";
 import { ratingOf, VITALS } from "../../worker/src/query/rum.ts";
 import { bucketOf } from "../../worker/src/query/vital-sketch.ts";
 import { telemetry } from "../../worker/src/retention/telemetry.ts";
+import { compactVitals } from "../../worker/src/rollups/vitals-compaction.ts";
 import { problemOf } from "./helpers.ts";
 import { api } from "./support/accounts.ts";
 import { kv, member, read, SHOP, type Member } from "./support/query.ts";
@@ -41,13 +42,17 @@ function rumSpan(name: string, attributes: Attrs, agoMs = 0) {
   };
 }
 
-const vital = (path: string, name: string, value: number, extra: Attrs = {}) =>
-  rumSpan("browser.web_vital", {
-    "url.path": path,
-    "browser.web_vital.name": name,
-    "browser.web_vital.value": value,
-    ...extra,
-  });
+const vital = (path: string, name: string, value: number, extra: Attrs = {}, agoMs = 0) =>
+  rumSpan(
+    "browser.web_vital",
+    {
+      "url.path": path,
+      "browser.web_vital.name": name,
+      "browser.web_vital.value": value,
+      ...extra,
+    },
+    agoMs,
+  );
 const view = (path: string) => rumSpan("browser.page_view", { "url.path": path });
 
 function browserBody(spans: unknown[], browser: Browser = {}): string {
@@ -283,6 +288,70 @@ describe("RUM rollups", () => {
     expect((await vitalsOf(stranger)).overall).toEqual({});
   });
 
+  it("a long range reads the per-dimension day cells once compacted: the same report as from the combinations", async () => {
+    const m = await member();
+    const day = 86_400_000;
+    for (const [agoDays, country, mobile] of [
+      [0, "DE", false],
+      [1, "BR", true],
+      [2, "DE", true],
+      [3, "US", false],
+    ] as const)
+      await sendBrowser(
+        m,
+        browserBody(
+          [
+            vital("/", "LCP", 1200 + agoDays * 300, {}, agoDays * day),
+            vital("/pricing", "LCP", 2600 + agoDays * 100, {}, agoDays * day),
+            vital("/pricing", "INP", 90 + agoDays * 40, {}, agoDays * day),
+            vital("/", "CLS", agoDays === 2 ? 0 : 0.12, {}, agoDays * day),
+          ],
+          { mobile, network: mobile ? "3g" : "4g" },
+        ),
+        country,
+      );
+    const from = `?from=${new Date(Date.now() - 30 * day).toISOString()}`;
+    const stale = await vitalsOf(m, from);
+    const staleRoute = await vitalsOf(m, `${from}&route=/pricing`);
+    expect(stale.overall.LCP.samples).toBe(8);
+    expect(stale.breakdowns.country.map((entry) => entry.value).sort()).toEqual(["BR", "DE", "US"]);
+    expect(await rowsOf(m.tenantId, "select count(*)::int as days from rum_vitals_stale")).toEqual([
+      { days: 4 },
+    ]);
+
+    await compactVitals(handle.db);
+    expect(await rowsOf(m.tenantId, "select count(*)::int as days from rum_vitals_stale")).toEqual([
+      { days: 0 },
+    ]);
+    // Each vital is counted once into every cell of its day: 8 LCP in the every-route cells.
+    expect(
+      await rowsOf(
+        m.tenantId,
+        "select sum(count)::int as n from rum_vitals_daily where metric = 'LCP' and route = '' and dimension = ''",
+      ),
+    ).toEqual([{ n: 8 }]);
+    expect(await vitalsOf(m, from)).toEqual(stale);
+    expect(await vitalsOf(m, `${from}&route=/pricing`)).toEqual(staleRoute);
+  });
+
+  it("a compacted day that receives more vitals is stale again and read with them at once", async () => {
+    const m = await member();
+    await sendBrowser(m, browserBody([vital("/", "LCP", 1000), vital("/", "LCP", 2000)]));
+    const from = `?from=${new Date(Date.now() - 7 * 86_400_000).toISOString()}`;
+    await settleIngest();
+    await compactVitals(handle.db);
+    expect((await vitalsOf(m, from)).overall.LCP.samples).toBe(2);
+    await sendBrowser(m, browserBody([vital("/", "LCP", 5000), vital("/", "LCP", 6000)]));
+    const after = await vitalsOf(m, from);
+    expect(after.overall.LCP).toMatchObject({
+      samples: 4,
+      distribution: { good: 0.5, needsImprovement: 0, poor: 0.5 },
+    });
+    expect(await rowsOf(m.tenantId, "select count(*)::int as days from rum_vitals_stale")).toEqual([
+      { days: 1 },
+    ]);
+  });
+
   it("retention: the telemetry job purges RUM events and rollups past the tenant's window", async () => {
     const tenant = await tenantWithRoles();
     const day = 86_400_000;
@@ -306,17 +375,29 @@ describe("RUM rollups", () => {
       })),
     );
     await handle.db.execute(sql`select app_store_spans(${tenant.id}::uuid, ${batch}::jsonb)`);
+    // Both days compacted into cells, then the older one marked stale again by a late vital.
+    await compactVitals(handle.db);
+    const late = batch.replace(/"span_id":"[0-9a-f]+"/g, () => `"span_id":"${randomHex(8)}"`);
+    await handle.db.execute(sql`select app_store_spans(${tenant.id}::uuid, ${late}::jsonb)`);
     await telemetry.run(handle.db, new Date());
     // The free plan keeps 7 days.
     const left = await withTenant(handle.db, tenant.id, async (tx) => ({
       events: (await tx.execute(sql`select route from rum_events`)).rows,
       rollups: (await tx.execute(sql`select route from rum_rollups`)).rows,
       daily: (await tx.execute(sql`select route from rum_rollups_daily`)).rows,
+      cells: (await tx.execute(sql`select distinct route from rum_vitals_daily where route <> ''`)).rows,
+      staleDays: (
+        await tx.execute(
+          sql`select count(*)::int as n from rum_vitals_stale where time < now() - interval '7 days'`,
+        )
+      ).rows,
     }));
     expect(left).toEqual({
-      events: [{ route: "/day1" }],
+      events: [{ route: "/day1" }, { route: "/day1" }],
       rollups: [{ route: "/day1" }],
       daily: [{ route: "/day1" }],
+      cells: [{ route: "/day1" }],
+      staleDays: [{ n: 0 }],
     });
   });
 });

@@ -3,7 +3,9 @@
 import { createDb, useLocalRelay } from "../../db/client.ts";
 import type { Db } from "../../db/client.ts";
 import { deliverDueEmails } from "./email/outbox.ts";
+import { describeError } from "./errors.ts";
 import { runRetention } from "./retention/index.ts";
+import { compactVitals } from "./rollups/vitals-compaction.ts";
 
 /**
  * Daily at 00:05 UTC: just after the day boundary, so a day past the longest retention is dropped
@@ -11,16 +13,30 @@ import { runRetention } from "./retention/index.ts";
  * (docs/ingest.md, "Retention by plan").
  */
 export const RETENTION_CRON = "5 0 * * *";
-/** Every five minutes: emails whose send failed are retried (docs/email.md). */
-export const EMAIL_RETRY_CRON = "*/5 * * * *";
+/**
+ * Every five minutes: emails whose send failed are retried (docs/email.md), and the Web Vitals days
+ * marked stale are compacted (docs/ingest.md, "RUM storage").
+ */
+export const FIVE_MINUTE_CRON = "*/5 * * * *";
 
 type ScheduledJob = (db: Db, env: Env, now: Date) => Promise<unknown>;
 
 const JOBS: Record<string, ScheduledJob> = {
   [RETENTION_CRON]: (db, _env, now) => runRetention(db, now),
-  [EMAIL_RETRY_CRON]: async (db, env, now) =>
-    console.log(JSON.stringify({ msg: "email retries", ...(await deliverDueEmails(db, env, now)) })),
+  [FIVE_MINUTE_CRON]: async (db, env, now) => {
+    // Each job on its own: a failing one is logged and must not keep the other from running.
+    const jobs = await Promise.allSettled([
+      deliverDueEmails(db, env, now).then((report) => ({ msg: "email retries", ...report })),
+      compactVitals(db).then((days) => ({ msg: "vitals compaction", days })),
+    ]);
+    for (const job of jobs)
+      if (job.status === "fulfilled") console.log(JSON.stringify(job.value));
+      else console.error(JSON.stringify({ msg: "scheduled job failed", error: describeError(job.reason) }));
+  },
 };
+
+/** The schedules this Worker has a job for: exactly wrangler.toml's `[triggers] crons`. */
+export const SCHEDULES = Object.keys(JOBS);
 
 export async function scheduled(
   controller: ScheduledController,

@@ -8,7 +8,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { iso } from "./iso.ts";
 import type { TimeRange } from "./time-range.ts";
-import { countOf, quantileOf, type Sketch } from "./vital-sketch.ts";
+import { countOf, quantileOf, ZERO_BUCKET, type Sketch } from "./vital-sketch.ts";
 
 export const VITALS = ["LCP", "FCP", "CLS", "INP", "TTFB"] as const;
 export type Vital = (typeof VITALS)[number];
@@ -82,8 +82,16 @@ const vitalNames = sql.join(
   sql`, `,
 );
 
-// grouping(route, device, network, country, bucket): 1 for each column not grouped by.
-const LEVEL = { overall: 31, series: 30, route: 15, device: 23, network: 27, country: 29 } as const;
+/** One group of the Vitals report with its merged sketch: what it is shown as, and its key. */
+type VitalsGroup = {
+  metric: Vital;
+  /** Series groups are keyed by their step's start (ISO), route groups by route, breakdowns by value. */
+  kind: "overall" | "series" | "route" | Dimension;
+  key: string;
+  good: number;
+  poor: number;
+  sketch: Sketch;
+};
 
 export async function vitalsReport(
   tx: Tx,
@@ -93,6 +101,78 @@ export async function vitalsReport(
 ): Promise<VitalsReport> {
   const grain = grainOf(range);
   const step = rumStepOf(stepSeconds, grain);
+  const groups =
+    grain === GRAINS.day
+      ? await dailyVitalGroups(tx, range, step, route)
+      : await hourlyVitalGroups(tx, range, step, route);
+  const report: VitalsReport = {
+    stepSeconds: step,
+    thresholds: VITAL_THRESHOLDS,
+    overall: {},
+    series: {},
+    routes: [],
+    breakdowns: { device: [], network: [], country: [] },
+  };
+  type Entry = { samples: number; vitals: ByVital };
+  const routes = new Map<string, Entry>();
+  const breakdowns = { device: new Map(), network: new Map(), country: new Map() } as Record<
+    Dimension,
+    Map<string, Entry>
+  >;
+  const add = (entries: Map<string, Entry>, key: string, metric: Vital, summary: Summary) => {
+    const entry = entries.get(key) ?? { samples: 0, vitals: {} };
+    entry.vitals[metric] = summary;
+    entry.samples += summary.samples;
+    entries.set(key, entry);
+  };
+  for (const group of groups) {
+    const summary = summaryOf(group);
+    if (!summary) continue;
+    if (group.kind === "overall") report.overall[group.metric] = summary;
+    else if (group.kind === "series")
+      (report.series[group.metric] ??= []).push({
+        time: group.key,
+        p75: summary.p75,
+        samples: summary.samples,
+      });
+    else add(group.kind === "route" ? routes : breakdowns[group.kind], group.key, group.metric, summary);
+  }
+  for (const points of Object.values(report.series)) points.sort((a, b) => a.time.localeCompare(b.time));
+  const bySamples = (a: Entry, b: Entry) => b.samples - a.samples;
+  report.routes = [...routes]
+    .map(([key, entry]) => ({ route: key, ...entry }))
+    .sort(bySamples)
+    .slice(0, 100);
+  for (const dimension of DIMENSIONS) {
+    report.breakdowns[dimension] = [...breakdowns[dimension]]
+      .map(([value, entry]) => ({ value, ...entry }))
+      .sort(bySamples)
+      .slice(0, 50);
+  }
+  return report;
+}
+
+// grouping(route, device, network, country, bucket): 1 for each column not grouped by.
+const LEVELS: Record<number, VitalsGroup["kind"]> = {
+  31: "overall",
+  30: "series",
+  15: "route",
+  23: "device",
+  27: "network",
+  29: "country",
+};
+
+/**
+ * Up to three days: every hourly combination row of the range (route × device × network ×
+ * country), hashed into the report's six groupings in one pass.
+ */
+async function hourlyVitalGroups(
+  tx: Tx,
+  range: TimeRange,
+  step: number,
+  route: string | undefined,
+): Promise<VitalsGroup[]> {
+  const grain = GRAINS.hour;
   // Every group's sketch, with its good and poor counts folded in as two extra keys: one pass.
   const { rows } = await tx.execute<{
     metric: Vital;
@@ -120,66 +200,118 @@ export async function vitalsReport(
     )
     select metric, route, device, network, country, ${iso("bucket")} as time, level,
       jsonb_object_agg(key, n) as sketch
-    from k group by metric, route, device, network, country, bucket, level
-    order by level, bucket`);
-  const report: VitalsReport = {
-    stepSeconds: step,
-    thresholds: VITAL_THRESHOLDS,
-    overall: {},
-    series: {},
-    routes: [],
-    breakdowns: { device: [], network: [], country: [] },
-  };
-  const routes = new Map<string, VitalsReport["routes"][number]>();
-  const breakdowns = { device: new Map(), network: new Map(), country: new Map() } as Record<
-    Dimension,
-    Map<string, { value: string; samples: number; vitals: ByVital }>
-  >;
-  for (const row of rows) {
-    const summary = summaryOf(row.metric, row.sketch);
-    if (!summary) continue;
-    if (row.level === LEVEL.overall) report.overall[row.metric] = summary;
-    else if (row.level === LEVEL.series)
-      (report.series[row.metric] ??= []).push({
-        time: row.time!,
-        p75: summary.p75,
-        samples: summary.samples,
-      });
-    else if (row.level === LEVEL.route) {
-      const entry = routes.get(row.route!) ?? { route: row.route!, samples: 0, vitals: {} };
-      entry.vitals[row.metric] = summary;
-      entry.samples += summary.samples;
-      routes.set(row.route!, entry);
-    } else {
-      const dimension = DIMENSIONS.find((name) => LEVEL[name] === row.level)!;
-      const value = row[dimension]!;
-      const entry = breakdowns[dimension].get(value) ?? { value, samples: 0, vitals: {} };
-      entry.vitals[row.metric] = summary;
-      entry.samples += summary.samples;
-      breakdowns[dimension].set(value, entry);
-    }
-  }
-  report.routes = [...routes.values()].sort((a, b) => b.samples - a.samples).slice(0, 100);
-  for (const dimension of DIMENSIONS) {
-    report.breakdowns[dimension] = [...breakdowns[dimension].values()]
-      .sort((a, b) => b.samples - a.samples)
-      .slice(0, 50);
-  }
-  return report;
+    from k group by metric, route, device, network, country, bucket, level`);
+  return rows.map((row) => {
+    const kind = LEVELS[row.level];
+    const { good, poor, ...buckets } = row.sketch;
+    const key = kind === "overall" ? "" : kind === "series" ? row.time! : row[kind]!;
+    return {
+      metric: row.metric,
+      kind,
+      key,
+      good: Number(good),
+      poor: Number(poor),
+      sketch: Object.fromEntries(Object.entries(buckets).map(([bucket, n]) => [bucket, Number(n)])),
+    };
+  });
 }
 
-/** A group's p75, rating and rating shares from its merged sketch (good/poor counts folded in). */
-function summaryOf(vital: Vital, merged: Record<string, string | number>): Summary | null {
-  const { good, poor, ...buckets } = merged;
-  const sketch: Sketch = Object.fromEntries(Object.entries(buckets).map(([key, n]) => [key, Number(n)]));
+/** rum_vitals_daily stores the zero bucket as this id (its bucket ids are integers). */
+const ZERO_BUCKET_ID = -2147483648;
+
+/**
+ * Longer ranges: the per-dimension day cells (rum_vitals_daily, migrations/0066_rum_vitals_cube.sql)
+ * of the days compacted, and the same cells computed from the combination rows for the days still
+ * stale (today, usually). The work follows cells × days: 1 + routes + devices + networks +
+ * countries rows per vital and day (one route: 1 + devices + networks + countries), whatever the
+ * traffic and however the dimensions combine.
+ */
+async function dailyVitalGroups(
+  tx: Tx,
+  range: TimeRange,
+  step: number,
+  route: string | undefined,
+): Promise<VitalsGroup[]> {
+  const grain = GRAINS.day;
+  const from = firstBin(range, grain);
+  const to = range.to.toISOString();
+  // The view's scope: one route's cells, or every route's with each route's whole-day cell.
+  const scope = route ?? "";
+  const { rows } = await tx.execute<{
+    metric: Vital;
+    kind: VitalsGroup["kind"];
+    key: string;
+    time: string | null;
+    good: string;
+    poor: string;
+    buckets: number[];
+    counts: string[];
+  }>(sql`
+    with stale as (
+      select array_agg(time) as days from rum_vitals_stale
+      where tenant_id = app_tenant_id() and time >= ${from} and time < ${to}
+    ),
+    every_cell as (
+      select metric, route, dimension, value, time, good, poor, buckets, counts from rum_vitals_daily
+      where tenant_id = app_tenant_id() and time >= ${from} and time < ${to}
+        and time <> all (coalesce((select days from stale), '{}'))
+      union all
+      select metric, route, dimension, value, time, good, poor, buckets, counts
+      from rum_vitals_cells(app_tenant_id(), coalesce((select days from stale), '{}'))
+    ),
+    cells as (
+      select * from every_cell where metric in (${vitalNames})
+        and ${route ? sql`route = ${route}` : sql`(route = '' or dimension = '')`}
+    ),
+    tagged as (
+      select metric, 'overall' as kind, '' as key, null::timestamptz as bin, good, poor, buckets, counts
+      from cells where route = ${scope} and dimension = ''
+      union all
+      select metric, 'series', '', ${bucket(range, grain, step)}, good, poor, buckets, counts
+      from cells where route = ${scope} and dimension = ''
+      union all
+      select metric, 'route', route, null, good, poor, buckets, counts
+      from cells where route <> '' and dimension = ''
+      union all
+      select metric, dimension, value, null, good, poor, buckets, counts
+      from cells where route = ${scope} and dimension <> ''
+    ),
+    totals as (
+      select metric, kind, key, bin, sum(good) as good, sum(poor) as poor from tagged group by 1, 2, 3, 4
+    ),
+    merged as (
+      select metric, kind, key, bin, u.bucket, sum(u.n)::bigint as n
+      from tagged cross join lateral unnest(buckets, counts) as u(bucket, n) group by 1, 2, 3, 4, 5
+    ),
+    sketches as (
+      select metric, kind, key, bin, array_agg(bucket) as buckets, array_agg(n) as counts
+      from merged group by 1, 2, 3, 4
+    )
+    select t.metric, t.kind, t.key, ${iso("t.bin")} as time, t.good, t.poor, s.buckets, s.counts
+    from totals t join sketches s on s.metric = t.metric and s.kind = t.kind and s.key = t.key
+      and s.bin is not distinct from t.bin`);
+  return rows.map((row) => ({
+    metric: row.metric,
+    kind: row.kind,
+    key: row.kind === "series" ? row.time! : row.key,
+    good: Number(row.good),
+    poor: Number(row.poor),
+    sketch: Object.fromEntries(
+      row.buckets.map((id, i) => [id === ZERO_BUCKET_ID ? ZERO_BUCKET : String(id), Number(row.counts[i])]),
+    ),
+  }));
+}
+
+/** A group's p75, rating and rating shares from its merged sketch and counts. */
+function summaryOf({ metric, sketch, good, poor }: VitalsGroup): Summary | null {
   const samples = countOf(sketch);
   const p75 = quantileOf(sketch, 0.75);
   if (p75 === null || samples === 0) return null;
-  const shares = { good: Number(good) / samples, poor: Number(poor) / samples };
+  const shares = { good: good / samples, poor: poor / samples };
   return {
-    p75: round(p75, vital),
+    p75: round(p75, metric),
     samples,
-    rating: ratingOf(vital, p75),
+    rating: ratingOf(metric, p75),
     distribution: { good: shares.good, needsImprovement: 1 - shares.good - shares.poor, poor: shares.poor },
   };
 }
