@@ -1,7 +1,8 @@
 // The committed OpenAPI document (site/public/openapi.json, written by scripts/openapi.ts) is a
 // valid OpenAPI 3.1 document, names the same routes as docs/api.md's route table, and gives every
-// operation its success answer and problem+json errors. That it is what the routes generate today
-// is tests/worker/openapi.test.ts (it needs the app, which runs in workerd).
+// operation its success answer (with its JSON body's schema) and problem+json errors. That it is
+// what the routes generate today is tests/worker/openapi.test.ts (it needs the app, which runs in
+// workerd); that the routes answer what it declares, tests/worker/openapi-responses.test.ts.
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -37,6 +38,27 @@ describe("OpenAPI document", () => {
     expect(table.length).toBeGreaterThan(50);
     // Some routes have a row of their own in a section's table too (Consent).
     expect([...new Set(table)].sort()).toEqual(operations.map(({ route }) => route).sort());
+  });
+
+  it("openapi: every success answer with a body declares its JSON schema", () => {
+    // Bodiless: 204s, and the email routes' 202 (queued, nothing to say).
+    const bodiless = operations
+      .filter(({ operation }) =>
+        Object.entries(operation.responses).some(([status, response]) => status < "300" && !response.content),
+      )
+      .map(({ route, operation }) => `${route} ${Object.keys(operation.responses)[0]}`);
+    expect(bodiless.filter((answer) => !answer.endsWith(" 204"))).toEqual([
+      "POST /api/auth/email/resend 202",
+      "POST /api/auth/email/change 202",
+    ]);
+    for (const { route, operation } of operations) {
+      const [status, response] = Object.entries(operation.responses).find(([code]) => code < "300")!;
+      if (!response.content) continue;
+      expect(Object.keys(response.content), `${route} ${status}`).toEqual(["application/json"]);
+      const { schema } = response.content["application/json"] as { schema: Record<string, unknown> };
+      // A schema that says something: a type, or a reference to a component.
+      expect(schema.type ?? schema.$ref, `${route} ${status}`).toBeDefined();
+    }
   });
 
   it("openapi: every operation has a summary, one success answer and problem+json errors", () => {

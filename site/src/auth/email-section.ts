@@ -2,10 +2,9 @@
 // (rate-limited by the API), and a change of address (step-up; it applies once the new address's
 // link is opened).
 import { api } from "../lib/api.ts";
+import type { Me } from "../lib/api-types.ts";
 import { show } from "../lib/dom.ts";
 import { withStepUp } from "./step-up.ts";
-
-type Me = { user: { email: string; emailVerified: boolean } };
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 const report = (result: { ok: boolean; message?: string }, success: string) => {

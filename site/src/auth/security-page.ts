@@ -3,20 +3,11 @@
 import { startRegistration } from "@simplewebauthn/browser";
 import { renderSVG } from "uqr";
 import { api } from "../lib/api.ts";
+import type { Me, Passkey, RecoveryCodes, Session, TotpSetup } from "../lib/api-types.ts";
 import { show } from "../lib/dom.ts";
 import { ceremonyMessage } from "./ceremony.ts";
 import { withStepUp } from "./step-up.ts";
 
-type Me = { user: { id: string; email: string; name: string }; totpEnabled: boolean; passkeys: number };
-type Passkey = { id: string; name: string; provider: string; createdAt: string; lastUsedAt: string | null };
-type Session = {
-  id: string;
-  method: string;
-  userAgent: string;
-  createdAt: string;
-  lastSeenAt: string;
-  current: boolean;
-};
 type CreationOptions = Parameters<typeof startRegistration>[0]["optionsJSON"];
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
@@ -99,9 +90,7 @@ async function addPasskey(): Promise<void> {
 }
 
 async function setupTotp(): Promise<void> {
-  const setup = await withStepUp(() =>
-    api<{ secret: string; otpauthUri: string }>("/api/auth/totp/setup", "POST"),
-  );
+  const setup = await withStepUp(() => api<TotpSetup>("/api/auth/totp/setup", "POST"));
   if (!setup.ok) return void report(setup, "");
   $("#qr").innerHTML = renderSVG(setup.data.otpauthUri);
   $("#totp-secret").textContent = setup.data.secret;
@@ -127,7 +116,7 @@ async function disableTotp(): Promise<void> {
 }
 
 async function generateCodes(): Promise<void> {
-  const result = await withStepUp(() => api<{ codes: string[] }>("/api/auth/recovery-codes", "POST"));
+  const result = await withStepUp(() => api<RecoveryCodes>("/api/auth/recovery-codes", "POST"));
   if (
     !report(result, "New recovery codes: save them now, they are shown only once. Old codes no longer work.")
   )

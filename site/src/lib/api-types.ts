@@ -9,8 +9,13 @@ import type { consentLogRoutes } from "../../../.api-types/worker/src/routes/con
 import type { tenantInvitations } from "../../../.api-types/worker/src/routes/invitations.d.ts";
 import type { tenantSettings } from "../../../.api-types/worker/src/routes/tenant-settings.d.ts";
 import type { tenantRoutes } from "../../../.api-types/worker/src/routes/tenants.d.ts";
+import type { limits } from "../../../.api-types/worker/src/routes/limits.d.ts";
 import type { me } from "../../../.api-types/worker/src/routes/me.d.ts";
+import type { passkeyRoutes } from "../../../.api-types/worker/src/routes/passkeys.d.ts";
 import type { query } from "../../../.api-types/worker/src/routes/query.d.ts";
+import type { recoveryCodes } from "../../../.api-types/worker/src/routes/recovery-codes.d.ts";
+import type { sessionRoutes } from "../../../.api-types/worker/src/routes/sessions.d.ts";
+import type { totp } from "../../../.api-types/worker/src/routes/totp.d.ts";
 
 /** A router as declared (`HonoBase`) → the typed client hono/client derives from it. */
 type Client<Routes> =
@@ -29,6 +34,12 @@ type Consent = Client<typeof consentLogRoutes>;
 type Telemetry = Client<typeof query>;
 
 export type Me = Ok<Client<typeof me>["index"]["$get"]>;
+/** /api/auth/passkeys, /api/sessions, /api/auth/totp/setup, /api/auth/recovery-codes. */
+export type Passkey = Ok<Client<typeof passkeyRoutes>["index"]["$get"]>[number];
+export type Session = Ok<Client<typeof sessionRoutes>["index"]["$get"]>[number];
+export type TotpSetup = Ok<Client<typeof totp>["setup"]["$post"]>;
+export type RecoveryCodes = Ok<Client<typeof recoveryCodes>["recovery-codes"]["$post"]>;
+export type TenantLimits = Ok<Client<typeof limits>["index"]["$get"]>;
 export type Tenant = Ok<Tenants[":tid"]["$get"]>;
 export type Member = Ok<Tenants[":tid"]["members"]["$get"]>[number];
 export type Invitation = Ok<Invitations[":tid"]["invitations"]["$get"]>[number];
@@ -37,6 +48,7 @@ export type Token = Ok<Tokens[":tid"]["tokens"]["$get"]>[number];
 export type CreatedToken = Ok<Tokens[":tid"]["tokens"]["$post"]>;
 export type AuditEvent = Ok<Settings[":tid"]["audit"]["$get"]>[number];
 export type Origins = Ok<Settings[":tid"]["origins"]["$get"]>;
+export type RumPrivacy = Ok<Settings[":tid"]["rum"]["privacy"]["$get"]>;
 export type ConsentPolicy = Ok<Consent[":tid"]["consent"]["$get"]>;
 export type ConsentLog = Ok<Consent[":tid"]["consent"]["log"]["$get"]>;
 export type VitalsReport = Ok<Telemetry["rum"]["vitals"]["$get"]>;
@@ -45,5 +57,10 @@ export type GeoReport = Ok<Telemetry["rum"]["geo"]["$get"]>;
 export type AttributionReport = Ok<Telemetry["rum"]["attribution"]["$get"]>;
 export type RouteSessions = Ok<Telemetry["rum"]["sessions"]["$get"]>;
 export type TracesPage = Ok<Telemetry["traces"]["$get"]>;
+export type Trace = Ok<Telemetry["traces"][":traceId"]["$get"]>;
+export type Span = Trace["spans"][number];
+export type MetricNames = Ok<Telemetry["metrics"]["$get"]>;
+export type MetricSeries = Ok<Telemetry["metrics"][":name"]["$get"]>;
+export type SeverityCounts = Ok<Telemetry["logs"]["severity"]["$get"]>;
 export type ServicesOverview = Ok<Telemetry["services"]["$get"]>;
 export type LogsPage = Ok<Telemetry["logs"]["$get"]>;

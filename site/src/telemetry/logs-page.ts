@@ -1,8 +1,8 @@
 // /app/t/<tid>/logs: severity counts over the range, then the records newest first, by minimum
 // severity, service, text and trace (all kept in the URL); each record expands to its detail.
 import { api } from "../lib/api.ts";
-import type { LogsPage } from "../lib/api-types.ts";
-import { $ } from "../lib/dom.ts";
+import type { LogsPage, SeverityCounts } from "../lib/api-types.ts";
+import { $, formParams } from "../lib/dom.ts";
 import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { logRows } from "./log-records.ts";
 import { timeChart } from "./time-chart.ts";
@@ -22,19 +22,11 @@ const COLOURS = {
 let tenant: Tenant;
 let cursor: string | null = null;
 
-function filterParams(): URLSearchParams {
-  const form = new FormData($<HTMLFormElement>("#filters"));
-  const params = new URLSearchParams();
-  for (const name of FIELDS) {
-    const value = String(form.get(name) ?? "").trim();
-    if (value) params.set(name, value);
-  }
-  return params;
-}
+const filterParams = () => formParams($<HTMLFormElement>("#filters"), FIELDS);
 
 async function loadCounts(params: URLSearchParams): Promise<void> {
   const range = currentRange();
-  const counts = await api<{ steps: ({ time: string } & Record<string, number>)[] }>(
+  const counts = await api<SeverityCounts>(
     tenantPath(tenant.id, `/logs/severity?${rangeQuery(range)}&${params}`),
   );
   if (!counts.ok) return;

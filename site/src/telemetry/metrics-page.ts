@@ -2,19 +2,13 @@
 // chart per statistic, with a legend: the per-second rate of a counter, the value of a gauge, the
 // p50/p90/p99 of a histogram, the quantiles of a summary (docs/query.md, "Metric semantics").
 import { api } from "../lib/api.ts";
+import type { MetricNames, MetricSeries } from "../lib/api-types.ts";
 import { $ } from "../lib/dom.ts";
 import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { timeChart } from "./time-chart.ts";
 import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
 
-type MetricName = { name: string; unit: string | null; type: string };
-type StepPoint = { time: string } & Record<string, number | null | Record<string, number>>;
-type Series = {
-  unit: string | null;
-  semantics: "rate" | "sum" | "gauge" | "histogram" | "summary" | null;
-  truncated: boolean;
-  series: { attributes: Record<string, unknown>; points: StepPoint[] }[];
-};
+type StepPoint = MetricSeries["series"][number]["points"][number];
 type Panel = { title: string; unit: string; pick: (point: StepPoint) => number | null };
 
 let tenant: Tenant;
@@ -32,7 +26,7 @@ function readableUnit(unit: string | null): string {
   return unit.replace(/^\{(.*)\}$/, "$1");
 }
 
-function panelsOf(result: Series): Panel[] {
+function panelsOf(result: MetricSeries): Panel[] {
   const unit = readableUnit(result.unit);
   const field = (name: string) => (point: StepPoint) => (point[name] as number | null) ?? null;
   switch (result.semantics) {
@@ -61,9 +55,7 @@ function panelsOf(result: Series): Panel[] {
 }
 
 async function loadNames(): Promise<void> {
-  const names = await api<{ metrics: MetricName[] }>(
-    tenantPath(tenant.id, `/metrics?${rangeQuery(currentRange())}`),
-  );
+  const names = await api<MetricNames>(tenantPath(tenant.id, `/metrics?${rangeQuery(currentRange())}`));
   if (!names.ok) return void report(names, "");
   const select = $<HTMLSelectElement>("#metric");
   const chosen = new URLSearchParams(location.search).get("metric") ?? select.value;
@@ -81,7 +73,7 @@ async function loadSeries(): Promise<void> {
   const name = $<HTMLSelectElement>("#metric").value;
   if (!name) return void $("#charts").replaceChildren();
   const range = currentRange();
-  const result = await api<Series>(
+  const result = await api<MetricSeries>(
     tenantPath(tenant.id, `/metrics/${encodeURIComponent(name)}?${rangeQuery(range)}`),
   );
   if (!result.ok) return void report(result, "");

@@ -1,24 +1,9 @@
 // The span detail panel of the trace page: status, attributes, resource, events (an exception
 // event shows its type, message and stack trace), and links to other traces.
+import type { Span } from "../lib/api-types.ts";
 import { $ } from "../lib/dom.ts";
 
-export type SpanEvent = { time: string; name: string; attributes?: Record<string, unknown> };
-export type SpanLink = { traceId: string; spanId: string; attributes?: Record<string, unknown> };
-export type Span = {
-  spanId: string;
-  parentSpanId: string | null;
-  name: string;
-  service: string;
-  kind: number;
-  startTime: string;
-  durationMs: number;
-  status: "unset" | "ok" | "error";
-  statusMessage: string | null;
-  attributes: Record<string, unknown>;
-  resource: Record<string, unknown>;
-  events: SpanEvent[];
-  links: SpanLink[];
-};
+type SpanEvent = Span["events"][number];
 
 const KINDS = ["unspecified", "internal", "server", "client", "producer", "consumer"];
 

@@ -4,10 +4,11 @@
 // are marked. Selecting a span (or #span=<id> in the URL) opens its detail panel; below, the
 // trace's log records.
 import { api } from "../lib/api.ts";
+import type { Span, Trace } from "../lib/api-types.ts";
 import { $ } from "../lib/dom.ts";
 import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { logTable, type LogEntry } from "./log-records.ts";
-import { showSpan, type Span } from "./span-detail.ts";
+import { showSpan } from "./span-detail.ts";
 import { waterfallOrder } from "./waterfall.ts";
 
 const TICKS = 5;
@@ -126,7 +127,7 @@ mountTenantPage(async (tenant) => {
   const traceId = /\/traces\/([0-9a-f]{32})/i.exec(location.pathname)?.[1] ?? "";
   $<HTMLAnchorElement>("#back").href = `/app/t/${tenant.id}/traces`;
   $("#trace-id").textContent = traceId;
-  const trace = await api<{ spans: Span[] }>(tenantPath(tenant.id, `/traces/${traceId}`));
+  const trace = await api<Trace>(tenantPath(tenant.id, `/traces/${traceId}`));
   if (!trace.ok) return void report(trace, "");
   renderWaterfall(trace.data.spans, tenant);
   await loadLogs(tenant, traceId, trace.data.spans);

@@ -3,7 +3,7 @@
 // the URL: a link from the services overview opens a filtered list, and a view can be shared.
 import { api } from "../lib/api.ts";
 import type { ServicesOverview, TracesPage } from "../lib/api-types.ts";
-import { $ } from "../lib/dom.ts";
+import { $, formParams } from "../lib/dom.ts";
 import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
 
@@ -15,13 +15,10 @@ let tenant: Tenant;
 let cursor: string | null = null;
 
 function filterParams(): URLSearchParams {
-  const form = new FormData($<HTMLFormElement>("#filters"));
-  const params = new URLSearchParams();
-  for (const name of FIELDS) {
-    const value = String(form.get(name) ?? "").trim();
-    if (value) params.set(name, value);
-  }
-  for (const attr of form.getAll("attr")) if (String(attr).trim()) params.append("attr", String(attr).trim());
+  const form = $<HTMLFormElement>("#filters");
+  const params = formParams(form, FIELDS);
+  for (const attr of new FormData(form).getAll("attr"))
+    if (String(attr).trim()) params.append("attr", String(attr).trim());
   return params;
 }
 

@@ -1,18 +1,11 @@
 // Fills the settings page's "Rate limits" section. Only admins may read the limits: for anyone
 // else (403) the section stays hidden.
 import { api } from "../lib/api.ts";
+import type { TenantLimits } from "../lib/api-types.ts";
 import { $ } from "../lib/dom.ts";
 import { tenantIdFromPath, tenantPath } from "./tenant-page.ts";
 
-type TenantLimit = {
-  surface: "ingest" | "api";
-  quota: number;
-  windowSeconds: number;
-  remaining: number;
-  refusedLast24h: number;
-};
-
-const SURFACES: Record<TenantLimit["surface"], { label: string; unit: string }> = {
+const SURFACES: Record<TenantLimits["limits"][number]["surface"], { label: string; unit: string }> = {
   ingest: { label: "Telemetry ingest", unit: "spans, points or log records" },
   api: { label: "API and dashboard", unit: "requests" },
 };
@@ -28,7 +21,7 @@ function rowOf(cells: string[]): HTMLTableRowElement {
 async function showLimits(): Promise<void> {
   const tenantId = tenantIdFromPath();
   if (!tenantId) return;
-  const result = await api<{ plan: string; limits: TenantLimit[] }>(tenantPath(tenantId, "/limits"));
+  const result = await api<TenantLimits>(tenantPath(tenantId, "/limits"));
   if (!result.ok) return;
   $("#limits-plan").textContent = `Plan: ${result.data.plan}. Quotas refill evenly over their window.`;
   $("#limits-rows").replaceChildren(

@@ -1,6 +1,7 @@
 // /app/t/<tid>/settings: rename (owner), allowed origins (admin), browser log text (owner), delete
 // the tenant (owner, with a recent sign-in and the name typed to confirm).
 import { api } from "../lib/api.ts";
+import type { Origins, RumPrivacy } from "../lib/api-types.ts";
 import { $, show } from "../lib/dom.ts";
 import { withStepUp } from "../auth/step-up.ts";
 import { hasRole, mountTenantPage, report, tenantPath, type Tenant } from "./tenant-page.ts";
@@ -13,11 +14,9 @@ function disable(form: HTMLFormElement, note: string): void {
 }
 
 async function loadOrigins(): Promise<void> {
-  const result = await api<{ origins: string[] }>(tenantPath(tenant.id, "/origins"));
+  const result = await api<Origins>(tenantPath(tenant.id, "/origins"));
   if (result.ok) $<HTMLTextAreaElement>("#origins-input").value = result.data.origins.join("\n");
 }
-
-type RumPrivacy = { browserLogText: boolean };
 
 async function loadLogText(): Promise<void> {
   const result = await api<RumPrivacy>(tenantPath(tenant.id, "/rum/privacy"));
@@ -38,7 +37,7 @@ $<HTMLFormElement>("#origins").addEventListener("submit", async (event) => {
     .value.split("\n")
     .map((line) => line.trim())
     .filter(Boolean);
-  const result = await api<{ origins: string[] }>(tenantPath(tenant.id, "/origins"), "PUT", { origins });
+  const result = await api<Origins>(tenantPath(tenant.id, "/origins"), "PUT", { origins });
   if (report(result, "Allowed origins saved.") && result.ok) {
     $<HTMLTextAreaElement>("#origins-input").value = result.data.origins.join("\n");
   }

@@ -1,9 +1,10 @@
 // The OpenAPI 3.1 document, generated from the app itself: every mounted route, its request
 // schemas (the very validators the route runs, found by their REQUEST_SCHEMA mark), its success
-// answer and every error it can answer, as problem+json. hono-openapi does the generation (schema
-// conversion through @valibot/to-json-schema); it runs at build time (scripts/openapi.ts) and in
-// the tests, never in the Worker, whose bundle it would grow by ~75 KiB brotli.
-import { describeRoute, generateSpecs, validator } from "hono-openapi";
+// answer with its JSON body's schema (responses.ts) and every error it can answer, as
+// problem+json. hono-openapi does the generation (schema conversion through
+// @valibot/to-json-schema); it runs at build time (scripts/openapi.ts) and in the tests, never in
+// the Worker, whose bundle it would grow by ~75 KiB brotli.
+import { describeRoute, generateSpecs, resolver, validator } from "hono-openapi";
 import { Hono, type MiddlewareHandler } from "hono";
 import type { RouterRoute } from "hono/types";
 import { findTargetHandler } from "hono/utils/handler";
@@ -113,7 +114,7 @@ export async function openApiDocument(app: { routes: RouterRoute[] }) {
       )
       .map((other) => findTargetHandler(other.handler));
     const marks = handlers.flatMap((handler) => requestSchemaOf(handler) ?? []);
-    const [okStatus, okDescription] = operation.ok;
+    const [okStatus, okDescription, okBody] = operation.ok;
     const parameters = [...path.matchAll(/:(\w+)/g)].map(([, name]) => ({
       name,
       in: "path" as const,
@@ -131,7 +132,10 @@ export async function openApiDocument(app: { routes: RouterRoute[] }) {
         ],
         ...(parameters.length > 0 ? { parameters } : {}),
         responses: {
-          [String(okStatus)]: { description: okDescription },
+          [String(okStatus)]: {
+            description: okDescription,
+            ...(okBody ? { content: { "application/json": { schema: resolver(okBody) } } } : {}),
+          },
           ...errorResponses(errorsOf(key, path, handlers, marks)),
         },
       }),

@@ -123,6 +123,13 @@ function spanWithAttributes(attributes: [string, string][], range: TimeRange): S
     and ${inTraceWindow("a", "s", range)} and ${sql.join(conditions, sql` and `)}`;
 }
 
+/**
+ * A span's events and links as ingest stores them (worker/src/otlp/map-spans.ts); browser spans'
+ * carry no attributes.
+ */
+export type SpanEvent = { time: string; name: string; attributes?: Record<string, unknown> };
+export type SpanLink = { traceId: string; spanId: string; attributes?: Record<string, unknown> };
+
 export type TraceSpan = {
   spanId: string;
   parentSpanId: string | null;
@@ -135,8 +142,8 @@ export type TraceSpan = {
   statusMessage: string | null;
   attributes: Record<string, unknown>;
   resource: Record<string, unknown>;
-  events: unknown[];
-  links: unknown[];
+  events: SpanEvent[];
+  links: SpanLink[];
 };
 
 /** Every span of the trace in start order, or null when the tenant has none with this id. */
@@ -153,8 +160,8 @@ type SpanRow = {
   status_message: string | null;
   attributes: Record<string, unknown>;
   resource: Record<string, unknown>;
-  events: unknown[] | null;
-  links: unknown[] | null;
+  events: SpanEvent[] | null;
+  links: SpanLink[] | null;
 };
 
 export async function getTrace(

@@ -5,7 +5,7 @@ import { quotaFor, type Plan, type Quota, type Surface, type TenantLimits } from
 /** The surfaces limited per tenant, as a tenant admin sees them. */
 const TENANT_SURFACES = ["ingest", "api"] as const satisfies Surface[];
 
-export type TenantLimit = { surface: Surface } & Quota & BucketState;
+export type TenantLimit = { surface: (typeof TENANT_SURFACES)[number] } & Quota & BucketState;
 
 /** A tenant's quotas, what remains of them and its recent 429s: one read-only RPC, nothing spent. */
 export async function readTenantLimits(

@@ -111,7 +111,11 @@ export const account = new Hono<AppEnv>()
       until: `${formatUtc(result.purgeAfter)} UTC`,
     });
     return c.json(
-      { status: "scheduled", purgeAfter: result.purgeAfter, tenantsToDelete: result.tenantsToDelete },
+      {
+        status: "scheduled" as const,
+        purgeAfter: result.purgeAfter,
+        tenantsToDelete: result.tenantsToDelete,
+      },
       202,
     );
   })
