@@ -2,8 +2,13 @@
 // spans carry enduser.id, tenant.id and user.roles. DashboardIdentity.astro fetches /api/me and
 // announces the result; this module only decides what to announce.
 import type { DashboardIdentity } from "../../../rum-sdk/src/dashboard-identity.ts";
+import type { Me as MeAnswer } from "../lib/api-types.ts";
 
-export type Me = { user: { id: string }; memberships: { tenantId: string; role: string }[] };
+/** The part of GET /api/me this reads. */
+export type Me = {
+  user: Pick<MeAnswer["user"], "id">;
+  memberships: Pick<MeAnswer["memberships"][number], "tenantId" | "role">[];
+};
 
 /**
  * In a tenant: the caller's role there (neither tenant nor role if not a member, since the page then

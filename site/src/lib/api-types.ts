@@ -4,9 +4,14 @@
 import type { Hono } from "hono";
 import type { ClientResponse, hc, InferResponseType } from "hono/client";
 import type { HonoBase } from "hono/hono-base";
+import type { SuccessStatusCode } from "hono/utils/http-status";
+import type { account } from "../../../.api-types/worker/src/routes/account.d.ts";
 import type { apiTokenRoutes } from "../../../.api-types/worker/src/routes/api-tokens.d.ts";
 import type { consentLogRoutes } from "../../../.api-types/worker/src/routes/consent-log.d.ts";
-import type { tenantInvitations } from "../../../.api-types/worker/src/routes/invitations.d.ts";
+import type {
+  invitationAcceptance,
+  tenantInvitations,
+} from "../../../.api-types/worker/src/routes/invitations.d.ts";
 import type { tenantSettings } from "../../../.api-types/worker/src/routes/tenant-settings.d.ts";
 import type { tenantRoutes } from "../../../.api-types/worker/src/routes/tenants.d.ts";
 import type { limits } from "../../../.api-types/worker/src/routes/limits.d.ts";
@@ -21,8 +26,10 @@ import type { totp } from "../../../.api-types/worker/src/routes/totp.d.ts";
 type Client<Routes> =
   Routes extends HonoBase<infer E, infer S, infer B> ? ReturnType<typeof hc<Hono<E, S, B>>> : never;
 /** What a route answers with a success status (the JSON body). */
-type Ok<Endpoint> = Endpoint extends (...args: never[]) => Promise<ClientResponse<unknown>>
-  ? InferResponseType<Endpoint, 200 | 201>
+type Ok<Endpoint, Status extends SuccessStatusCode = 200 | 201> = Endpoint extends (
+  ...args: never[]
+) => Promise<ClientResponse<unknown>>
+  ? InferResponseType<Endpoint, Status>
   : never;
 
 type Tenants = Client<typeof tenantRoutes>;
@@ -39,11 +46,18 @@ export type Passkey = Ok<Client<typeof passkeyRoutes>["index"]["$get"]>[number];
 export type Session = Ok<Client<typeof sessionRoutes>["index"]["$get"]>[number];
 export type TotpSetup = Ok<Client<typeof totp>["setup"]["$post"]>;
 export type RecoveryCodes = Ok<Client<typeof recoveryCodes>["recovery-codes"]["$post"]>;
+/** DELETE /api/account: scheduled (202), erased after the restore period. */
+export type AccountDeletion = Ok<Client<typeof account>["index"]["$delete"], 202>;
 export type TenantLimits = Ok<Client<typeof limits>["index"]["$get"]>;
+/** GET /api/tenants: the caller's tenants with their role in each; POST creates one. */
+export type TenantSummary = Ok<Tenants["index"]["$get"]>[number];
+export type CreatedTenant = Ok<Tenants["index"]["$post"]>;
 export type Tenant = Ok<Tenants[":tid"]["$get"]>;
 export type Member = Ok<Tenants[":tid"]["members"]["$get"]>[number];
 export type Invitation = Ok<Invitations[":tid"]["invitations"]["$get"]>[number];
 export type CreatedInvitation = Ok<Invitations[":tid"]["invitations"]["$post"]>;
+/** POST /api/invitations/accept {token}. */
+export type AcceptedInvitation = Ok<Client<typeof invitationAcceptance>["accept"]["$post"]>;
 export type Token = Ok<Tokens[":tid"]["tokens"]["$get"]>[number];
 export type CreatedToken = Ok<Tokens[":tid"]["tokens"]["$post"]>;
 export type AuditEvent = Ok<Settings[":tid"]["audit"]["$get"]>[number];

@@ -3,6 +3,7 @@
 import { api } from "../lib/api.ts";
 import { show } from "../lib/dom.ts";
 import { withStepUp } from "../auth/step-up.ts";
+import type { AccountDeletion } from "../lib/api-types.ts";
 
 const status = document.querySelector<HTMLElement>("#account-data-status");
 
@@ -26,7 +27,7 @@ document.querySelector("#delete-account")?.addEventListener("click", async () =>
     "Delete your Sightline account? You are signed out everywhere now, and the account is erased after the restore period.",
   );
   if (!confirmed) return;
-  const result = await withStepUp(() => api<{ purgeAfter: string }>("/api/account", "DELETE"));
+  const result = await withStepUp(() => api<AccountDeletion>("/api/account", "DELETE"));
   if (!result.ok) return show(status, result.message);
   location.assign(`/restore-account?deleted=${encodeURIComponent(result.data.purgeAfter)}`);
 });

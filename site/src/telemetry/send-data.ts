@@ -3,6 +3,7 @@
 // them when it has none yet, or when a member may not list tokens).
 import { api } from "../lib/api.ts";
 import { $, show } from "../lib/dom.ts";
+import type { Token } from "../lib/api-types.ts";
 import { hasRole, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 
 export async function showSendData(tenant: Tenant): Promise<void> {
@@ -36,6 +37,6 @@ export async function showSendData(tenant: Tenant): Promise<void> {
 }
 
 async function tokenTypes(tenant: Tenant): Promise<Set<string>> {
-  const tokens = await api<{ type: string }[]>(tenantPath(tenant.id, "/tokens"));
+  const tokens = await api<Token[]>(tenantPath(tenant.id, "/tokens"));
   return new Set(tokens.ok ? tokens.data.map((token) => token.type) : []);
 }

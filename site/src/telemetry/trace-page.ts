@@ -4,10 +4,10 @@
 // are marked. Selecting a span (or #span=<id> in the URL) opens its detail panel; below, the
 // trace's log records.
 import { api } from "../lib/api.ts";
-import type { Span, Trace } from "../lib/api-types.ts";
+import type { LogsPage, Span, Trace } from "../lib/api-types.ts";
 import { $ } from "../lib/dom.ts";
 import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
-import { logTable, type LogEntry } from "./log-records.ts";
+import { logTable } from "./log-records.ts";
 import { showSpan } from "./span-detail.ts";
 import { waterfallOrder } from "./waterfall.ts";
 
@@ -117,7 +117,7 @@ async function loadLogs(tenant: Tenant, traceId: string, spans: Span[]): Promise
   ).toISOString();
   const query = `traceId=${traceId}&from=${from}&to=${to}`;
   $<HTMLAnchorElement>("#all-logs").href = `/app/t/${tenant.id}/logs?${query}`;
-  const logs = await api<{ logs: LogEntry[] }>(tenantPath(tenant.id, `/logs?${query}&limit=200`));
+  const logs = await api<LogsPage>(tenantPath(tenant.id, `/logs?${query}&limit=200`));
   if (!logs.ok) return void report(logs, "");
   $("#trace-logs").replaceChildren(logTable(logs.data.logs, tenant.id));
   $("#no-logs").hidden = logs.data.logs.length > 0;

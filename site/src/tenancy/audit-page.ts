@@ -1,7 +1,8 @@
 // /app/t/<tid>/audit: the tenant's audit events, newest first, 50 at a time (admins).
 import { api } from "../lib/api.ts";
 import { $ } from "../lib/dom.ts";
-import { hasRole, mountTenantPage, report, row, tenantPath, when, type Tenant } from "./tenant-page.ts";
+import { row, when } from "./page-parts.ts";
+import { mountTenantPage, report, showAdminsOnly, tenantPath, type Tenant } from "./tenant-page.ts";
 import type { AuditEvent } from "../lib/api-types.ts";
 
 const PAGE = 50;
@@ -31,8 +32,5 @@ $("#more").addEventListener("click", () => void loadPage());
 
 mountTenantPage(async (loaded) => {
   tenant = loaded;
-  const admin = hasRole(tenant, "admin");
-  $("#not-admin").hidden = admin;
-  $("#audit").hidden = !admin;
-  if (admin) await loadPage();
+  if (showAdminsOnly(tenant, "#audit")) await loadPage();
 });

@@ -2,14 +2,12 @@
 // (admins; GET /api/tenants/:tid/consent, /consent/log, /consent/receipts).
 import { api } from "../lib/api.ts";
 import { $ } from "../lib/dom.ts";
-import { hasRole, mountTenantPage, report, row, tenantPath } from "./tenant-page.ts";
+import { row } from "./page-parts.ts";
+import { mountTenantPage, report, showAdminsOnly, tenantPath } from "./tenant-page.ts";
 import type { ConsentLog as Log, ConsentPolicy as Policy } from "../lib/api-types.ts";
 
 mountTenantPage(async (tenant) => {
-  const admin = hasRole(tenant, "admin");
-  $("#not-admin").hidden = admin;
-  $("#consent-log").hidden = !admin;
-  if (!admin) return;
+  if (!showAdminsOnly(tenant, "#consent-log")) return;
   const [policy, log] = await Promise.all([
     api<Policy>(tenantPath(tenant.id, "/consent")),
     api<Log>(tenantPath(tenant.id, "/consent/log")),

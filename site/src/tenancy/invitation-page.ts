@@ -2,6 +2,7 @@
 // server log or a Referer. Accepting is an explicit click, never automatic on page load.
 import { api } from "../lib/api.ts";
 import { $, show } from "../lib/dom.ts";
+import type { AcceptedInvitation, Me } from "../lib/api-types.ts";
 import { forgetInvitation, rememberInvitation } from "./pending-invitation.ts";
 
 const MESSAGES: Record<string, string> = {
@@ -17,7 +18,7 @@ async function start(): Promise<void> {
     forgetInvitation();
     return show($("#error"), "This invitation link is incomplete. Copy the whole link and try again.");
   }
-  const me = await api<{ user: { email: string } }>("/api/me");
+  const me = await api<Me>("/api/me");
   if (!me.ok) {
     rememberInvitation(token);
     $("#signed-out").hidden = false;
@@ -28,7 +29,7 @@ async function start(): Promise<void> {
   $("#signed-in").hidden = false;
   $("#accept").addEventListener("click", async () => {
     // In the body, not the path: paths end up in access logs.
-    const accepted = await api<{ tenantId: string }>("/api/invitations/accept", "POST", { token });
+    const accepted = await api<AcceptedInvitation>("/api/invitations/accept", "POST", { token });
     if (!accepted.ok) return show($("#error"), MESSAGES[accepted.code] ?? accepted.message);
     history.replaceState(null, "", location.pathname);
     location.assign(`/app/t/${accepted.data.tenantId}/members`);

@@ -3,23 +3,13 @@
 import { api } from "../lib/api.ts";
 import { $, show } from "../lib/dom.ts";
 import { withStepUp } from "../auth/step-up.ts";
-import {
-  button,
-  copyButton,
-  revealOnce,
-  hasRole,
-  mountTenantPage,
-  report,
-  row,
-  tenantPath,
-  when,
-  type Role,
-  type Tenant,
-} from "./tenant-page.ts";
-import type { Invitation, Member } from "../lib/api-types.ts";
+import { button, oneTimeValue, row, when } from "./page-parts.ts";
+import { hasRole, mountTenantPage, report, tenantPath, type Role, type Tenant } from "./tenant-page.ts";
+import type { CreatedInvitation, Invitation, Me, Member } from "../lib/api-types.ts";
 
 let tenant: Tenant;
 let myUserId = "";
+const showInvitationLink = oneTimeValue("#invite-result", "Invitation link");
 
 /** A role picker and its own button: changing the selection alone does nothing (keyboard users). */
 function roleControls(member: Member): HTMLElement[] {
@@ -102,16 +92,18 @@ $<HTMLFormElement>("#invite").addEventListener("submit", async (event) => {
   const email = $<HTMLInputElement>("#invite-email").value.trim();
   const role = $<HTMLSelectElement>("#invite-role").value;
   if (!email) return show($("#error"), "Please enter the email address to invite.");
-  const created = await api<{ url: string }>(tenantPath(tenant.id, "/invitations"), "POST", { email, role });
+  const created = await api<CreatedInvitation>(tenantPath(tenant.id, "/invitations"), "POST", {
+    email,
+    role,
+  });
   if (!report(created, `Invitation created for ${email}.`) || !created.ok) return;
-  revealOnce("#invite-result", "#invite-link", created.data.url);
+  showInvitationLink(created.data.url);
   await loadInvitations();
 });
-copyButton("#copy-invite", "#invite-link", "Invitation link");
 
 mountTenantPage(async (loaded) => {
   tenant = loaded;
-  const me = await api<{ user: { id: string } }>("/api/me");
+  const me = await api<Me>("/api/me");
   if (me.ok) myUserId = me.data.user.id;
   if (hasRole(tenant, "admin")) {
     $("#invitations").hidden = false;

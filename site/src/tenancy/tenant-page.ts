@@ -31,10 +31,6 @@ export function report(result: ApiResult<unknown>, success: string): boolean {
   return result.ok;
 }
 
-export function when(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleString() : "never";
-}
-
 /** Loads the page's tenant, fills in the heading and navigation; null when it cannot be shown. */
 export async function loadTenant(): Promise<Tenant | null> {
   const tenantId = tenantIdFromPath();
@@ -59,54 +55,18 @@ export async function loadTenant(): Promise<Tenant | null> {
   return tenant;
 }
 
+/**
+ * The admins' part of a page (`section`) for admins, the page's #not-admin note for everyone else
+ * (the API refuses them anyway). True for admins.
+ */
+export function showAdminsOnly(tenant: Tenant, section: string): boolean {
+  const admin = hasRole(tenant, "admin");
+  $("#not-admin").hidden = admin;
+  $(section).hidden = !admin;
+  return admin;
+}
+
 /** Runs a tenant page's script once its tenant is loaded (signed out or not a member: loadTenant's answer). */
 export function mountTenantPage(load: (tenant: Tenant) => Promise<void> | void): void {
   void loadTenant().then((tenant) => tenant && load(tenant));
-}
-
-/** A button that runs an action, for lists built in the page. */
-export function button(label: string, onClick: () => void, accessibleName?: string): HTMLButtonElement {
-  const element = document.createElement("button");
-  element.type = "button";
-  element.textContent = label;
-  if (accessibleName) element.setAttribute("aria-label", accessibleName);
-  element.addEventListener("click", onClick);
-  return element;
-}
-
-/** A table row of text cells, then any elements (buttons, selects) in a last cell. */
-export function row(cells: string[], actions: HTMLElement[] = []): HTMLTableRowElement {
-  const tr = document.createElement("tr");
-  for (const text of cells) {
-    const td = document.createElement("td");
-    td.textContent = text;
-    tr.append(td);
-  }
-  const td = document.createElement("td");
-  td.append(...actions);
-  tr.append(td);
-  return tr;
-}
-
-/**
- * A value shown once (a token's secret, an invitation link): put in its read-only input, revealed
- * and selected, with a copy button that says what happened. The text stays selectable for browsers
- * without clipboard access.
- */
-export function revealOnce(box: string, input: string, value: string): void {
-  $<HTMLInputElement>(input).value = value;
-  $(box).hidden = false;
-  $<HTMLInputElement>(input).select();
-}
-
-/** Wires a copy button to the input it copies. */
-export function copyButton(button: string, input: string, label: string): void {
-  $(button).addEventListener("click", async () => {
-    try {
-      await navigator.clipboard.writeText($<HTMLInputElement>(input).value);
-      show($("#status"), `${label} copied to the clipboard.`);
-    } catch {
-      show($("#status"), `Select the ${label.toLowerCase()} and copy it.`);
-    }
-  });
 }

@@ -3,8 +3,7 @@
 import { api } from "../lib/api.ts";
 import { $, show } from "../lib/dom.ts";
 import { pendingInvitation } from "./pending-invitation.ts";
-import { type Tenant } from "./tenant-page.ts";
-import type { Me } from "../lib/api-types.ts";
+import type { CreatedTenant, Me, TenantSummary } from "../lib/api-types.ts";
 
 async function load(): Promise<void> {
   const me = await api<Me>("/api/me");
@@ -12,7 +11,7 @@ async function load(): Promise<void> {
   const pending = pendingInvitation();
   if (pending) return location.assign(`/app/invite#${pending}`);
   $("#who").textContent = `${me.data.user.name} · ${me.data.user.email}`;
-  const tenants = await api<Tenant[]>("/api/tenants");
+  const tenants = await api<TenantSummary[]>("/api/tenants");
   if (!tenants.ok) return show($("#error"), tenants.message);
   $("#empty").hidden = tenants.data.length > 0;
   $("#tenants").replaceChildren(
@@ -31,7 +30,7 @@ $<HTMLFormElement>("#create").addEventListener("submit", async (event) => {
   event.preventDefault();
   const name = $<HTMLInputElement>("#tenant-name-input").value.trim();
   if (!name) return show($("#error"), "Please enter a name for the tenant.");
-  const created = await api<{ id: string }>("/api/tenants", "POST", { name });
+  const created = await api<CreatedTenant>("/api/tenants", "POST", { name });
   if (!created.ok) return show($("#error"), created.message);
   location.assign(`/app/t/${created.data.id}/services`);
 });

@@ -3,21 +3,12 @@
 import { api } from "../lib/api.ts";
 import { $, show } from "../lib/dom.ts";
 import { withStepUp } from "../auth/step-up.ts";
-import {
-  button,
-  copyButton,
-  revealOnce,
-  hasRole,
-  mountTenantPage,
-  report,
-  row,
-  tenantPath,
-  when,
-  type Tenant,
-} from "./tenant-page.ts";
-import type { Token } from "../lib/api-types.ts";
+import { button, oneTimeValue, row, when } from "./page-parts.ts";
+import { mountTenantPage, report, showAdminsOnly, tenantPath, type Tenant } from "./tenant-page.ts";
+import type { CreatedToken, Token } from "../lib/api-types.ts";
 
 let tenant: Tenant;
+const showSecret = oneTimeValue("#secret", "Token");
 
 async function loadTokens(): Promise<void> {
   const tokens = await api<Token[]>(tenantPath(tenant.id, "/tokens"));
@@ -60,20 +51,14 @@ $<HTMLFormElement>("#create").addEventListener("submit", async (event) => {
     // The end of the chosen day, in the person's time zone.
     ...(expiry ? { expiresAt: new Date(`${expiry}T23:59:59`).toISOString() } : {}),
   };
-  const created = await withStepUp(() =>
-    api<Token & { token: string }>(tenantPath(tenant.id, "/tokens"), "POST", body),
-  );
+  const created = await withStepUp(() => api<CreatedToken>(tenantPath(tenant.id, "/tokens"), "POST", body));
   if (!report(created, `Token “${name}” created.`) || !created.ok) return;
   form.reset();
-  revealOnce("#secret", "#secret-value", created.data.token);
+  showSecret(created.data.token);
   await loadTokens();
 });
-copyButton("#copy-secret", "#secret-value", "Token");
 
 mountTenantPage(async (loaded) => {
   tenant = loaded;
-  const admin = hasRole(tenant, "admin");
-  $("#not-admin").hidden = admin;
-  $("#admin-only").hidden = !admin;
-  if (admin) await loadTokens();
+  if (showAdminsOnly(tenant, "#admin-only")) await loadTokens();
 });

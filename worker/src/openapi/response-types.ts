@@ -11,7 +11,7 @@ import type { AppEnv } from "../env.ts";
 import type { apiTokenRoutes } from "../routes/api-tokens.ts";
 import type { consentLogRoutes } from "../routes/consent-log.ts";
 import type { consent } from "../routes/consent.ts";
-import type { tenantInvitations } from "../routes/invitations.ts";
+import type { invitationAcceptance, tenantInvitations } from "../routes/invitations.ts";
 import type { limits } from "../routes/limits.ts";
 import type { me } from "../routes/me.ts";
 import type { passkeyRoutes } from "../routes/passkeys.ts";
@@ -58,6 +58,8 @@ export type ResponseSchemasAgree = [
   Check<Agrees<typeof r.MemberRole, Answer<typeof tenantRoutes, "/:tid/members/:uid", "$patch">>>,
   Check<Agrees<typeof r.CreatedInvitation, Answer<typeof tenantInvitations, "/:tid/invitations", "$post">>>,
   Check<Agrees<typeof r.Invitations, Answer<typeof tenantInvitations, "/:tid/invitations", "$get">>>,
+  Check<Agrees<typeof r.AcceptedInvitation, Answer<typeof invitationAcceptance, "/accept", "$post">>>,
+  Check<Agrees<typeof r.AcceptedInvitation, Answer<typeof invitationAcceptance, "/:token/accept", "$post">>>,
   Check<Agrees<typeof r.CreatedToken, Answer<typeof apiTokenRoutes, "/:tid/tokens", "$post">>>,
   Check<Agrees<typeof r.Tokens, Answer<typeof apiTokenRoutes, "/:tid/tokens", "$get">>>,
   Check<Agrees<typeof r.Origins, Answer<typeof tenantSettings, "/:tid/origins", "$get">>>,

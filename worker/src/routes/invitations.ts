@@ -101,7 +101,9 @@ export const invitationAcceptance = new Hono<AppEnv>()
   .post("/accept", ...signedInBrowser, ...invitationToken, (c) => accept(c, c.req.valid("json").token))
   .post("/:token/accept", ...signedInBrowser, (c) => accept(c, c.req.param("token")));
 
-async function accept(c: Context<AppEnv>, token: string): Promise<Response> {
+// No declared return type: the routes' answer type (c.json's) is what the site reads
+// (site/src/lib/api-types.ts) and what openapi/response-types.ts checks against the schema.
+async function accept(c: Context<AppEnv>, token: string) {
   const result = await acceptInvitation(c.var.db, token, c.var.user, {
     now: new Date(),
     requestId: c.var.requestId,
