@@ -91,6 +91,8 @@ export const rumRollupsDaily = rollupTable("rum_rollups_daily");
  * day's combination rows (rum_rollups_daily) counted into its cells — every route or its own route,
  * times no breakdown or one of device, network, country — so a view over many days reads
  * 1 + devices + networks + countries + routes rows per vital and day instead of their product.
+ * The same cells also come merged over aligned blocks of 2, 4, … 64 days (migrations/0067_*), so a
+ * range reads each cell of at most ~2·log2(days) blocks instead of one per day.
  * Written only by the compaction (rum_vitals_compact, the five-minute Cron), from days the store
  * marked stale in rum_vitals_stale; a stale day is read from the combinations instead.
  */
@@ -98,8 +100,10 @@ export const rumVitalsDaily = pgTable(
   "rum_vitals_daily",
   {
     tenantId: uuid("tenant_id").notNull(),
-    /** The UTC day the row counts. */
+    /** The first UTC day the row counts. */
     time: time("time").notNull(),
+    /** How many days from `time` it counts: 1, or a block of 2^k days starting a multiple of 2^k days after 2000-01-01. */
+    days: integer("days").notNull().default(1),
     metric: text("metric").notNull(),
     /** The route, or '' for every route. */
     route: text("route").notNull(),
@@ -118,7 +122,15 @@ export const rumVitalsDaily = pgTable(
     counts: bigint("counts", { mode: "number" }).array().notNull(),
   },
   (t) => [
-    uniqueIndex("rum_vitals_daily_identity").on(t.tenantId, t.time, t.metric, t.route, t.dimension, t.value),
+    uniqueIndex("rum_vitals_daily_identity").on(
+      t.tenantId,
+      t.time,
+      t.days,
+      t.metric,
+      t.route,
+      t.dimension,
+      t.value,
+    ),
   ],
 );
 

@@ -327,11 +327,48 @@ describe("RUM rollups", () => {
     expect(
       await rowsOf(
         m.tenantId,
-        "select sum(count)::int as n from rum_vitals_daily where metric = 'LCP' and route = '' and dimension = ''",
+        "select sum(count)::int as n from rum_vitals_daily where days = 1 and metric = 'LCP' and route = '' and dimension = ''",
       ),
     ).toEqual([{ n: 8 }]);
     expect(await vitalsOf(m, from)).toEqual(stale);
     expect(await vitalsOf(m, `${from}&route=/pricing`)).toEqual(staleRoute);
+  });
+
+  it("blocks of days: a view reads the largest compacted blocks that tile its range, the same report as day by day", async () => {
+    const m = await member();
+    const day = 86_400_000;
+    // 24 days of vitals, one route and country per day, so each block's rows are distinct sums.
+    const spans = Array.from({ length: 24 }, (_, agoDays) =>
+      vital(`/p${agoDays % 3}`, "LCP", 900 + agoDays * 170, {}, agoDays * day),
+    );
+    await sendBrowser(m, browserBody(spans.slice(0, 12), { mobile: true, network: "4g" }), "DE");
+    await sendBrowser(m, browserBody(spans.slice(12), { mobile: false, network: "3g" }), "FR");
+    const ranges = [30, 9, 5].map((days) => `?from=${new Date(Date.now() - days * day).toISOString()}`);
+    const live = [];
+    for (const range of ranges) live.push(await vitalsOf(m, range), await vitalsOf(m, `${range}&route=/p1`));
+    expect(live[0].overall.LCP.samples).toBe(24);
+
+    await compactVitals(handle.db);
+    // Every width of block was built, each the merge of its halves: the 64-day blocks hold all 24.
+    const widths = await rowsOf(
+      m.tenantId,
+      `select days, sum(count)::int as n from rum_vitals_daily
+       where metric = 'LCP' and route = '' and dimension = '' group by days order by days`,
+    );
+    expect(widths.map((row) => row.days)).toEqual([1, 2, 4, 8, 16, 32, 64]);
+    expect(widths.find((row) => row.days === 64)).toEqual({ days: 64, n: 24 });
+    const compacted = [];
+    for (const range of ranges)
+      compacted.push(await vitalsOf(m, range), await vitalsOf(m, `${range}&route=/p1`));
+    expect(compacted).toEqual(live);
+
+    // A late vital makes its day stale: the blocks holding it are not read until compacted again.
+    await sendBrowser(m, browserBody([vital("/p1", "LCP", 7000, {}, 6 * day)]), "DE");
+    const late = await vitalsOf(m, ranges[0]);
+    expect(late.overall.LCP.samples).toBe(25);
+    expect(late.breakdowns.country.find((entry) => entry.value === "DE")?.samples).toBe(13);
+    await compactVitals(handle.db);
+    expect(await vitalsOf(m, ranges[0])).toEqual(late);
   });
 
   it("a compacted day that receives more vitals is stale again and read with them at once", async () => {
@@ -355,25 +392,7 @@ describe("RUM rollups", () => {
   it("retention: the telemetry job purges RUM events and rollups past the tenant's window", async () => {
     const tenant = await tenantWithRoles();
     const day = 86_400_000;
-    const batch = JSON.stringify(
-      [1, 8].map((days) => ({
-        trace_id: randomHex(16),
-        span_id: randomHex(8),
-        start_time: new Date(Date.now() - days * day).toISOString(),
-        duration_ns: 1,
-        service_name: "web",
-        name: "browser.web_vital",
-        kind: 1,
-        status_code: 0,
-        attributes: {
-          "url.path": `/day${days}`,
-          "browser.web_vital.name": "LCP",
-          "browser.web_vital.value": 1000,
-        },
-        resource: {},
-        source: "frontend",
-      })),
-    );
+    const batch = vitalRows([1, 8].map((days) => ({ at: Date.now() - days * day, path: `/day${days}` })));
     await handle.db.execute(sql`select app_store_spans(${tenant.id}::uuid, ${batch}::jsonb)`);
     // Both days compacted into cells, then the older one marked stale again by a late vital.
     await compactVitals(handle.db);
@@ -400,7 +419,52 @@ describe("RUM rollups", () => {
       staleDays: [{ n: 0 }],
     });
   });
+  it("retention: a block that starts before the cutoff is purged, and a view reads the days after it from smaller blocks", async () => {
+    const m = await member();
+    const day = 86_400_000;
+    // A "now" whose day six days back is odd (counted from 2000-01-01, the blocks' origin): the
+    // 2-day block holding that day starts on the cutoff's day, so the purge deletes every block
+    // that holds it while its own day's cells stay.
+    const days = (ms: number) => Math.floor((ms - Date.UTC(2000, 0, 1)) / day);
+    const now = days(Date.now() - 6 * day) % 2 === 1 ? Date.now() : Date.now() - day;
+    const kept = now - 6 * day;
+    const batch = vitalRows([
+      { at: kept, path: "/kept" },
+      { at: now - 7 * day - 3_600_000, path: "/purged" },
+    ]);
+    await handle.db.execute(sql`select app_store_spans(${m.tenantId}::uuid, ${batch}::jsonb)`);
+    await compactVitals(handle.db);
+    await telemetry.run(handle.db, new Date(now));
+    const blocks = await rowsOf(
+      m.tenantId,
+      "select distinct days from rum_vitals_daily where route = '/kept' order by days",
+    );
+    expect(blocks).toEqual([{ days: 1 }]);
+    const range = `?from=${new Date(now - 30 * day).toISOString()}&to=${new Date(now).toISOString()}`;
+    const report = await vitalsOf(m, range);
+    expect(report.overall.LCP.samples).toBe(1);
+    expect(report.routes.map((entry) => entry.route)).toEqual(["/kept"]);
+  });
 });
+
+/** Web-vital span rows as the queue consumer hands them to app_store_spans (an LCP of 1000 ms each). */
+function vitalRows(vitals: { at: number; path: string }[]): string {
+  return JSON.stringify(
+    vitals.map(({ at, path }) => ({
+      trace_id: randomHex(16),
+      span_id: randomHex(8),
+      start_time: new Date(at).toISOString(),
+      duration_ns: 1,
+      service_name: "web",
+      name: "browser.web_vital",
+      kind: 1,
+      status_code: 0,
+      attributes: { "url.path": path, "browser.web_vital.name": "LCP", "browser.web_vital.value": 1000 },
+      resource: {},
+      source: "frontend",
+    })),
+  );
+}
 
 describe("RUM route patterns API", () => {
   it("owners and admins set patterns; members get 403; bad patterns 400; changes are audited", async () => {

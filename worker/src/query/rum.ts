@@ -68,9 +68,11 @@ export type VitalsReport = {
   breakdowns: Record<Dimension, { value: string; samples: number; vitals: ByVital }[]>;
 };
 
+/** The rollups' bins and the compaction's blocks are aligned to it (UTC). */
+const ORIGIN = sql`timestamptz '2000-01-01 00:00:00+00'`;
 /** The start of the grain holding `from` (UTC: date_bin on an absolute origin). */
 const firstBin = (range: TimeRange, grain: Grain) =>
-  sql`date_bin(${grain.width}::interval, ${range.from.toISOString()}::timestamptz, timestamptz '2000-01-01 00:00:00+00')`;
+  sql`date_bin(${grain.width}::interval, ${range.from.toISOString()}::timestamptz, ${ORIGIN})`;
 /** One tenant's rollup rows of a range, at the range's grain. */
 const rollupsIn = (range: TimeRange, grain: Grain) => sql`
   ${grain.table} where tenant_id = app_tenant_id()
@@ -219,12 +221,29 @@ async function hourlyVitalGroups(
 /** rum_vitals_daily stores the zero bucket as this id (its bucket ids are integers). */
 const ZERO_BUCKET_ID = -2147483648;
 
+/** The compaction's block widths in days (migrations/0067_rum_vitals_blocks.sql): 1 is a day's own cells. */
+const BLOCK_DAYS = [1, 2, 4, 8, 16, 32, 64];
+const LARGEST_BLOCK = BLOCK_DAYS[BLOCK_DAYS.length - 1];
+
 /**
- * Longer ranges: the per-dimension day cells (rum_vitals_daily, migrations/0066_rum_vitals_cube.sql)
- * of the days compacted, and the same cells computed from the combination rows for the days still
- * stale (today, usually). The work follows cells × days: 1 + routes + devices + networks +
- * countries rows per vital and day (one route: 1 + devices + networks + countries), whatever the
- * traffic and however the dimensions combine.
+ * Whether the block of `days` days at `start` can stand for its days in a view: inside the range,
+ * no day of it stale (a stale block may miss or hold rows its days no longer have), and not older
+ * than the tenant's oldest cell (the retention purge deletes a block that starts before its cutoff
+ * while the block's younger halves stay).
+ */
+const usable = (start: SQL, days: SQL) => sql`(${start} >= (select lo from bounds)
+  and ${start} + make_interval(days => ${days} - 1) < (select hi from bounds)
+  and ${start} >= (select time from oldest)
+  and not exists (select from unnest((select days from stale)) as s(day)
+    where s.day >= ${start} and s.day < ${start} + make_interval(days => ${days})))`;
+
+/**
+ * Longer ranges: the per-dimension cells (rum_vitals_daily, migrations/0066_rum_vitals_cube.sql)
+ * of the largest compacted blocks of days that tile the range (0067: a 30-day range is at most ~8
+ * blocks, not 30 days), each day's own whole-scope cell for the series, and the same cells
+ * computed from the combination rows for the days still stale (today, usually). The work follows
+ * cells × blocks: 1 + routes + devices + networks + countries rows per vital and block (one route:
+ * 1 + devices + networks + countries), whatever the traffic and however the dimensions combine.
  */
 async function dailyVitalGroups(
   tx: Tx,
@@ -233,10 +252,11 @@ async function dailyVitalGroups(
   route: string | undefined,
 ): Promise<VitalsGroup[]> {
   const grain = GRAINS.day;
-  const from = firstBin(range, grain);
-  const to = range.to.toISOString();
   // The view's scope: one route's cells, or every route's with each route's whole-day cell.
   const scope = route ?? "";
+  const inScope = sql`metric in (${vitalNames})
+    and ${route ? sql`route = ${route}` : sql`(route = '' or dimension = '')`}`;
+  const parent = sql`date_bin(make_interval(days => 2 * c.days), c.start, ${ORIGIN})`;
   const { rows } = await tx.execute<{
     metric: Vital;
     kind: VitalsGroup["kind"];
@@ -247,28 +267,58 @@ async function dailyVitalGroups(
     buckets: number[];
     counts: string[];
   }>(sql`
-    with stale as (
-      select array_agg(time) as days from rum_vitals_stale
-      where tenant_id = app_tenant_id() and time >= ${from} and time < ${to}
+    with bounds as (
+      select ${firstBin(range, grain)} as lo, ${range.to.toISOString()}::timestamptz as hi
     ),
-    every_cell as (
-      select metric, route, dimension, value, time, good, poor, buckets, counts from rum_vitals_daily
-      where tenant_id = app_tenant_id() and time >= ${from} and time < ${to}
-        and time <> all (coalesce((select days from stale), '{}'))
-      union all
+    stale as (
+      select coalesce(array_agg(time), '{}') as days from rum_vitals_stale
+      where tenant_id = app_tenant_id() and time >= (select lo from bounds) and time < (select hi from bounds)
+    ),
+    oldest as (
+      select min(time) as time from rum_vitals_daily where tenant_id = app_tenant_id()
+    ),
+    -- Every aligned block of every width that starts in the range; kept when it is usable and its
+    -- parent (twice as wide) is not: the largest usable blocks, which tile the range's usable days.
+    candidates as (
+      select w.days, s.start
+      from unnest(${sql.raw(`array[${BLOCK_DAYS.join(", ")}]`)}) as w(days)
+      cross join lateral generate_series(
+        date_bin(make_interval(days => w.days), (select lo from bounds), ${ORIGIN}),
+        (select hi from bounds), make_interval(days => w.days)) as s(start)
+    ),
+    blocks as (
+      select c.days, c.start from candidates c
+      where ${usable(sql`c.start`, sql`c.days`)}
+        and (c.days = ${LARGEST_BLOCK} or not ${usable(parent, sql`2 * c.days`)})
+    ),
+    live as (
       select metric, route, dimension, value, time, good, poor, buckets, counts
-      from rum_vitals_cells(app_tenant_id(), coalesce((select days from stale), '{}'))
+      from rum_vitals_cells(app_tenant_id(), (select days from stale))
     ),
     cells as (
-      select * from every_cell where metric in (${vitalNames})
-        and ${route ? sql`route = ${route}` : sql`(route = '' or dimension = '')`}
+      select d.metric, d.route, d.dimension, d.value, d.good, d.poor, d.buckets, d.counts
+      from blocks b join rum_vitals_daily d
+        on d.tenant_id = app_tenant_id() and d.time = b.start and d.days = b.days
+      where ${inScope}
+      union all
+      select metric, route, dimension, value, good, poor, buckets, counts from live where ${inScope}
+    ),
+    day_cells as (
+      select metric, time, good, poor, buckets, counts from rum_vitals_daily
+      where tenant_id = app_tenant_id() and days = 1
+        and time >= (select lo from bounds) and time < (select hi from bounds)
+        and time <> all ((select days from stale)::timestamptz[])
+        and metric in (${vitalNames}) and route = ${scope} and dimension = ''
+      union all
+      select metric, time, good, poor, buckets, counts from live
+      where metric in (${vitalNames}) and route = ${scope} and dimension = ''
     ),
     tagged as (
       select metric, 'overall' as kind, '' as key, null::timestamptz as bin, good, poor, buckets, counts
       from cells where route = ${scope} and dimension = ''
       union all
       select metric, 'series', '', ${bucket(range, grain, step)}, good, poor, buckets, counts
-      from cells where route = ${scope} and dimension = ''
+      from day_cells
       union all
       select metric, 'route', route, null, good, poor, buckets, counts
       from cells where route <> '' and dimension = ''
