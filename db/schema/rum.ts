@@ -141,6 +141,49 @@ export const rumVitalsStale = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.time] })],
 );
 
+/**
+ * The same cells per hour (migrations/0068_rum_vitals_hourly.sql), from the hourly combination rows
+ * (rum_rollups), and merged over aligned blocks of 2, 4, 8 and 16 hours: what a view of up to three
+ * days reads (a 24-hour range is at most ~8 blocks per cell, not 24 hours of combinations).
+ */
+export const rumVitalsHourly = pgTable(
+  "rum_vitals_hourly",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    /** The first UTC hour the row counts. */
+    time: time("time").notNull(),
+    /** How many hours from `time` it counts: 1, or 2^k starting a multiple of 2^k hours after 2000-01-01. */
+    hours: integer("hours").notNull(),
+    metric: text("metric").notNull(),
+    route: text("route").notNull(),
+    dimension: text("dimension").notNull(),
+    value: text("value").notNull(),
+    count: bigint("count", { mode: "number" }).notNull(),
+    good: bigint("good", { mode: "number" }).notNull(),
+    poor: bigint("poor", { mode: "number" }).notNull(),
+    buckets: integer("buckets").array().notNull(),
+    counts: bigint("counts", { mode: "number" }).array().notNull(),
+  },
+  (t) => [
+    uniqueIndex("rum_vitals_hourly_identity").on(
+      t.tenantId,
+      t.time,
+      t.hours,
+      t.metric,
+      t.route,
+      t.dimension,
+      t.value,
+    ),
+  ],
+);
+
+/** Hours whose rum_vitals_hourly rows are missing or behind their combination rows. */
+export const rumVitalsStaleHours = pgTable(
+  "rum_vitals_stale_hours",
+  { tenantId: uuid("tenant_id").notNull(), time: time("time").notNull() },
+  (t) => [primaryKey({ columns: [t.tenantId, t.time] })],
+);
+
 export const rumRoutePatterns = pgTable("rum_route_patterns", {
   tenantId: uuid("tenant_id")
     .primaryKey()

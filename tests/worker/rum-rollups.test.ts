@@ -90,6 +90,13 @@ type Vitals = {
   breakdowns: Record<string, { value: string; samples: number; vitals: Record<string, Summary> }[]>;
 };
 
+/** Each range's report, for every route and for the route /p1. */
+async function reportsOf(m: Member, ranges: string[]): Promise<Vitals[]> {
+  const reports = [];
+  for (const range of ranges) reports.push(await vitalsOf(m, range), await vitalsOf(m, `${range}&route=/p1`));
+  return reports;
+}
+
 async function vitalsOf(m: Member, query = ""): Promise<Vitals> {
   await settleIngest();
   const response = await read(m, `/rum/vitals${query}`);
@@ -344,8 +351,7 @@ describe("RUM rollups", () => {
     await sendBrowser(m, browserBody(spans.slice(0, 12), { mobile: true, network: "4g" }), "DE");
     await sendBrowser(m, browserBody(spans.slice(12), { mobile: false, network: "3g" }), "FR");
     const ranges = [30, 9, 5].map((days) => `?from=${new Date(Date.now() - days * day).toISOString()}`);
-    const live = [];
-    for (const range of ranges) live.push(await vitalsOf(m, range), await vitalsOf(m, `${range}&route=/p1`));
+    const live = await reportsOf(m, ranges);
     expect(live[0].overall.LCP.samples).toBe(24);
 
     await compactVitals(handle.db);
@@ -357,16 +363,45 @@ describe("RUM rollups", () => {
     );
     expect(widths.map((row) => row.days)).toEqual([1, 2, 4, 8, 16, 32, 64]);
     expect(widths.find((row) => row.days === 64)).toEqual({ days: 64, n: 24 });
-    const compacted = [];
-    for (const range of ranges)
-      compacted.push(await vitalsOf(m, range), await vitalsOf(m, `${range}&route=/p1`));
-    expect(compacted).toEqual(live);
+    expect(await reportsOf(m, ranges)).toEqual(live);
 
     // A late vital makes its day stale: the blocks holding it are not read until compacted again.
     await sendBrowser(m, browserBody([vital("/p1", "LCP", 7000, {}, 6 * day)]), "DE");
     const late = await vitalsOf(m, ranges[0]);
     expect(late.overall.LCP.samples).toBe(25);
     expect(late.breakdowns.country.find((entry) => entry.value === "DE")?.samples).toBe(13);
+    await compactVitals(handle.db);
+    expect(await vitalsOf(m, ranges[0])).toEqual(late);
+  });
+
+  it("blocks of hours: a view of up to three days reads compacted hour blocks, the same report as from the combinations", async () => {
+    const m = await member();
+    const hour = 3_600_000;
+    const spans = Array.from({ length: 20 }, (_, agoHours) =>
+      vital(`/p${agoHours % 3}`, agoHours % 2 ? "INP" : "LCP", 100 + agoHours * 90, {}, agoHours * hour),
+    );
+    await sendBrowser(m, browserBody(spans.slice(0, 10), { mobile: true, network: "4g" }), "DE");
+    await sendBrowser(m, browserBody(spans.slice(10), { mobile: false, network: "3g" }), "FR");
+    const ranges = [24, 7, 3].map((hours) => `?from=${new Date(Date.now() - hours * hour).toISOString()}`);
+    const live = await reportsOf(m, ranges);
+    expect(live[0].overall.LCP.samples + live[0].overall.INP.samples).toBe(20);
+    expect(live[0].stepSeconds).toBe(3600);
+
+    await compactVitals(handle.db);
+    const widths = await rowsOf(
+      m.tenantId,
+      `select hours, sum(count)::int as n from rum_vitals_hourly
+       where route = '' and dimension = '' group by hours order by hours`,
+    );
+    expect(widths.map((row) => row.hours)).toEqual([1, 2, 4, 8, 16]);
+    expect(widths[0]).toEqual({ hours: 1, n: 20 });
+    expect(await reportsOf(m, ranges)).toEqual(live);
+
+    // A late vital makes its hour stale: the blocks holding it wait for the next compaction.
+    await sendBrowser(m, browserBody([vital("/p1", "LCP", 9000, {}, 5 * hour)]), "DE");
+    const late = await vitalsOf(m, ranges[0]);
+    expect(late.overall.LCP.samples).toBe(11);
+    expect(late.breakdowns.country.find((entry) => entry.value === "DE")?.samples).toBe(11);
     await compactVitals(handle.db);
     expect(await vitalsOf(m, ranges[0])).toEqual(late);
   });
@@ -405,6 +440,7 @@ describe("RUM rollups", () => {
       rollups: (await tx.execute(sql`select route from rum_rollups`)).rows,
       daily: (await tx.execute(sql`select route from rum_rollups_daily`)).rows,
       cells: (await tx.execute(sql`select distinct route from rum_vitals_daily where route <> ''`)).rows,
+      hourCells: (await tx.execute(sql`select distinct route from rum_vitals_hourly where route <> ''`)).rows,
       staleDays: (
         await tx.execute(
           sql`select count(*)::int as n from rum_vitals_stale where time < now() - interval '7 days'`,
@@ -416,6 +452,7 @@ describe("RUM rollups", () => {
       rollups: [{ route: "/day1" }],
       daily: [{ route: "/day1" }],
       cells: [{ route: "/day1" }],
+      hourCells: [{ route: "/day1" }],
       staleDays: [{ n: 0 }],
     });
   });

@@ -27,7 +27,7 @@ const JOBS: Record<string, ScheduledJob> = {
     // Each job on its own: a failing one is logged and must not keep the other from running.
     const jobs = await Promise.allSettled([
       deliverDueEmails(db, env, now).then((report) => ({ msg: "email retries", ...report })),
-      compactVitals(db).then((days) => ({ msg: "vitals compaction", days })),
+      compactVitals(db).then((rebuilt) => ({ msg: "vitals compaction", rebuilt })),
     ]);
     for (const job of jobs)
       if (job.status === "fulfilled") console.log(JSON.stringify(job.value));

@@ -1,9 +1,10 @@
 // Real-user monitoring summaries, read from the hourly or daily rollups (rum_rollups[_daily], maintained as events
-// are stored: migrations/0036_rum_store.sql), never from raw events: Web Vitals as p75, rating
+// are stored: migrations/0036_rum_store.sql) and the Web Vitals cells compacted from them
+// (rum_vitals_daily / _hourly: 0066–0068), never from raw events: Web Vitals as p75, rating
 // shares and breakdowns by route, device class, network class and country; page views per route
-// and over time; where visitors were. Each is one statement whose work follows the rollup rows in
-// the range (routes × dimensions × hours), not the traffic. Drill-downs (attribution targets, the
-// sessions of a route) read the narrow rum_events table of the range.
+// and over time; where visitors were. Each is one statement whose work follows the rollup rows or
+// cells in the range, not the traffic. Drill-downs (attribution targets, the sessions of a route)
+// read the narrow rum_events table of the range.
 import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { iso } from "./iso.ts";
@@ -37,8 +38,30 @@ export function ratingOf(vital: Vital, value: number): Rating {
  * asked for; the range starts at the grain holding `from`.
  */
 const GRAINS = {
-  hour: { table: sql.raw("rum_rollups"), seconds: 3600, width: "1 hour" },
-  day: { table: sql.raw("rum_rollups_daily"), seconds: 86_400, width: "1 day" },
+  hour: {
+    table: sql.raw("rum_rollups"),
+    seconds: 3600,
+    width: "1 hour",
+    vitals: {
+      cells: sql.raw("rum_vitals_hourly"),
+      stale: sql.raw("rum_vitals_stale_hours"),
+      widthColumn: sql.raw("hours"),
+      blocks: [1, 2, 4, 8, 16],
+      hourly: true,
+    },
+  },
+  day: {
+    table: sql.raw("rum_rollups_daily"),
+    seconds: 86_400,
+    width: "1 day",
+    vitals: {
+      cells: sql.raw("rum_vitals_daily"),
+      stale: sql.raw("rum_vitals_stale"),
+      widthColumn: sql.raw("days"),
+      blocks: [1, 2, 4, 8, 16, 32, 64],
+      hourly: false,
+    },
+  },
 } as const;
 const DAILY_AFTER_MS = 3 * 86_400_000;
 type Grain = (typeof GRAINS)[keyof typeof GRAINS];
@@ -103,10 +126,7 @@ export async function vitalsReport(
 ): Promise<VitalsReport> {
   const grain = grainOf(range);
   const step = rumStepOf(stepSeconds, grain);
-  const groups =
-    grain === GRAINS.day
-      ? await dailyVitalGroups(tx, range, step, route)
-      : await hourlyVitalGroups(tx, range, step, route);
+  const groups = await vitalGroups(tx, range, grain, step, route);
   const report: VitalsReport = {
     stepSeconds: step,
     thresholds: VITAL_THRESHOLDS,
@@ -154,109 +174,44 @@ export async function vitalsReport(
   return report;
 }
 
-// grouping(route, device, network, country, bucket): 1 for each column not grouped by.
-const LEVELS: Record<number, VitalsGroup["kind"]> = {
-  31: "overall",
-  30: "series",
-  15: "route",
-  23: "device",
-  27: "network",
-  29: "country",
-};
-
-/**
- * Up to three days: every hourly combination row of the range (route × device × network ×
- * country), hashed into the report's six groupings in one pass.
- */
-async function hourlyVitalGroups(
-  tx: Tx,
-  range: TimeRange,
-  step: number,
-  route: string | undefined,
-): Promise<VitalsGroup[]> {
-  const grain = GRAINS.hour;
-  // Every group's sketch, with its good and poor counts folded in as two extra keys: one pass.
-  const { rows } = await tx.execute<{
-    metric: Vital;
-    route: string | null;
-    device: string | null;
-    network: string | null;
-    country: string | null;
-    time: string | null;
-    level: number;
-    sketch: Record<string, string | number>;
-  }>(sql`
-    with r as (
-      select metric, route, device, network, country, ${bucket(range, grain, step)} as bucket, good, poor, sketch
-      from ${rollupsIn(range, grain)} and metric in (${vitalNames}) ${route ? sql`and route = ${route}` : sql``}
-    ),
-    k as (
-      select metric, route, device, network, country, bucket,
-        grouping(route, device, network, country, bucket) as level, e.key, sum(e.n) as n
-      from r cross join lateral (
-        select key, value::bigint as n from jsonb_each_text(r.sketch)
-        union all values ('good', r.good), ('poor', r.poor)
-      ) as e
-      group by grouping sets ((metric, e.key), (metric, bucket, e.key), (metric, route, e.key),
-        (metric, device, e.key), (metric, network, e.key), (metric, country, e.key))
-    )
-    select metric, route, device, network, country, ${iso("bucket")} as time, level,
-      jsonb_object_agg(key, n) as sketch
-    from k group by metric, route, device, network, country, bucket, level`);
-  return rows.map((row) => {
-    const kind = LEVELS[row.level];
-    const { good, poor, ...buckets } = row.sketch;
-    const key = kind === "overall" ? "" : kind === "series" ? row.time! : row[kind]!;
-    return {
-      metric: row.metric,
-      kind,
-      key,
-      good: Number(good),
-      poor: Number(poor),
-      sketch: Object.fromEntries(Object.entries(buckets).map(([bucket, n]) => [bucket, Number(n)])),
-    };
-  });
-}
-
-/** rum_vitals_daily stores the zero bucket as this id (its bucket ids are integers). */
+/** rum_vitals_daily / _hourly store the zero bucket as this id (their bucket ids are integers). */
 const ZERO_BUCKET_ID = -2147483648;
 
-/** The compaction's block widths in days (migrations/0067_rum_vitals_blocks.sql): 1 is a day's own cells. */
-const BLOCK_DAYS = [1, 2, 4, 8, 16, 32, 64];
-const LARGEST_BLOCK = BLOCK_DAYS[BLOCK_DAYS.length - 1];
-
 /**
- * Whether the block of `days` days at `start` can stand for its days in a view: inside the range,
- * no day of it stale (a stale block may miss or hold rows its days no longer have), and not older
- * than the tenant's oldest cell (the retention purge deletes a block that starts before its cutoff
- * while the block's younger halves stay).
+ * Whether the block of `width` grains at `start` can stand for its grains in a view: inside the
+ * range, none of them stale (a stale block may miss or hold rows its grains no longer have), and
+ * not older than the tenant's oldest cell (the retention purge deletes a block that starts before
+ * its cutoff while the block's younger halves stay).
  */
-const usable = (start: SQL, days: SQL) => sql`(${start} >= (select lo from bounds)
-  and ${start} + make_interval(days => ${days} - 1) < (select hi from bounds)
+const usable = (start: SQL, width: SQL) => sql`(${start} >= (select lo from bounds)
+  and ${start} + (${width} - 1) * (select unit from bounds) < (select hi from bounds)
   and ${start} >= (select time from oldest)
-  and not exists (select from unnest((select days from stale)) as s(day)
-    where s.day >= ${start} and s.day < ${start} + make_interval(days => ${days})))`;
+  and not exists (select from unnest((select times from stale)) as s(time)
+    where s.time >= ${start} and s.time < ${start} + ${width} * (select unit from bounds)))`;
 
 /**
- * Longer ranges: the per-dimension cells (rum_vitals_daily, migrations/0066_rum_vitals_cube.sql)
- * of the largest compacted blocks of days that tile the range (0067: a 30-day range is at most ~8
- * blocks, not 30 days), each day's own whole-scope cell for the series, and the same cells
- * computed from the combination rows for the days still stale (today, usually). The work follows
- * cells × blocks: 1 + routes + devices + networks + countries rows per vital and block (one route:
- * 1 + devices + networks + countries), whatever the traffic and however the dimensions combine.
+ * The Web Vitals cells (migrations/0066_rum_vitals_cube.sql: per vital, every route or one route,
+ * times no breakdown or one dimension's value) of the largest compacted blocks that tile the range
+ * (0067, 0068: aligned blocks of 2^k days up to 64, or of 2^k hours up to 16, for ranges of up to
+ * three days; a 30-day range is at most ~8 blocks, a 24-hour one ~8), each day's or hour's own
+ * whole-scope cell for the series, and the same cells computed from the combination rows for
+ * whatever is still stale (the current hour and day, usually). The work follows cells × blocks:
+ * 1 + routes + devices + networks + countries rows per vital and block (one route: 1 + devices +
+ * networks + countries), whatever the traffic and however the dimensions combine.
  */
-async function dailyVitalGroups(
+async function vitalGroups(
   tx: Tx,
   range: TimeRange,
+  grain: Grain,
   step: number,
   route: string | undefined,
 ): Promise<VitalsGroup[]> {
-  const grain = GRAINS.day;
-  // The view's scope: one route's cells, or every route's with each route's whole-day cell.
+  const { cells: table, stale: staleTable, widthColumn, blocks: widths, hourly } = grain.vitals;
+  // The view's scope: one route's cells, or every route's with each route's whole-range cell.
   const scope = route ?? "";
   const inScope = sql`metric in (${vitalNames})
     and ${route ? sql`route = ${route}` : sql`(route = '' or dimension = '')`}`;
-  const parent = sql`date_bin(make_interval(days => 2 * c.days), c.start, ${ORIGIN})`;
+  const parent = sql`date_bin(2 * c.width * (select unit from bounds), c.start, ${ORIGIN})`;
   const { rows } = await tx.execute<{
     metric: Vital;
     kind: VitalsGroup["kind"];
@@ -268,46 +223,47 @@ async function dailyVitalGroups(
     counts: string[];
   }>(sql`
     with bounds as (
-      select ${firstBin(range, grain)} as lo, ${range.to.toISOString()}::timestamptz as hi
+      select ${firstBin(range, grain)} as lo, ${range.to.toISOString()}::timestamptz as hi,
+        ${grain.width}::interval as unit
     ),
     stale as (
-      select coalesce(array_agg(time), '{}') as days from rum_vitals_stale
+      select coalesce(array_agg(time), '{}') as times from ${staleTable}
       where tenant_id = app_tenant_id() and time >= (select lo from bounds) and time < (select hi from bounds)
     ),
     oldest as (
-      select min(time) as time from rum_vitals_daily where tenant_id = app_tenant_id()
+      select min(time) as time from ${table} where tenant_id = app_tenant_id()
     ),
     -- Every aligned block of every width that starts in the range; kept when it is usable and its
-    -- parent (twice as wide) is not: the largest usable blocks, which tile the range's usable days.
+    -- parent (twice as wide) is not: the largest usable blocks, which tile the range's usable grains.
     candidates as (
-      select w.days, s.start
-      from unnest(${sql.raw(`array[${BLOCK_DAYS.join(", ")}]`)}) as w(days)
+      select w.width, s.start
+      from unnest(${sql.raw(`array[${widths.join(", ")}]`)}) as w(width)
       cross join lateral generate_series(
-        date_bin(make_interval(days => w.days), (select lo from bounds), ${ORIGIN}),
-        (select hi from bounds), make_interval(days => w.days)) as s(start)
+        date_bin(w.width * (select unit from bounds), (select lo from bounds), ${ORIGIN}),
+        (select hi from bounds), w.width * (select unit from bounds)) as s(start)
     ),
     blocks as (
-      select c.days, c.start from candidates c
-      where ${usable(sql`c.start`, sql`c.days`)}
-        and (c.days = ${LARGEST_BLOCK} or not ${usable(parent, sql`2 * c.days`)})
+      select c.width, c.start from candidates c
+      where ${usable(sql`c.start`, sql`c.width`)}
+        and (c.width = ${widths[widths.length - 1]} or not ${usable(parent, sql`2 * c.width`)})
     ),
     live as (
       select metric, route, dimension, value, time, good, poor, buckets, counts
-      from rum_vitals_cells(app_tenant_id(), (select days from stale))
+      from rum_vitals_cells(app_tenant_id(), (select times from stale), ${hourly}::boolean)
     ),
     cells as (
       select d.metric, d.route, d.dimension, d.value, d.good, d.poor, d.buckets, d.counts
-      from blocks b join rum_vitals_daily d
-        on d.tenant_id = app_tenant_id() and d.time = b.start and d.days = b.days
+      from blocks b join ${table} d
+        on d.tenant_id = app_tenant_id() and d.time = b.start and d.${widthColumn} = b.width
       where ${inScope}
       union all
       select metric, route, dimension, value, good, poor, buckets, counts from live where ${inScope}
     ),
-    day_cells as (
-      select metric, time, good, poor, buckets, counts from rum_vitals_daily
-      where tenant_id = app_tenant_id() and days = 1
+    own_cells as (
+      select metric, time, good, poor, buckets, counts from ${table}
+      where tenant_id = app_tenant_id() and ${widthColumn} = 1
         and time >= (select lo from bounds) and time < (select hi from bounds)
-        and time <> all ((select days from stale)::timestamptz[])
+        and time <> all ((select times from stale)::timestamptz[])
         and metric in (${vitalNames}) and route = ${scope} and dimension = ''
       union all
       select metric, time, good, poor, buckets, counts from live
@@ -318,7 +274,7 @@ async function dailyVitalGroups(
       from cells where route = ${scope} and dimension = ''
       union all
       select metric, 'series', '', ${bucket(range, grain, step)}, good, poor, buckets, counts
-      from day_cells
+      from own_cells
       union all
       select metric, 'route', route, null, good, poor, buckets, counts
       from cells where route <> '' and dimension = ''
