@@ -47,7 +47,6 @@ const GRAINS = {
       stale: sql.raw("rum_vitals_stale_hours"),
       widthColumn: sql.raw("hours"),
       blocks: [1, 2, 4, 8, 16],
-      hourly: true,
     },
   },
   day: {
@@ -59,7 +58,6 @@ const GRAINS = {
       stale: sql.raw("rum_vitals_stale"),
       widthColumn: sql.raw("days"),
       blocks: [1, 2, 4, 8, 16, 32, 64],
-      hourly: false,
     },
   },
 } as const;
@@ -194,8 +192,8 @@ const usable = (start: SQL, width: SQL) => sql`(${start} >= (select lo from boun
  * times no breakdown or one dimension's value) of the largest compacted blocks that tile the range
  * (0067, 0068: aligned blocks of 2^k days up to 64, or of 2^k hours up to 16, for ranges of up to
  * three days; a 30-day range is at most ~8 blocks, a 24-hour one ~8), each day's or hour's own
- * whole-scope cell for the series, and the same cells computed from the combination rows for
- * whatever is still stale (the current hour and day, usually). The work follows cells × blocks:
+ * whole-scope cell for the series, and the combination rows of whatever is still stale (the
+ * current hour and day, usually). The work follows cells × blocks:
  * 1 + routes + devices + networks + countries rows per vital and block (one route: 1 + devices +
  * networks + countries), whatever the traffic and however the dimensions combine.
  */
@@ -206,7 +204,7 @@ async function vitalGroups(
   step: number,
   route: string | undefined,
 ): Promise<VitalsGroup[]> {
-  const { cells: table, stale: staleTable, widthColumn, blocks: widths, hourly } = grain.vitals;
+  const { cells: table, stale: staleTable, widthColumn, blocks: widths } = grain.vitals;
   // The view's scope: one route's cells, or every route's with each route's whole-range cell.
   const scope = route ?? "";
   const inScope = sql`metric in (${vitalNames})
@@ -247,17 +245,25 @@ async function vitalGroups(
       where ${usable(sql`c.start`, sql`c.width`)}
         and (c.width = ${widths[widths.length - 1]} or not ${usable(parent, sql`2 * c.width`)})
     ),
+    -- What is stale, read from its combination rows (route × device × network × country), each
+    -- sketch as the cells' two arrays: tagged straight into the report's groups below.
     live as (
-      select metric, route, dimension, value, time, good, poor, buckets, counts
-      from rum_vitals_cells(app_tenant_id(), (select times from stale), ${hourly}::boolean)
+      select r.metric, r.route, r.device, r.network, r.country, r.time, r.good, r.poor, s.buckets, s.counts
+      from ${grain.table} r cross join lateral (
+        select array_agg(case when e.key = 'z' then ${sql.raw(`(${ZERO_BUCKET_ID})::integer`)} else e.key::integer end) as buckets,
+          array_agg(e.value::bigint) as counts
+        from jsonb_each_text(r.sketch) as e
+      ) as s
+      where r.tenant_id = app_tenant_id() and r.time >= (select lo from bounds) and r.time < (select hi from bounds)
+        and r.time = any ((select times from stale)::timestamptz[])
+        and r.metric in (${vitalNames}) ${route ? sql`and r.route = ${route}` : sql``}
     ),
+    -- Each block's rows looked up by its key (lateral: a hash join would scan every block's rows).
     cells as (
-      select d.metric, d.route, d.dimension, d.value, d.good, d.poor, d.buckets, d.counts
-      from blocks b join ${table} d
-        on d.tenant_id = app_tenant_id() and d.time = b.start and d.${widthColumn} = b.width
-      where ${inScope}
-      union all
-      select metric, route, dimension, value, good, poor, buckets, counts from live where ${inScope}
+      select d.* from blocks b cross join lateral (
+        select metric, route, dimension, value, good, poor, buckets, counts from ${table}
+        where tenant_id = app_tenant_id() and time = b.start and ${widthColumn} = b.width and ${inScope}
+      ) as d
     ),
     own_cells as (
       select metric, time, good, poor, buckets, counts from ${table}
@@ -265,9 +271,6 @@ async function vitalGroups(
         and time >= (select lo from bounds) and time < (select hi from bounds)
         and time <> all ((select times from stale)::timestamptz[])
         and metric in (${vitalNames}) and route = ${scope} and dimension = ''
-      union all
-      select metric, time, good, poor, buckets, counts from live
-      where metric in (${vitalNames}) and route = ${scope} and dimension = ''
     ),
     tagged as (
       select metric, 'overall' as kind, '' as key, null::timestamptz as bin, good, poor, buckets, counts
@@ -281,6 +284,18 @@ async function vitalGroups(
       union all
       select metric, dimension, value, null, good, poor, buckets, counts
       from cells where route = ${scope} and dimension <> ''
+      union all
+      select metric, 'overall', '', null, good, poor, buckets, counts from live
+      union all
+      select metric, 'series', '', ${bucket(range, grain, step)}, good, poor, buckets, counts from live
+      union all
+      select metric, 'route', route, null, good, poor, buckets, counts from live
+      union all
+      select metric, 'device', device, null, good, poor, buckets, counts from live
+      union all
+      select metric, 'network', network, null, good, poor, buckets, counts from live
+      union all
+      select metric, 'country', country, null, good, poor, buckets, counts from live
     ),
     -- Each group numbered, so the merge hashes two integers per sketch entry, not four columns.
     numbered as (
