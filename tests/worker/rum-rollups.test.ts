@@ -406,6 +406,29 @@ describe("RUM rollups", () => {
     expect(await vitalsOf(m, ranges[0])).toEqual(late);
   });
 
+  it("hour cells cover the last four days: an earlier short range reads the combination rows, the same report", async () => {
+    const m = await member();
+    const hour = 3_600_000;
+    const at = Date.now() - 5 * 24 * hour;
+    const batch = vitalRows([
+      { at, path: "/old" },
+      { at: at + hour, path: "/old" },
+      { at: Date.now() - hour, path: "/new" },
+    ]);
+    await handle.db.execute(sql`select app_store_spans(${m.tenantId}::uuid, ${batch}::jsonb)`);
+    const range = `?from=${new Date(at - 12 * hour).toISOString()}&to=${new Date(at + 12 * hour).toISOString()}`;
+    const live = await vitalsOf(m, range);
+    expect(live.overall.LCP.samples).toBe(2);
+    await compactVitals(handle.db);
+    expect(
+      await rowsOf(
+        m.tenantId,
+        "select distinct route from rum_vitals_hourly where route <> '' order by route",
+      ),
+    ).toEqual([{ route: "/new" }]);
+    expect(await vitalsOf(m, range)).toEqual(live);
+  });
+
   it("a compacted day that receives more vitals is stale again and read with them at once", async () => {
     const m = await member();
     await sendBrowser(m, browserBody([vital("/", "LCP", 1000), vital("/", "LCP", 2000)]));

@@ -228,8 +228,10 @@ async function vitalGroups(
       select coalesce(array_agg(time), '{}') as times from ${staleTable}
       where tenant_id = app_tenant_id() and time >= (select lo from bounds) and time < (select hi from bounds)
     ),
+    -- The tenant's oldest own cell (a day's or an hour's, not a block's: a block may start before
+    -- the first day or hour it holds).
     oldest as (
-      select min(time) as time from ${table} where tenant_id = app_tenant_id()
+      select min(time) as time from ${table} where tenant_id = app_tenant_id() and ${widthColumn} = 1
     ),
     -- Every aligned block of every width that starts in the range; kept when it is usable and its
     -- parent (twice as wide) is not: the largest usable blocks, which tile the range's usable grains.
@@ -245,8 +247,9 @@ async function vitalGroups(
       where ${usable(sql`c.start`, sql`c.width`)}
         and (c.width = ${widths[widths.length - 1]} or not ${usable(parent, sql`2 * c.width`)})
     ),
-    -- What is stale, read from its combination rows (route × device × network × country), each
-    -- sketch as the cells' two arrays: tagged straight into the report's groups below.
+    -- What no cell covers, read from its combination rows (route × device × network × country),
+    -- each sketch as the cells' two arrays, tagged straight into the report's groups below: what is
+    -- stale, and what is older than the tenant's oldest cell (hour cells are kept for four days).
     live as (
       select r.metric, r.route, r.device, r.network, r.country, r.time, r.good, r.poor, s.buckets, s.counts
       from ${grain.table} r cross join lateral (
@@ -255,14 +258,18 @@ async function vitalGroups(
         from jsonb_each_text(r.sketch) as e
       ) as s
       where r.tenant_id = app_tenant_id() and r.time >= (select lo from bounds) and r.time < (select hi from bounds)
-        and r.time = any ((select times from stale)::timestamptz[])
+        and (r.time = any ((select times from stale)::timestamptz[])
+          or r.time < coalesce((select time from oldest), 'infinity'))
         and r.metric in (${vitalNames}) ${route ? sql`and r.route = ${route}` : sql``}
     ),
-    -- Each block's rows looked up by its key (lateral: a hash join would scan every block's rows).
+    -- Each block's rows looked up by its key: a block is a few hundred rows of a table that holds
+    -- every block, so a hash join (what the planner picks for the blocks' unknown count) would
+    -- scan the table. OFFSET 0 keeps the lateral subquery a per-block index scan.
     cells as (
       select d.* from blocks b cross join lateral (
         select metric, route, dimension, value, good, poor, buckets, counts from ${table}
         where tenant_id = app_tenant_id() and time = b.start and ${widthColumn} = b.width and ${inScope}
+        offset 0
       ) as d
     ),
     own_cells as (
