@@ -11,7 +11,7 @@ import { ratingOf, VITALS } from "../../worker/src/query/rum.ts";
 import { bucketOf } from "../../worker/src/query/vital-sketch.ts";
 import { telemetry } from "../../worker/src/retention/telemetry.ts";
 import { compactVitals } from "../../worker/src/rollups/vitals-compaction.ts";
-import { problemOf } from "./helpers.ts";
+import { connect, problemOf } from "./helpers.ts";
 import { api } from "./support/accounts.ts";
 import { kv, member, read, SHOP, type Member } from "./support/query.ts";
 import { postOtlp, randomHex, rowsOf, settleIngest } from "./support/telemetry.ts";
@@ -427,6 +427,38 @@ describe("RUM rollups", () => {
       ),
     ).toEqual([{ route: "/new" }]);
     expect(await vitalsOf(m, range)).toEqual(live);
+  });
+
+  it("a long view reads the day that holds its end from that day's hour cells (the day still being written)", async () => {
+    const m = await member();
+    const hour = 3_600_000;
+    await sendBrowser(
+      m,
+      browserBody([vital("/", "LCP", 1000, {}, 0), vital("/", "LCP", 3000, {}, 3 * 24 * hour)]),
+    );
+    const range = `?from=${new Date(Date.now() - 7 * 24 * hour).toISOString()}`;
+    await settleIngest();
+    await compactVitals(handle.db);
+    const compacted = await vitalsOf(m, range);
+    expect(compacted.overall.LCP.samples).toBe(2);
+    // Without today's day cells the view is the same: it never read them.
+    const owner = await connect(env.TEST_OWNER_DATABASE_URL);
+    try {
+      await owner.query("begin");
+      await owner.query("select set_config('app.retention', 'on', true)");
+      await owner.query(
+        `delete from rum_vitals_daily where tenant_id = $1
+         and time = date_bin('1 day', now(), timestamptz '2000-01-01 00:00:00+00')`,
+        [m.tenantId],
+      );
+      await owner.query("commit");
+    } finally {
+      await owner.end();
+    }
+    expect(await vitalsOf(m, range)).toEqual(compacted);
+    // A new vital is in it at once: its hour is read from its combination rows until compacted.
+    await sendBrowser(m, browserBody([vital("/", "LCP", 5000)]));
+    expect((await vitalsOf(m, range)).overall.LCP.samples).toBe(3);
   });
 
   it("a compacted day that receives more vitals is stale again and read with them at once", async () => {

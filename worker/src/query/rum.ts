@@ -176,26 +176,125 @@ export async function vitalsReport(
 const ZERO_BUCKET_ID = -2147483648;
 
 /**
- * Whether the block of `width` grains at `start` can stand for its grains in a view: inside the
- * range, none of them stale (a stale block may miss or hold rows its grains no longer have), and
- * not older than the tenant's oldest cell (the retention purge deletes a block that starts before
- * its cutoff while the block's younger halves stay).
+ * One grain's cells tiling part of a view's range, [lo, hi): the largest compacted blocks inside
+ * it (0067, 0068: aligned blocks of 2^k days up to 64, or of 2^k hours up to 16; any 30 days are at
+ * most ~8 blocks, any 24 hours ~8), each day's or hour's own whole-scope cell for the series, and
+ * the combination rows of what no cell covers. Its CTEs are named `<name>_…`; `tagged` is its rows
+ * for the report's groups.
  */
-const usable = (start: SQL, width: SQL) => sql`(${start} >= (select lo from bounds)
-  and ${start} + (${width} - 1) * (select unit from bounds) < (select hi from bounds)
-  and ${start} >= (select time from oldest)
-  and not exists (select from unnest((select times from stale)) as s(time)
-    where s.time >= ${start} and s.time < ${start} + ${width} * (select unit from bounds)))`;
+function tiling(
+  name: string,
+  grain: Grain,
+  bounds: { lo: SQL; hi: SQL },
+  view: { scope: string; route: string | undefined; bin: SQL },
+): { ctes: SQL; tagged: SQL } {
+  const { cells: table, stale: staleTable, widthColumn, blocks: widths } = grain.vitals;
+  const cte = (part: string) => sql.raw(`${name}_${part}`);
+  const [lo, hi, unit] = ["lo", "hi", "unit"].map(
+    (column) => sql`(select ${sql.raw(column)} from ${cte("bounds")})`,
+  );
+  const { scope, route } = view;
+  const inScope = sql`metric in (${vitalNames})
+    and ${route ? sql`route = ${route}` : sql`(route = '' or dimension = '')`}`;
+  // Whether the block of `width` grains at `start` can stand for its grains: inside the range,
+  // none of them stale (a stale block may miss or hold rows its grains no longer have), and not
+  // older than the tenant's oldest own cell (the retention purge deletes a block that starts before
+  // its cutoff while its younger halves stay; hour cells are kept for four days only).
+  const usable = (start: SQL, width: SQL) => sql`(${start} >= ${lo}
+    and ${start} + (${width} - 1) * ${unit} < ${hi}
+    and ${start} >= (select time from ${cte("oldest")})
+    and not exists (select from unnest((select times from ${cte("stale")})) as s(time)
+      where s.time >= ${start} and s.time < ${start} + ${width} * ${unit}))`;
+  const parent = sql`date_bin(2 * c.width * ${unit}, c.start, ${ORIGIN})`;
+  const ctes = sql`
+    ${cte("bounds")} as (select ${bounds.lo} as lo, ${bounds.hi} as hi, ${grain.width}::interval as unit),
+    ${cte("stale")} as (
+      select coalesce(array_agg(time), '{}') as times from ${staleTable}
+      where tenant_id = app_tenant_id() and time >= ${lo} and time < ${hi}
+    ),
+    -- The tenant's oldest own cell (a day's or an hour's, not a block's: a block may start before
+    -- the first day or hour it holds).
+    ${cte("oldest")} as (
+      select min(time) as time from ${table} where tenant_id = app_tenant_id() and ${widthColumn} = 1
+    ),
+    -- Every aligned block of every width that starts in the range; kept when it is usable and its
+    -- parent (twice as wide) is not: the largest usable blocks, which tile the range's usable grains.
+    ${cte("blocks")} as (
+      select c.width, c.start from (
+        select w.width, s.start
+        from unnest(${sql.raw(`array[${widths.join(", ")}]`)}) as w(width)
+        cross join lateral generate_series(date_bin(w.width * ${unit}, ${lo}, ${ORIGIN}), ${hi}, w.width * ${unit}) as s(start)
+      ) as c
+      where ${usable(sql`c.start`, sql`c.width`)}
+        and (c.width = ${widths[widths.length - 1]} or not ${usable(parent, sql`2 * c.width`)})
+    ),
+    -- What no cell covers, read from its combination rows (route × device × network × country),
+    -- each sketch as the cells' two arrays, tagged straight into the report's groups: what is
+    -- stale, and what is older than the tenant's oldest own cell.
+    ${cte("live")} as (
+      select r.metric, r.route, r.device, r.network, r.country, r.time, r.good, r.poor, s.buckets, s.counts
+      from ${grain.table} r cross join lateral (
+        select array_agg(case when e.key = 'z' then ${sql.raw(`(${ZERO_BUCKET_ID})::integer`)} else e.key::integer end) as buckets,
+          array_agg(e.value::bigint) as counts
+        from jsonb_each_text(r.sketch) as e
+      ) as s
+      where r.tenant_id = app_tenant_id() and r.time >= ${lo} and r.time < ${hi}
+        and (r.time = any ((select times from ${cte("stale")})::timestamptz[])
+          or r.time < coalesce((select time from ${cte("oldest")}), 'infinity'))
+        and r.metric in (${vitalNames}) ${route ? sql`and r.route = ${route}` : sql``}
+    ),
+    -- Each block's rows looked up by its key: a block is a few hundred rows of a table that holds
+    -- every block, so a hash join (what the planner picks for the blocks' unknown count) would
+    -- scan the table. OFFSET 0 keeps the lateral subquery a per-block index scan.
+    ${cte("cells")} as (
+      select d.* from ${cte("blocks")} b cross join lateral (
+        select metric, route, dimension, value, good, poor, buckets, counts from ${table}
+        where tenant_id = app_tenant_id() and time = b.start and ${widthColumn} = b.width and ${inScope}
+        offset 0
+      ) as d
+    ),
+    ${cte("own")} as (
+      select metric, time, good, poor, buckets, counts from ${table}
+      where tenant_id = app_tenant_id() and ${widthColumn} = 1 and time >= ${lo} and time < ${hi}
+        and time <> all ((select times from ${cte("stale")})::timestamptz[])
+        and metric in (${vitalNames}) and route = ${scope} and dimension = ''
+    ),`;
+  const [cells, own, live] = [cte("cells"), cte("own"), cte("live")];
+  const tagged = sql`
+      select metric, 'overall' as kind, '' as key, null::timestamptz as bin, good, poor, buckets, counts
+      from ${cells} where route = ${scope} and dimension = ''
+      union all
+      select metric, 'series', '', ${view.bin}, good, poor, buckets, counts from ${own}
+      union all
+      select metric, 'route', route, null, good, poor, buckets, counts
+      from ${cells} where route <> '' and dimension = ''
+      union all
+      select metric, dimension, value, null, good, poor, buckets, counts
+      from ${cells} where route = ${scope} and dimension <> ''
+      union all
+      select metric, 'overall', '', null, good, poor, buckets, counts from ${live}
+      union all
+      select metric, 'series', '', ${view.bin}, good, poor, buckets, counts from ${live}
+      union all
+      select metric, 'route', route, null, good, poor, buckets, counts from ${live}
+      union all
+      select metric, 'device', device, null, good, poor, buckets, counts from ${live}
+      union all
+      select metric, 'network', network, null, good, poor, buckets, counts from ${live}
+      union all
+      select metric, 'country', country, null, good, poor, buckets, counts from ${live}`;
+  return { ctes, tagged };
+}
 
 /**
- * The Web Vitals cells (migrations/0066_rum_vitals_cube.sql: per vital, every route or one route,
- * times no breakdown or one dimension's value) of the largest compacted blocks that tile the range
- * (0067, 0068: aligned blocks of 2^k days up to 64, or of 2^k hours up to 16, for ranges of up to
- * three days; a 30-day range is at most ~8 blocks, a 24-hour one ~8), each day's or hour's own
- * whole-scope cell for the series, and the combination rows of whatever is still stale (the
- * current hour and day, usually). The work follows cells × blocks:
- * 1 + routes + devices + networks + countries rows per vital and block (one route: 1 + devices +
- * networks + countries), whatever the traffic and however the dimensions combine.
+ * The Web Vitals groups of a view from the cells (migrations/0066_rum_vitals_cube.sql: per vital,
+ * every route or one route, times no breakdown or one dimension's value). Up to three days: the
+ * hour cells. Longer: the day cells, except for the day that holds `to` when that is recent: its
+ * hours' cells, so the day still being written (stale until the next compaction, and again after
+ * every batch) costs a few hour blocks and the current hour's combination rows, not the whole
+ * day's combinations. The work follows cells × blocks: 1 + routes + devices + networks +
+ * countries rows per vital and block (one route: 1 + devices + networks + countries), whatever
+ * the traffic and however the dimensions combine.
  */
 async function vitalGroups(
   tx: Tx,
@@ -204,12 +303,19 @@ async function vitalGroups(
   step: number,
   route: string | undefined,
 ): Promise<VitalsGroup[]> {
-  const { cells: table, stale: staleTable, widthColumn, blocks: widths } = grain.vitals;
   // The view's scope: one route's cells, or every route's with each route's whole-range cell.
-  const scope = route ?? "";
-  const inScope = sql`metric in (${vitalNames})
-    and ${route ? sql`route = ${route}` : sql`(route = '' or dimension = '')`}`;
-  const parent = sql`date_bin(2 * c.width * (select unit from bounds), c.start, ${ORIGIN})`;
+  const view = { scope: route ?? "", route, bin: bucket(range, grain, step) };
+  const lo = firstBin(range, grain);
+  const hi = sql`${range.to.toISOString()}::timestamptz`;
+  const split = sql`(case when ${hi} > now() - interval '1 day'
+    then greatest(${lo}, date_bin('1 day', ${hi}, ${ORIGIN})) else ${hi} end)`;
+  const parts =
+    grain === GRAINS.hour
+      ? [tiling("hours", GRAINS.hour, { lo, hi }, view)]
+      : [
+          tiling("days", GRAINS.day, { lo, hi: split }, view),
+          tiling("hours", GRAINS.hour, { lo: split, hi }, view),
+        ];
   const { rows } = await tx.execute<{
     metric: Vital;
     kind: VitalsGroup["kind"];
@@ -220,90 +326,14 @@ async function vitalGroups(
     buckets: number[];
     counts: string[];
   }>(sql`
-    with bounds as (
-      select ${firstBin(range, grain)} as lo, ${range.to.toISOString()}::timestamptz as hi,
-        ${grain.width}::interval as unit
-    ),
-    stale as (
-      select coalesce(array_agg(time), '{}') as times from ${staleTable}
-      where tenant_id = app_tenant_id() and time >= (select lo from bounds) and time < (select hi from bounds)
-    ),
-    -- The tenant's oldest own cell (a day's or an hour's, not a block's: a block may start before
-    -- the first day or hour it holds).
-    oldest as (
-      select min(time) as time from ${table} where tenant_id = app_tenant_id() and ${widthColumn} = 1
-    ),
-    -- Every aligned block of every width that starts in the range; kept when it is usable and its
-    -- parent (twice as wide) is not: the largest usable blocks, which tile the range's usable grains.
-    candidates as (
-      select w.width, s.start
-      from unnest(${sql.raw(`array[${widths.join(", ")}]`)}) as w(width)
-      cross join lateral generate_series(
-        date_bin(w.width * (select unit from bounds), (select lo from bounds), ${ORIGIN}),
-        (select hi from bounds), w.width * (select unit from bounds)) as s(start)
-    ),
-    blocks as (
-      select c.width, c.start from candidates c
-      where ${usable(sql`c.start`, sql`c.width`)}
-        and (c.width = ${widths[widths.length - 1]} or not ${usable(parent, sql`2 * c.width`)})
-    ),
-    -- What no cell covers, read from its combination rows (route × device × network × country),
-    -- each sketch as the cells' two arrays, tagged straight into the report's groups below: what is
-    -- stale, and what is older than the tenant's oldest cell (hour cells are kept for four days).
-    live as (
-      select r.metric, r.route, r.device, r.network, r.country, r.time, r.good, r.poor, s.buckets, s.counts
-      from ${grain.table} r cross join lateral (
-        select array_agg(case when e.key = 'z' then ${sql.raw(`(${ZERO_BUCKET_ID})::integer`)} else e.key::integer end) as buckets,
-          array_agg(e.value::bigint) as counts
-        from jsonb_each_text(r.sketch) as e
-      ) as s
-      where r.tenant_id = app_tenant_id() and r.time >= (select lo from bounds) and r.time < (select hi from bounds)
-        and (r.time = any ((select times from stale)::timestamptz[])
-          or r.time < coalesce((select time from oldest), 'infinity'))
-        and r.metric in (${vitalNames}) ${route ? sql`and r.route = ${route}` : sql``}
-    ),
-    -- Each block's rows looked up by its key: a block is a few hundred rows of a table that holds
-    -- every block, so a hash join (what the planner picks for the blocks' unknown count) would
-    -- scan the table. OFFSET 0 keeps the lateral subquery a per-block index scan.
-    cells as (
-      select d.* from blocks b cross join lateral (
-        select metric, route, dimension, value, good, poor, buckets, counts from ${table}
-        where tenant_id = app_tenant_id() and time = b.start and ${widthColumn} = b.width and ${inScope}
-        offset 0
-      ) as d
-    ),
-    own_cells as (
-      select metric, time, good, poor, buckets, counts from ${table}
-      where tenant_id = app_tenant_id() and ${widthColumn} = 1
-        and time >= (select lo from bounds) and time < (select hi from bounds)
-        and time <> all ((select times from stale)::timestamptz[])
-        and metric in (${vitalNames}) and route = ${scope} and dimension = ''
-    ),
-    tagged as (
-      select metric, 'overall' as kind, '' as key, null::timestamptz as bin, good, poor, buckets, counts
-      from cells where route = ${scope} and dimension = ''
-      union all
-      select metric, 'series', '', ${bucket(range, grain, step)}, good, poor, buckets, counts
-      from own_cells
-      union all
-      select metric, 'route', route, null, good, poor, buckets, counts
-      from cells where route <> '' and dimension = ''
-      union all
-      select metric, dimension, value, null, good, poor, buckets, counts
-      from cells where route = ${scope} and dimension <> ''
-      union all
-      select metric, 'overall', '', null, good, poor, buckets, counts from live
-      union all
-      select metric, 'series', '', ${bucket(range, grain, step)}, good, poor, buckets, counts from live
-      union all
-      select metric, 'route', route, null, good, poor, buckets, counts from live
-      union all
-      select metric, 'device', device, null, good, poor, buckets, counts from live
-      union all
-      select metric, 'network', network, null, good, poor, buckets, counts from live
-      union all
-      select metric, 'country', country, null, good, poor, buckets, counts from live
-    ),
+    with ${sql.join(
+      parts.map((part) => part.ctes),
+      sql` `,
+    )}
+    tagged as (${sql.join(
+      parts.map((part) => part.tagged),
+      sql` union all `,
+    )}),
     -- Each group numbered, so the merge hashes two integers per sketch entry, not four columns.
     numbered as (
       select dense_rank() over (order by metric, kind, key, bin) as g, * from tagged
