@@ -24,8 +24,8 @@ const attributes = (entries: Record<string, string | number>) =>
   Object.entries(entries).map(([key, v]) => ({ key, value: value(v) }));
 const nanos = (ms: number) => (BigInt(Math.round(ms)) * 1_000_000n).toString();
 
-/** A time in the last 30 days (the bench's range), never in the future. */
-const someTime = (now: number) => now - Math.random() * 30 * DAY_MS;
+/** A time in the last `spread` ms (the bench's 30 days unless told), never in the future. */
+const someTime = (now: number, spread: number) => now - Math.random() * spread;
 
 function span(name: string, start: number, ms: number, extra: Record<string, string | number>, ids = {}) {
   return {
@@ -40,13 +40,13 @@ function span(name: string, start: number, ms: number, extra: Record<string, str
   };
 }
 
-function rumSpans(now: number) {
+function rumSpans(now: number, spread: number) {
   const spans = [];
   for (let i = 0; i < 500; i++) {
     const [vital, typical] = pick(VITALS);
     const measured = typical * Math.exp((Math.random() - 0.5) * 1.6);
     spans.push(
-      span("browser.web_vital", someTime(now), 1, {
+      span("browser.web_vital", someTime(now, spread), 1, {
         "url.path": pick(PATHS),
         "browser.web_vital.name": vital,
         "browser.web_vital.value": vital === "CLS" ? measured : Math.round(measured) + 0.5,
@@ -56,15 +56,17 @@ function rumSpans(now: number) {
   }
   for (let i = 0; i < 100; i++) {
     const attrs = { "url.path": pick(PATHS), "cloud.region": pick(COUNTRIES), "cloudflare.colo": "FRA" };
-    spans.push(span("browser.page_view", someTime(now), 1, attrs));
-    spans.push(span("browser.resource", someTime(now), 40, { ...attrs, "browser.resource.type": "script" }));
+    spans.push(span("browser.page_view", someTime(now, spread), 1, attrs));
+    spans.push(
+      span("browser.resource", someTime(now, spread), 40, { ...attrs, "browser.resource.type": "script" }),
+    );
   }
   return spans;
 }
 
-function backendTrace(now: number) {
+function backendTrace(now: number, spread: number) {
   const traceId = hex(16);
-  const start = someTime(now);
+  const start = someTime(now, spread);
   const root = span("GET /checkout", start, 120, { "http.route": "/checkout" }, { traceId });
   const children = Array.from({ length: 9 }, (_, i) =>
     span(
@@ -81,14 +83,14 @@ function backendTrace(now: number) {
   return [root, ...children];
 }
 
-/** One 1,000-span traces request. */
-export function spanRequest(now: number): string {
-  const backend = Array.from({ length: 30 }, () => backendTrace(now)).flat();
+/** One 1,000-span traces request, its times spread over the `spread` ms before `now`. */
+export function spanRequest(now: number, spread = 30 * DAY_MS): string {
+  const backend = Array.from({ length: 30 }, () => backendTrace(now, spread)).flat();
   return JSON.stringify({
     resourceSpans: [
       {
         resource: { attributes: attributes({ "service.name": "site-web" }) },
-        scopeSpans: [{ spans: rumSpans(now) }],
+        scopeSpans: [{ spans: rumSpans(now, spread) }],
       },
       {
         resource: { attributes: attributes({ "service.name": pick(SERVICES) }) },
@@ -100,7 +102,7 @@ export function spanRequest(now: number): string {
 
 export function logRequest(now: number): string {
   const logRecords = Array.from({ length: 100 }, (_, i) => ({
-    timeUnixNano: nanos(someTime(now)),
+    timeUnixNano: nanos(someTime(now, spread)),
     severityNumber: i % 10 === 0 ? 17 : 9,
     body: { stringValue: i % 10 === 0 ? `payment declined ${hex(4)}` : `request served ${hex(4)}` },
   }));
@@ -113,7 +115,7 @@ export function logRequest(now: number): string {
 
 export function metricRequest(now: number): string {
   const dataPoints = Array.from({ length: 100 }, () => ({
-    timeUnixNano: nanos(someTime(now)),
+    timeUnixNano: nanos(someTime(now, spread)),
     asDouble: Math.random(),
     attributes: attributes({ region: pick(["eu", "us"]) }),
   }));
