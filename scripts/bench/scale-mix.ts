@@ -25,7 +25,7 @@ const attributes = (entries: Record<string, string | number>) =>
 const nanos = (ms: number) => (BigInt(Math.round(ms)) * 1_000_000n).toString();
 
 /** A time in the last `spread` ms (the bench's 30 days unless told), never in the future. */
-const someTime = (now: number, spread: number) => now - Math.random() * spread;
+const someTime = (now: number, spread = 30 * DAY_MS) => now - Math.random() * spread;
 
 function span(name: string, start: number, ms: number, extra: Record<string, string | number>, ids = {}) {
   return {
@@ -102,7 +102,7 @@ export function spanRequest(now: number, spread = 30 * DAY_MS): string {
 
 export function logRequest(now: number): string {
   const logRecords = Array.from({ length: 100 }, (_, i) => ({
-    timeUnixNano: nanos(someTime(now, spread)),
+    timeUnixNano: nanos(someTime(now)),
     severityNumber: i % 10 === 0 ? 17 : 9,
     body: { stringValue: i % 10 === 0 ? `payment declined ${hex(4)}` : `request served ${hex(4)}` },
   }));
@@ -115,7 +115,7 @@ export function logRequest(now: number): string {
 
 export function metricRequest(now: number): string {
   const dataPoints = Array.from({ length: 100 }, () => ({
-    timeUnixNano: nanos(someTime(now, spread)),
+    timeUnixNano: nanos(someTime(now)),
     asDouble: Math.random(),
     attributes: attributes({ region: pick(["eu", "us"]) }),
   }));
