@@ -7,6 +7,7 @@
 // read the narrow rum_events table of the range.
 import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/tenant-scope.ts";
+import { DAY_MS } from "../retention/policy.ts";
 import { iso } from "./iso.ts";
 import type { TimeRange } from "./time-range.ts";
 import { countOf, quantileOf, ZERO_BUCKET, type Sketch } from "./vital-sketch.ts";
@@ -61,7 +62,7 @@ const GRAINS = {
     },
   },
 } as const;
-const DAILY_AFTER_MS = 3 * 86_400_000;
+const DAILY_AFTER_MS = 3 * DAY_MS;
 type Grain = (typeof GRAINS)[keyof typeof GRAINS];
 
 export function grainOf(range: TimeRange): Grain {
@@ -185,14 +186,15 @@ const ZERO_BUCKET_ID = -2147483648;
 function tiling(
   name: string,
   grain: Grain,
-  bounds: { lo: SQL; hi: SQL },
+  bounds: { lo: number; hi: number },
   view: { scope: string; route: string | undefined; bin: SQL },
 ): { ctes: SQL; tagged: SQL } {
   const { cells: table, stale: staleTable, widthColumn, blocks: widths } = grain.vitals;
   const cte = (part: string) => sql.raw(`${name}_${part}`);
-  const [lo, hi, unit] = ["lo", "hi", "unit"].map(
-    (column) => sql`(select ${sql.raw(column)} from ${cte("bounds")})`,
-  );
+  // Parameters, not a CTE's columns: the planner then prunes the hourly combinations' day
+  // partitions to the range (planning all of them cost ~50 ms of every request).
+  const [lo, hi] = [bounds.lo, bounds.hi].map((ms) => sql`${new Date(ms).toISOString()}::timestamptz`);
+  const unit = sql`${grain.width}::interval`;
   const { scope, route } = view;
   const inScope = sql`metric in (${vitalNames})
     and ${route ? sql`route = ${route}` : sql`(route = '' or dimension = '')`}`;
@@ -207,7 +209,6 @@ function tiling(
       where s.time >= ${start} and s.time < ${start} + ${width} * ${unit}))`;
   const parent = sql`date_bin(2 * c.width * ${unit}, c.start, ${ORIGIN})`;
   const ctes = sql`
-    ${cte("bounds")} as (select ${bounds.lo} as lo, ${bounds.hi} as hi, ${grain.width}::interval as unit),
     ${cte("stale")} as (
       select coalesce(array_agg(time), '{}') as times from ${staleTable}
       where tenant_id = app_tenant_id() and time >= ${lo} and time < ${hi}
@@ -305,17 +306,21 @@ async function vitalGroups(
 ): Promise<VitalsGroup[]> {
   // The view's scope: one route's cells, or every route's with each route's whole-range cell.
   const view = { scope: route ?? "", route, bin: bucket(range, grain, step) };
-  const lo = firstBin(range, grain);
-  const hi = sql`${range.to.toISOString()}::timestamptz`;
-  const split = sql`(case when ${hi} > now() - interval '1 day'
-    then greatest(${lo}, date_bin('1 day', ${hi}, ${ORIGIN})) else ${hi} end)`;
+  // The grain holding `from` (bins are aligned to 2000-01-01 UTC, a whole number of days after
+  // the epoch), and for a long view that ends within the last day the start of the day holding its end.
+  const floorTo = (ms: number, unit: number) => Math.floor(ms / unit) * unit;
+  const lo = floorTo(range.from.getTime(), grain.seconds * 1000);
+  const hi = range.to.getTime();
+  const split = Math.max(lo, floorTo(hi, DAY_MS));
   const parts =
     grain === GRAINS.hour
       ? [tiling("hours", GRAINS.hour, { lo, hi }, view)]
-      : [
-          tiling("days", GRAINS.day, { lo, hi: split }, view),
-          tiling("hours", GRAINS.hour, { lo: split, hi }, view),
-        ];
+      : hi > Date.now() - DAY_MS && split < hi
+        ? [
+            tiling("days", GRAINS.day, { lo, hi: split }, view),
+            tiling("hours", GRAINS.hour, { lo: split, hi }, view),
+          ]
+        : [tiling("days", GRAINS.day, { lo, hi }, view)];
   const { rows } = await tx.execute<{
     metric: Vital;
     kind: VitalsGroup["kind"];
