@@ -87,6 +87,29 @@ export const rumRollups = rollupTable("rum_rollups");
 export const rumRollupsDaily = rollupTable("rum_rollups_daily");
 
 /**
+ * A Web Vitals cell's key after its time and width, and its counts: the columns rum_vitals_daily
+ * and rum_vitals_hourly share (a function: each table needs its own column builders).
+ */
+const vitalCell = () => ({
+  metric: text("metric").notNull(),
+  /** The route, or '' for every route. */
+  route: text("route").notNull(),
+  /** '' (no breakdown), device, network or country. */
+  dimension: text("dimension").notNull(),
+  /** The dimension's value ('' with no breakdown). */
+  value: text("value").notNull(),
+  count: bigint("count", { mode: "number" }).notNull(),
+  good: bigint("good", { mode: "number" }).notNull(),
+  poor: bigint("poor", { mode: "number" }).notNull(),
+  /**
+   * The sketch (worker/src/query/vital-sketch.ts) as two arrays Postgres merges with unnest
+   * instead of parsing jsonb: bucket ids ascending (the zero bucket is -2147483648) and counts.
+   */
+  buckets: integer("buckets").array().notNull(),
+  counts: bigint("counts", { mode: "number" }).array().notNull(),
+});
+
+/**
  * The Web Vitals per single dimension and day (migrations/0066_rum_vitals_cube.sql): each of a
  * day's combination rows (rum_rollups_daily) counted into its cells — every route or its own route,
  * times no breakdown or one of device, network, country — so a view over many days reads
@@ -104,22 +127,7 @@ export const rumVitalsDaily = pgTable(
     time: time("time").notNull(),
     /** How many days from `time` it counts: 1, or a block of 2^k days starting a multiple of 2^k days after 2000-01-01. */
     days: integer("days").notNull().default(1),
-    metric: text("metric").notNull(),
-    /** The route, or '' for every route. */
-    route: text("route").notNull(),
-    /** '' (no breakdown), device, network or country. */
-    dimension: text("dimension").notNull(),
-    /** The dimension's value ('' with no breakdown). */
-    value: text("value").notNull(),
-    count: bigint("count", { mode: "number" }).notNull(),
-    good: bigint("good", { mode: "number" }).notNull(),
-    poor: bigint("poor", { mode: "number" }).notNull(),
-    /**
-     * The sketch (worker/src/query/vital-sketch.ts) as two arrays Postgres merges with unnest
-     * instead of parsing jsonb: bucket ids ascending (the zero bucket is -2147483648) and counts.
-     */
-    buckets: integer("buckets").array().notNull(),
-    counts: bigint("counts", { mode: "number" }).array().notNull(),
+    ...vitalCell(),
   },
   (t) => [
     uniqueIndex("rum_vitals_daily_identity").on(
@@ -144,7 +152,8 @@ export const rumVitalsStale = pgTable(
 /**
  * The same cells per hour (migrations/0068_rum_vitals_hourly.sql), from the hourly combination rows
  * (rum_rollups), and merged over aligned blocks of 2, 4, 8 and 16 hours: what a view of up to three
- * days reads (a 24-hour range is at most ~8 blocks per cell, not 24 hours of combinations).
+ * days reads (a 24-hour range is at most ~8 blocks per cell, not 24 hours of combinations). Kept for
+ * the last four days (0070).
  */
 export const rumVitalsHourly = pgTable(
   "rum_vitals_hourly",
@@ -154,15 +163,7 @@ export const rumVitalsHourly = pgTable(
     time: time("time").notNull(),
     /** How many hours from `time` it counts: 1, or 2^k starting a multiple of 2^k hours after 2000-01-01. */
     hours: integer("hours").notNull(),
-    metric: text("metric").notNull(),
-    route: text("route").notNull(),
-    dimension: text("dimension").notNull(),
-    value: text("value").notNull(),
-    count: bigint("count", { mode: "number" }).notNull(),
-    good: bigint("good", { mode: "number" }).notNull(),
-    poor: bigint("poor", { mode: "number" }).notNull(),
-    buckets: integer("buckets").array().notNull(),
-    counts: bigint("counts", { mode: "number" }).array().notNull(),
+    ...vitalCell(),
   },
   (t) => [
     uniqueIndex("rum_vitals_hourly_identity").on(
