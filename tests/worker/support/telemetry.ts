@@ -52,12 +52,36 @@ export type DbRow = Record<string, any>;
 let barrierTenant: Promise<TestTenant> | undefined;
 
 /**
+ * When the last retry the consumer asked for is due (ms). A retried message goes back to the queue
+ * after its delay, behind any marker sent meanwhile, so a barrier that passes before then proves
+ * nothing about it. The consumer announces every retry and its delay in its log; the queue handler
+ * runs in this isolate, so its console is this one.
+ */
+let retryDue = 0;
+const logError = console.error.bind(console);
+console.error = (...args: unknown[]) => {
+  const line = typeof args[0] === "string" ? args[0] : "";
+  const retry = /"delaySeconds":(\d+)/.exec(line);
+  if (retry) retryDue = Math.max(retryDue, Date.now() + Number(retry[1]) * 1000);
+  logError(...args);
+};
+
+/**
  * Waits until everything queued before this call has been through the queue consumer: sends one
  * marker log record through the real ingest path and waits for its row. The local queue delivers
- * one batch at a time, in order, so once the marker is stored every earlier message was handled.
- * It waits on that condition (polling the marker's row), never for a fixed time.
+ * one batch at a time, in order, so once the marker is stored every earlier message was handled,
+ * unless the consumer asked for a retry: then the barrier runs again once that retry is due.
+ * It waits on those conditions (the marker's row, the announced retry), never for a fixed time.
  */
 export async function settleIngest(): Promise<void> {
+  await passBarrier();
+  while (retryDue > Date.now()) {
+    await new Promise((resolve) => setTimeout(resolve, retryDue - Date.now()));
+    await passBarrier();
+  }
+}
+
+async function passBarrier(): Promise<void> {
   barrierTenant ??= createTenant();
   const tenant = await barrierTenant;
   const marker = crypto.randomUUID();
@@ -93,7 +117,8 @@ export async function rowsOf<T = DbRow>(tenantId: string, query: string): Promis
   return readRows(tenantId, query);
 }
 
-async function readRows<T>(tenantId: string, query: string): Promise<T[]> {
+/** Rows as they are now, without waiting for the queue: for tests that run the consumer themselves. */
+export async function readRows<T = DbRow>(tenantId: string, query: string): Promise<T[]> {
   const { db, pool } = openDb();
   try {
     return await withTenant(db, tenantId, async (tx) => (await tx.execute(query)).rows as T[]);

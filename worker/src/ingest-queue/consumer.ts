@@ -79,8 +79,14 @@ async function storeChunk(db: Db, env: Env, entries: Entry[], parts: string[]): 
     console.log(JSON.stringify(log));
   } catch (error) {
     if (isTransient(error)) {
-      for (const { message } of entries) message.retry({ delaySeconds: retryDelayOf(message.attempts) });
-      console.error(JSON.stringify({ msg: "ingest store retried", signal, items, error: reasonOf(error) }));
+      let delaySeconds = 0;
+      for (const { message } of entries) {
+        const delay = retryDelayOf(message.attempts);
+        message.retry({ delaySeconds: delay });
+        delaySeconds = Math.max(delaySeconds, delay);
+      }
+      const log = { msg: "ingest store retried", signal, items, delaySeconds, error: reasonOf(error) };
+      console.error(JSON.stringify(log));
     } else if (entries.length === 1) {
       await deadLetter(env, entries[0].message, reasonOf(error));
     } else {
@@ -131,7 +137,10 @@ async function deadLetter(env: Env, message: Message, reason: string): Promise<v
     message.ack();
     console.error(JSON.stringify({ msg: "ingest message dead-lettered", id: message.id, reason }));
   } catch (error) {
-    message.retry({ delaySeconds: retryDelayOf(message.attempts) });
-    console.error(JSON.stringify({ msg: "dead-lettering failed", id: message.id, error: reasonOf(error) }));
+    const delaySeconds = retryDelayOf(message.attempts);
+    message.retry({ delaySeconds });
+    console.error(
+      JSON.stringify({ msg: "dead-lettering failed", id: message.id, delaySeconds, error: reasonOf(error) }),
+    );
   }
 }
