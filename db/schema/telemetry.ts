@@ -10,6 +10,7 @@ import {
   boolean,
   doublePrecision,
   index,
+  integer,
   jsonb,
   pgTable,
   smallint,
@@ -129,6 +130,44 @@ export const metricPoints = pgTable(
     uniqueIndex("metric_points_identity").on(t.tenantId, t.time, t.pointKey),
     index("metric_points_tenant_name_time").on(t.tenantId, t.name, t.time.desc()),
   ],
+);
+
+/**
+ * Metric series' rollup (migrations/0071_metric_rollups.sql): gauges and sums downsampled per
+ * minute and per hour (`seconds`), one row per stream (type, service, resource, attributes) and
+ * bucket, so a series over days reads buckets instead of every point. A row is what the series math
+ * (worker/src/query/metric-steps.ts) needs of the bucket's points: the first and the last point,
+ * and `gain`, the increase from the first to the last (delta points: the sum of all their values).
+ * Recomputed from the points of each touched bucket by a statement trigger on metric_points.
+ */
+export const metricRollups = pgTable(
+  "metric_rollups",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    name: text("name").notNull(),
+    /** The bucket's width: 60 or 3600. */
+    seconds: integer("seconds").notNull(),
+    time: time("time").notNull(),
+    /** md5 of the stream's identity: type, service, resource and attributes. */
+    streamKey: text("stream_key").notNull(),
+    type: text("type", { enum: ["gauge", "sum"] }).notNull(),
+    serviceName: text("service_name").notNull(),
+    /** md5 of the resource (a stream is one resource's series, as in the raw query). */
+    resourceHash: text("resource_hash").notNull(),
+    attributes: jsonb("attributes").notNull(),
+    unit: text("unit"),
+    isMonotonic: boolean("is_monotonic"),
+    temporality: smallint("temporality"),
+    points: integer("points").notNull(),
+    firstTime: time("first_time").notNull(),
+    firstStart: time("first_start"),
+    firstValue: doublePrecision("first_value"),
+    lastTime: time("last_time").notNull(),
+    lastStart: time("last_start"),
+    lastValue: doublePrecision("last_value"),
+    gain: doublePrecision("gain").notNull(),
+  },
+  (t) => [uniqueIndex("metric_rollups_identity").on(t.tenantId, t.name, t.seconds, t.time, t.streamKey)],
 );
 
 /**

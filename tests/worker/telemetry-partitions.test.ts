@@ -16,6 +16,7 @@ const PARENTS = {
   spans: "start_time",
   log_records: "time",
   metric_points: "time",
+  metric_rollups: "time",
   span_rollups: "minute",
   rum_events: "time",
   rum_rollups: "time",

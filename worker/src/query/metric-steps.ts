@@ -33,6 +33,8 @@ export type RawPoint = {
   explicit: Explicit | null;
   exponential: Exponential | null;
   quantiles: { quantile: number; value: number }[] | null;
+  /** Known increase over the stream's previous point (a rollup bucket's gain, computed in SQL). */
+  increase?: number;
 };
 
 /** `time` and the semantics' fields: rate | value | p50, p90, p99, count, sum | quantiles, count, sum. */
@@ -86,6 +88,8 @@ function increments(
 ): { point: RawPoint; increment: Increment }[] {
   return stream.flatMap((point, i) => {
     const previous = stream[i - 1];
+    if (point.increase !== undefined)
+      return [{ point, increment: { ...unknownExtremes(point), value: point.increase } }];
     if (point.delta) return [{ point, increment: point }];
     if (!previous)
       return point.startTime !== null && point.startTime >= windowStart ? [{ point, increment: point }] : [];

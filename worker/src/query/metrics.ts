@@ -1,6 +1,8 @@
 // Metric series: one metric's points in a range turned into one point per step with the metric's
 // own semantics (worker/src/query/metric-steps.ts), one series per attribute set (the 20 with most
-// points). Also the metric names seen in a range, for pickers. Shapes: docs/query.md.
+// points). Gauges and sums are read from their minute or hour buckets (metric_rollups, migration
+// 0071) when the steps are whole minutes or hours, histograms and summaries from their points.
+// Also the metric names seen in a range, for pickers. Shapes: docs/query.md.
 import { sql } from "drizzle-orm";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import type { ExponentialBuckets } from "../otlp/map-metrics.ts";
@@ -22,6 +24,9 @@ export type MetricSeries = {
   series: { attributes: Record<string, unknown>; points: StepPoint[] }[];
 };
 
+/** metric_rollups' bucket widths, widest first: a series uses the widest its step is a multiple of. */
+const GRAINS_SECONDS = [3600, 60];
+
 type Row = {
   attributes: Record<string, unknown>;
   stream: string;
@@ -40,6 +45,12 @@ type Row = {
   explicit_bounds: number[] | null;
   exponential_buckets: ExponentialBuckets | null;
   quantiles: { quantile: number; value: number }[] | null;
+  /** Bucket rows only: the bucket's point count, its first point and its gain. */
+  points: number | null;
+  first_ms: number | null;
+  first_start_ms: number | null;
+  first_value: number | null;
+  gain: number | null;
 };
 
 export async function metricSeries(
@@ -50,44 +61,64 @@ export async function metricSeries(
   service?: string,
 ): Promise<MetricSeries> {
   const stepMs = stepSeconds * 1000;
-  const from = range.from.getTime();
+  // Steps of whole minutes (hours) start and end on whole minutes (hours): buckets then lie in
+  // one step each, and the range holds whole buckets.
+  const grain = GRAINS_SECONDS.find((seconds) => stepSeconds % seconds === 0) ?? null;
+  const grainMs = grain === null ? 1 : grain * 1000;
+  const from = Math.floor(range.from.getTime() / grainMs) * grainMs;
+  const to = Math.ceil(range.to.getTime() / grainMs) * grainMs;
   // One step before the range: a cumulative series' baseline for the first step.
   const windowStart = from - stepMs;
+  const window = { from: new Date(windowStart).toISOString(), to: new Date(to).toISOString() };
+  const byService = service ? sql`and service_name = ${service}` : sql``;
+  const bucketed = sql`${grain !== null} and (select type from latest) in ('gauge', 'sum')`;
   const { rows } = await tx.execute<Row>(sql`
     with latest as (
       select type from metric_points
       where tenant_id = app_tenant_id() and name = ${name}
-        and time >= ${new Date(windowStart).toISOString()} and time < ${range.to.toISOString()}
-        ${service ? sql`and service_name = ${service}` : sql``}
+        and time >= ${window.from} and time < ${window.to} ${byService}
       order by time desc limit 1
     ), points as (
       select * from metric_points
       where tenant_id = app_tenant_id() and name = ${name} and type = (select type from latest)
-        and time >= ${new Date(windowStart).toISOString()} and time < ${range.to.toISOString()}
-        ${service ? sql`and service_name = ${service}` : sql``}
+        and time >= ${window.from} and time < ${window.to} ${byService}
+        and not (${bucketed})
+    ), buckets as (
+      select * from metric_rollups
+      where tenant_id = app_tenant_id() and name = ${name} and seconds = ${grain ?? 0}
+        and time >= ${window.from} and time < ${window.to} ${byService}
+        and type = (select type from latest) and ${bucketed}
     ), top as (
-      select attributes from points group by attributes order by count(*) desc limit ${MAX_SERIES}
+      select attributes from (
+        select attributes, 1 as n from points union all select attributes, points from buckets
+      ) as counted
+      group by attributes order by sum(n) desc limit ${MAX_SERIES}
     )
     select p.attributes, p.service_name || ' ' || md5(p.resource::text) as stream, p.unit, p.type,
       p.is_monotonic, p.temporality, extract(epoch from p.time) * 1000 as time_ms,
       extract(epoch from p.start_time) * 1000 as start_ms, p.value, p.count, p.sum, p.min, p.max,
-      p.bucket_counts, p.explicit_bounds, p.exponential_buckets, p.quantiles
+      p.bucket_counts, p.explicit_bounds, p.exponential_buckets, p.quantiles, null::integer as points,
+      null::numeric as first_ms, null::numeric as first_start_ms, null::float8 as first_value,
+      null::float8 as gain
     from points p join top using (attributes)
-    order by p.time desc
+    union all
+    select b.attributes, b.service_name || ' ' || b.resource_hash, b.unit, b.type, b.is_monotonic,
+      b.temporality, extract(epoch from b.last_time) * 1000, extract(epoch from b.last_start) * 1000,
+      b.last_value, null, null, null, null, null, null, null, null, b.points,
+      extract(epoch from b.first_time) * 1000, extract(epoch from b.first_start) * 1000, b.first_value,
+      b.gain
+    from buckets b join top using (attributes)
+    order by time_ms desc
     limit ${MAX_POINTS + 1}`);
   const latest = rows[0];
   const semantics = latest ? semanticsOf(latest.type, latest.is_monotonic) : null;
-  const steps = {
-    from,
-    stepMs,
-    count: Math.ceil((range.to.getTime() - from) / stepMs),
-    windowStart,
-  };
+  const steps = { from, stepMs, count: Math.ceil((to - from) / stepMs), windowStart };
   const series = new Map<string, { attributes: Record<string, unknown>; points: RawPoint[] }>();
   for (const row of rows.slice(0, MAX_POINTS)) {
     const key = JSON.stringify(row.attributes);
     const entry = series.get(key) ?? { attributes: row.attributes, points: [] };
-    entry.points.push(rawPointOf(row, key));
+    const point = rawPointOf(row, key);
+    entry.points.push(...(row.points === null ? [point] : bucketPoints(row, point, semantics!)));
     series.set(key, entry);
   }
   return {
@@ -102,6 +133,24 @@ export async function metricSeries(
       points: stepPoints(semantics!, points, steps),
     })),
   };
+}
+
+/**
+ * A bucket as the points the series math needs of it: a value's last point; a delta counter's
+ * sum; a cumulative counter's first point and its last one, carrying the increase between them
+ * (the gain, computed from all the bucket's points).
+ */
+function bucketPoints(row: Row, last: RawPoint, semantics: Semantics): RawPoint[] {
+  if (semantics !== "rate") return [last];
+  const gain = Number(row.gain);
+  if (last.delta) return [{ ...last, value: gain }];
+  const first = {
+    ...last,
+    time: Number(row.first_ms),
+    startTime: row.first_start_ms === null ? null : Number(row.first_start_ms),
+    value: row.first_value === null ? null : Number(row.first_value),
+  };
+  return Number(row.points) > 1 ? [first, { ...last, increase: gain }] : [first];
 }
 
 function rawPointOf(row: Row, series: string): RawPoint {
