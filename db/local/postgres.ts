@@ -50,6 +50,10 @@ export async function startLocalPostgres(options: {
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a dedicated OS user.
     createPostgresUser: process.getuid?.() === 0,
+    // UTF-8 whatever the environment's locale (with no LANG, initdb would pick SQL_ASCII, where
+    // jsonb refuses every \u escape above 007F), with Postgres's own C.UTF-8 collation and case
+    // mapping (code-point order, as Neon's default), not the OS's locale tables.
+    initdbFlags: ["--encoding=UTF8", "--locale=C", "--locale-provider=builtin", "--builtin-locale=C.UTF-8"],
     postgresFlags: ["-c", "listen_addresses=127.0.0.1"],
     onLog: options.log ?? quiet,
     onError: options.log ?? quiet,

@@ -150,3 +150,20 @@ describe("hardening: temporary objects cannot shadow the definer functions' tabl
     }
   });
 });
+
+describe("the local database's encoding does not depend on the machine's locale", () => {
+  // With no LANG (a clean CI shell), initdb would pick SQL_ASCII, where jsonb refuses the \ufffd
+  // the store writes for a NUL: a whole batch dead-lettered. Neon databases are UTF-8.
+  it("the database is UTF-8 with code-point collation and Unicode case mapping", async () => {
+    const [row] = await asOwner(
+      async (owner) =>
+        (
+          await owner.query(
+            `SELECT current_setting('server_encoding') AS encoding, lower('ÉCLAIR') AS lowered,
+                    'é' > 'z' AS code_point_order`,
+          )
+        ).rows,
+    );
+    expect(row).toEqual({ encoding: "UTF8", lowered: "éclair", code_point_order: true });
+  });
+});
