@@ -92,9 +92,14 @@ export type VitalsReport = {
 
 /** The rollups' bins and the compaction's blocks are aligned to it (UTC). */
 const ORIGIN = sql`timestamptz '2000-01-01 00:00:00+00'`;
-/** The start of the grain holding `from` (UTC: date_bin on an absolute origin). */
+const floorTo = (ms: number, unit: number) => Math.floor(ms / unit) * unit;
+/**
+ * The start of the grain holding `from` (ms). Bins are aligned to ORIGIN, a whole number of days
+ * after the epoch, so flooring epoch milliseconds lands on the same bins as date_bin would.
+ */
+const firstBinMs = (range: TimeRange, grain: Grain) => floorTo(range.from.getTime(), grain.seconds * 1000);
 const firstBin = (range: TimeRange, grain: Grain) =>
-  sql`date_bin(${grain.width}::interval, ${range.from.toISOString()}::timestamptz, ${ORIGIN})`;
+  sql`${new Date(firstBinMs(range, grain)).toISOString()}::timestamptz`;
 /** One tenant's rollup rows of a range, at the range's grain. */
 const rollupsIn = (range: TimeRange, grain: Grain) => sql`
   ${grain.table} where tenant_id = app_tenant_id()
@@ -306,10 +311,9 @@ async function vitalGroups(
 ): Promise<VitalsGroup[]> {
   // The view's scope: one route's cells, or every route's with each route's whole-range cell.
   const view = { scope: route ?? "", route, bin: bucket(range, grain, step) };
-  // The grain holding `from` (bins are aligned to 2000-01-01 UTC, a whole number of days after
-  // the epoch), and for a long view that ends within the last day the start of the day holding its end.
-  const floorTo = (ms: number, unit: number) => Math.floor(ms / unit) * unit;
-  const lo = floorTo(range.from.getTime(), grain.seconds * 1000);
+  // The grain holding `from`, and for a long view that ends within the last day the start of the
+  // day holding its end.
+  const lo = firstBinMs(range, grain);
   const hi = range.to.getTime();
   const split = Math.max(lo, floorTo(hi, DAY_MS));
   const parts =
