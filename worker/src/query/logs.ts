@@ -41,8 +41,10 @@ export async function searchLogs(
   const { limit, cursor, text } = filters;
   const columns = sql`${iso("time")} as time, time as at, record_key, service_name, severity_number,
     severity_text, body, attributes, resource, trace_id, span_id`;
-  const where = sql`${matching({ ...filters, text: undefined })}
-    ${cursor ? sql`and (time, record_key) < (${cursor.time}::timestamptz, ${cursor.id})` : sql``}`;
+  const afterCursor = cursor
+    ? sql`and (time, record_key) < (${cursor.time}::timestamptz, ${cursor.id})`
+    : sql``;
+  const where = sql`${matching({ ...filters, text: undefined })} ${afterCursor}`;
   // Ordered by the column, not the output's "time" (its ISO text, which no index holds): the
   // newest records come straight off the (tenant_id, time, record_key) index of each day,
   // stopping at the page, instead of sorting every record in the range.
@@ -51,7 +53,9 @@ export async function searchLogs(
   // a handful), so it would read and sort every record of the range. The newest NEWEST_WINDOW
   // records are searched first, read lazily off the index: when they hold a page, that is the
   // answer, since every other record is older. Only when they do not is the rest of the range
-  // searched, older than the window's oldest record (a one-time filter: skipped otherwise).
+  // searched, older than the window's oldest record (a one-time filter: skipped otherwise, and
+  // when the window is short of NEWEST_WINDOW, since it then holds the whole range: the scan would
+  // only read the day partitions, which every tenant shares, for nothing).
   const { rows } = await tx.execute<Record<string, unknown>>(
     text
       ? sql`
@@ -67,7 +71,7 @@ export async function searchLogs(
     union all
     select * from (
       select ${columns} from log_records
-      where ${where} and body ilike ${likePattern(text)}
+      where ${matching(filters)} ${afterCursor}
         and (time, record_key) < (select at, record_key from oldest)
       ${newest} limit ${limit + 1}
     ) as older
