@@ -62,6 +62,8 @@ export async function startWorker(options: {
   persistDir: string;
   quiet?: boolean;
   watch?: boolean;
+  /** The port of workerd's V8 inspector (wrangler's default is 9229): a profiler connects there. */
+  inspectorPort?: number;
   /** Also the Worker's own console.log lines (wrangler's "log" level), e.g. the consumer's counts. */
   verbose?: boolean;
   onMail?: (message: LoggedMessage) => void;
@@ -88,6 +90,7 @@ export async function startWorker(options: {
       `--persist-to=${join(options.persistDir, "state")}`,
       `--var=APP_ORIGIN:${origin}`,
       "--show-interactive-dev-session=false",
+      ...(options.inspectorPort ? [`--inspector-port=${options.inspectorPort}`] : []),
       // The simulated EMAIL binding reports each message at info level: keep it whenever someone listens.
       `--log-level=${options.verbose ? "log" : options.quiet && !options.onMail ? "error" : "info"}`,
     ],
