@@ -253,7 +253,8 @@ function valuesOf(tenantId: string, row: SpanRow) {
 }
 
 /** Items per second for `work` over all inputs with CONCURRENCY workers. */
-async function timedRate<T>(
+/** Runs `work` over `inputs`, CONCURRENCY at a time; items per second. */
+export async function timedRate<T>(
   items: number,
   inputs: T[],
   work: (input: T) => Promise<unknown>,

@@ -1,6 +1,6 @@
 // Where the Worker's own CPU goes during ingest: `node scripts/bench/profile-ingest.ts [spans per
-// request = 100] [json|protobuf]`. Sends 20,000 spans through wrangler dev (4 at a time, as the
-// ingest bench does) while V8's sampling profiler runs in workerd (its inspector), waits until the
+// request = 100] [json|protobuf]`. Sends 20,000 spans through wrangler dev (as many at a time as
+// the ingest bench) while V8's sampling profiler runs in workerd (its inspector), waits until the
 // queue consumer stored them, and prints the isolate's busy share and its CPU time per request by
 // original source (the build's source maps: a package under node_modules, or a file of this repo).
 // The edge and the consumer run on the same isolate thread locally, so both are in it.
@@ -16,10 +16,9 @@ import { freePort } from "../../db/local/free-port.ts";
 import { databaseSecrets, startEmbeddedDatabase, startWorker } from "../local-stack.ts";
 import { WORKER_OUT } from "../build-worker.ts";
 import { generateWorkerSecrets } from "../worker-secrets.ts";
-import { createBenchTenant, encode, makeSpans, storedSpans, untilStored } from "./ingest.ts";
+import { createBenchTenant, encode, makeSpans, storedSpans, timedRate, untilStored } from "./ingest.ts";
 
 const SPANS = 20_000;
-const CONCURRENCY = 4;
 const OUTPUT = join(tmpdir(), "sightline-ingest.cpuprofile");
 
 const size = Number(process.argv[2] ?? 100);
@@ -76,21 +75,12 @@ try {
 
 function sender(url: string, token: string) {
   const headers = { Authorization: `Bearer ${token}`, "Content-Type": contentType };
-  return async (bodies: Uint8Array[]) => {
-    let next = 0;
-    const lane = async () => {
-      while (next < bodies.length) {
-        const response = await fetch(url, {
-          method: "POST",
-          headers,
-          body: bodies[next++] as Uint8Array<ArrayBuffer>,
-        });
-        if (response.status !== 200) throw new Error(`ingest answered ${response.status}`);
-        await response.arrayBuffer();
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, lane));
-  };
+  return (bodies: Uint8Array[]) =>
+    timedRate(0, bodies, async (body) => {
+      const response = await fetch(url, { method: "POST", headers, body: body as Uint8Array<ArrayBuffer> });
+      if (response.status !== 200) throw new Error(`ingest answered ${response.status}`);
+      await response.arrayBuffer();
+    });
 }
 
 /** A minimal Chrome DevTools Protocol client for workerd's inspector (wrangler's proxy of it). */

@@ -3,9 +3,10 @@
 // over 30 days (scripts/bench/scale-mix.ts) up to each size in turn, and prints for each: ingest
 // spans/s until the consumer stored the last row, next to a raw multi-row INSERT measured in the
 // same run; bytes per span stored (table + indexes) and per RUM event (rum_events + indexes; the
-// rollups per RUM event); p50/p95 of every dashboard query and its ratio to the first size. Loopback only; the database and Worker are temporary and removed,
-// except with BENCH_DATA_DIR=<dir>: the database is kept there for EXPLAIN afterwards
-// (`node db/local/serve.ts --data-dir <dir>` serves it again; the retention step dropped a day of spans).
+// rollups per RUM event); p50/p95 of every dashboard query and its ratio to the first size.
+// Loopback only; the database and Worker are temporary and removed, except with
+// BENCH_DATA_DIR=<dir>: the database is kept there for EXPLAIN afterwards (`node db/local/serve.ts
+// --data-dir <dir>` serves it again; the retention step has dropped a day of spans).
 // The tenant's ingest limit is raised by an operator's tenant_limits row (no waiting out 429s; a
 // 429 would still be waited out like an exporter does).
 import { mkdtempSync } from "node:fs";
