@@ -226,12 +226,12 @@ describe("telemetry query: RUM", () => {
       series: Record<string, { p75: number }[]>;
       thresholds: Record<string, { good: number; poor: number }>;
     }>();
-    // From the rollups' sketch: within 1 % of percentile_cont (3250, 0.05).
+    // From the rollups' sketch: within 2 % of percentile_cont (3250, 0.05).
     const pricing = report.routes.find((p) => p.route === "/pricing")!;
     expect(pricing.vitals.LCP.rating).toBe("needs-improvement");
-    expect(Math.abs(pricing.vitals.LCP.p75 - 3250) / 3250).toBeLessThan(0.01);
+    expect(Math.abs(pricing.vitals.LCP.p75 - 3250) / 3250).toBeLessThanOrEqual(0.02);
     expect(pricing.vitals.CLS.rating).toBe("good");
-    expect(Math.abs(pricing.vitals.CLS.p75 - 0.05) / 0.05).toBeLessThan(0.01);
+    expect(Math.abs(pricing.vitals.CLS.p75 - 0.05) / 0.05).toBeLessThanOrEqual(0.02);
     expect(report.routes.find((p) => p.route === "/")!.vitals.INP.rating).toBe("poor");
     expect(report.overall.LCP.samples).toBe(5);
     expect(

@@ -387,7 +387,7 @@ function summaryOf({ metric, sketch, good, poor }: VitalsGroup): Summary | null 
   };
 }
 
-/** The sketch is within 1 %: more digits than that would only look precise. */
+/** The sketch is within 2 %: more digits than that would only look precise. */
 function round(value: number, vital: Vital): number {
   return vital === "CLS" ? Math.round(value * 10_000) / 10_000 : Math.round(value * 10) / 10;
 }
