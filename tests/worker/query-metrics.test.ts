@@ -180,3 +180,28 @@ describe("metric semantics", () => {
     expect(await series("nothing.here")).toMatchObject({ semantics: null, series: [] });
   });
 });
+
+describe("metric names", () => {
+  it("lists the names seen in the range, in name order, each with its newest point's unit and type", async () => {
+    const names = async (from: number, to: number) => {
+      const response = await read(
+        m,
+        `/metrics?from=${new Date(FROM + from * 1000).toISOString()}&to=${new Date(FROM + to * 1000).toISOString()}`,
+      );
+      expect(response.status).toBe(200);
+      return (await response.json<{ metrics: { name: string; unit: string | null; type: string }[] }>())
+        .metrics;
+    };
+    expect(await names(-60, 600)).toEqual([
+      { name: "gc.pause", unit: null, type: "summary" },
+      { name: "http.duration", unit: "ms", type: "histogram" },
+      { name: "http.requests", unit: "{request}", type: "sum" },
+      { name: "jobs.done", unit: null, type: "sum" },
+      { name: "payload.size", unit: "By", type: "exponential_histogram" },
+      { name: "queue.depth", unit: null, type: "sum" },
+    ]);
+    // Only what has a point in the range: from 0:55 on, http.requests (1:10, 2:10) alone.
+    expect((await names(55, 600)).map((metric) => metric.name)).toEqual(["http.requests"]);
+    expect(await names(600, 900)).toEqual([]);
+  });
+});
