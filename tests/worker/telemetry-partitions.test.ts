@@ -15,6 +15,7 @@ import { DAY, daysBefore, insertSpan, insertTenant, spanNamesOf } from "./suppor
 const PARENTS = {
   spans: "start_time",
   log_records: "time",
+  log_severity_rollups: "time",
   metric_points: "time",
   metric_rollups: "time",
   span_rollups: "minute",
