@@ -6,10 +6,11 @@
 // rollups per RUM event); p50/p95 of every dashboard query and its ratio to the first size.
 // Loopback only; the database and Worker are temporary and removed, except with
 // BENCH_DATA_DIR=<dir>: the database is kept there for EXPLAIN afterwards (`node db/local/serve.ts
-// --data-dir <dir>` serves it again; the retention step has dropped a day of spans).
+// --data-dir <dir>` serves it again; the retention step has dropped a day of spans), and
+// `npm run bench:scale:again` times the queries on it again.
 // The tenant's ingest limit is raised by an operator's tenant_limits row (no waiting out 429s; a
 // 429 would still be waited out like an exporter does).
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { neonConfig } from "@neondatabase/serverless";
@@ -23,14 +24,11 @@ import { generateWorkerSecrets } from "../worker-secrets.ts";
 import { compactVitals } from "../../worker/src/rollups/vitals-compaction.ts";
 import { setTenantLimit } from "../tenant-plan.ts";
 import { createBenchTenant, rawInsertRate, storedSpans, untilStored } from "./ingest.ts";
+import { latency, queries, TENANT_FILE } from "./dashboard-queries.ts";
 import { logRequest, metricRequest, spanRequest } from "./scale-mix.ts";
 
 const SPANS_PER_REQUEST = 1_000;
 const CONCURRENCY = 4;
-const SAMPLES = 20;
-const DAY_MS = 86_400_000;
-/** A route of the mix (scale-mix.ts), for the Vitals view filtered to one route. */
-const ROUTE = "/docs";
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
 if (sizes.length === 0) sizes.push(100_000);
 
@@ -53,6 +51,8 @@ try {
     // An operator's limit (tenant_limits) instead of the pro plan's 200,000 spans a minute: the
     // bench measures ingest and storage, not minutes of waiting out 429s.
     await setTenantLimit(db, tenant.tenantId, "ingest", { quota: 100_000_000, windowSeconds: 60 });
+    if (process.env.BENCH_DATA_DIR)
+      writeFileSync(join(process.env.BENCH_DATA_DIR, TENANT_FILE), tenant.tenantId);
     const api = { origin: worker.origin, ...tenant };
     const first: Record<string, number> = {};
     let loaded = 0;
@@ -264,55 +264,6 @@ function tableBytes(table: string) {
   (select sum(pg_total_relation_size(relid)) from (
     select ${table}::regclass as relid
     union all select inhrelid from pg_inherits where inhparent = ${table}::regclass) as parts)`;
-}
-
-type Api = { origin: string; tenantId: string; token: string };
-
-async function queries(api: Api): Promise<[string, string][]> {
-  const range = (days: number) => {
-    const to = new Date();
-    return `from=${new Date(to.getTime() - days * DAY_MS).toISOString()}&to=${to.toISOString()}`;
-  };
-  const list = await get<{ traces: { traceId: string }[] }>(api, `/traces?service=checkout&${range(1)}`);
-  const trace = list.traces[0]?.traceId ?? "0".repeat(32);
-  return [
-    ["vitals 24 h", `/rum/vitals?${range(1)}`],
-    ["vitals 7 d", `/rum/vitals?${range(7)}`],
-    ["vitals 30 d", `/rum/vitals?${range(30)}&step=86400`],
-    ["vitals 30 d, one route", `/rum/vitals?${range(30)}&step=86400&route=${encodeURIComponent(ROUTE)}`],
-    ["pages 24 h", `/rum/pages?${range(1)}`],
-    ["pages 7 d", `/rum/pages?${range(7)}`],
-    ["pages 30 d", `/rum/pages?${range(30)}&step=86400`],
-    ["geo 24 h", `/rum/geo?${range(1)}`],
-    ["geo 7 d", `/rum/geo?${range(7)}`],
-    ["geo 30 d", `/rum/geo?${range(30)}`],
-    ["traces list 24 h", `/traces?${range(1)}`],
-    ["traces list 24 h, service filter", `/traces?service=checkout&${range(1)}`],
-    ["one trace", `/traces/${trace}`],
-    ["logs search 7 d", `/logs?q=declined&${range(7)}`],
-    ["metric series 7 d", `/metrics/cpu?step=3600&${range(7)}`],
-  ];
-}
-
-async function get<T>(api: Api, path: string): Promise<T> {
-  const response = await fetch(`${api.origin}/api/tenants/${api.tenantId}${path}`, {
-    headers: { Authorization: `Bearer ${api.token}` },
-  });
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-  return response.json() as Promise<T>;
-}
-
-/** p50/p95 of SAMPLES sequential requests, after one warm-up. */
-async function latency(api: Api, path: string): Promise<{ p50: number; p95: number }> {
-  await get(api, path);
-  const samples: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
-    const started = performance.now();
-    await get(api, path);
-    samples.push(performance.now() - started);
-  }
-  samples.sort((x, y) => x - y);
-  return { p50: samples[Math.floor(SAMPLES * 0.5)], p95: samples[Math.ceil(SAMPLES * 0.95) - 1] };
 }
 
 function fmt(rate: number): string {
