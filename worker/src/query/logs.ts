@@ -180,8 +180,12 @@ function rolledUpCounts(
       union all
       select ${stepOf}, ${classOf}, 1 from unnest(${minutes}::timestamptz[]) as m(start)
       cross join lateral (
+        -- OFFSET 0 keeps this a probe of each day's (tenant_id, time) index per minute: without
+        -- it Postgres read every record of the range once and compared each with every minute
+        -- (EXPLAIN ANALYZE at 10 M spans, 7 days: 755 → 66 ms).
         select time, severity_number from log_records
         where ${matching(filters)} and time >= m.start and time < m.start + interval '1 minute'
+        offset 0
       ) as r
     ) as counted
     group by 1, 2`;
