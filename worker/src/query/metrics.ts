@@ -180,20 +180,24 @@ const MAX_NAMES = 500;
 /**
  * The metric names seen in a range, each with its newest point's unit and type. A skip scan of
  * the (tenant, name, time) index: one probe per name for the next name, and one for its newest
- * point, per day partition, so the cost follows the names, not the points (grouping the range's
- * points read every point of it).
+ * point in the range, per day partition, so the cost follows the names, not the points (grouping
+ * the range's points read every point of it). The next-name probes take the range's whole days:
+ * bounded by `from` itself, each probe in the first day's partition would step over that day's
+ * points of the name before `from`, a number that grows with the traffic. A name seen only in
+ * those hours has no newest point in the range and is left out.
  */
 export async function listMetricNames(
   tx: Tx,
   range: TimeRange,
 ): Promise<{ name: string; unit: string | null; type: string }[]> {
-  const inRange = sql`p.tenant_id = app_tenant_id()
-    and p.time >= ${range.from.toISOString()} and p.time < ${range.to.toISOString()}`;
+  const until = sql`p.tenant_id = app_tenant_id() and p.time < ${range.to.toISOString()}`;
+  const inRange = sql`${until} and p.time >= ${range.from.toISOString()}`;
+  const inDays = sql`${until} and p.time >= date_trunc('day', ${range.from.toISOString()}::timestamptz, 'UTC')`;
   const { rows } = await tx.execute<{ name: string; unit: string | null; type: string }>(sql`
     with recursive names(name, n) as (
-      (select p.name, 1 from metric_points p where ${inRange} order by p.name limit 1)
+      (select p.name, 1 from metric_points p where ${inDays} order by p.name limit 1)
       union all
-      select (select p.name from metric_points p where ${inRange} and p.name > names.name
+      select (select p.name from metric_points p where ${inDays} and p.name > names.name
         order by p.name limit 1), n + 1
       from names where names.name is not null and n < ${MAX_NAMES}
     )
