@@ -300,9 +300,10 @@ describe("the telemetry dashboard", () => {
   it("charts the Web Vitals p75 with bands and rating shares, breaks it down, and counts the page views", async () => {
     await page.goto(`${baseUrl}/app/t/${tenantId}/vitals`);
     await expect.poll(() => page.locator("#vital-charts svg").count()).toBe(5);
+    // The exact p75 of 1800 / 2600 / 3900 is 3250; the sketch answers within 2 % (3225 here).
     await expect
       .poll(() => page.locator("#vital-charts figcaption").first().textContent())
-      .toMatch(/LCP p75 3\.3k ms/);
+      .toMatch(/LCP p75 3\.[23]k ms/);
     expect(await page.locator("#vital-charts svg").first().locator("rect.band").count()).toBe(3);
     // LCP 1800 / 2600 / 3900: one good, two needing improvement.
     await expect

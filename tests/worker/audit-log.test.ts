@@ -24,7 +24,10 @@ describe("audit log", () => {
   it("audit: sign-up, sign-in and failures are recorded with who, what, when and the request id, never secrets", async () => {
     const account = await signUp();
     await api("/api/auth/totp/signin", { json: { email: account.user.email, code: "123456" } });
-    const rows = await withUser(handle.db, account.user.id, (tx) => tx.select().from(auditEvents));
+    // In the order they happened (ids are assigned in order; a heap scan's order is not).
+    const rows = await withUser(handle.db, account.user.id, (tx) =>
+      tx.select().from(auditEvents).orderBy(auditEvents.id),
+    );
     expect(actionsIn(rows)).toEqual(["auth.signup", "auth.signin", "auth.code_failed"]);
     for (const row of rows) {
       expect(row.requestId).toMatch(/^[0-9a-f-]{36}$/);
