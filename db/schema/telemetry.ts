@@ -141,22 +141,24 @@ export const metricPoints = pgTable(
  * Recomputed from the points of each touched bucket by a statement trigger on metric_points.
  */
 /**
- * Log records counted per tenant, minute, service and severity number (migration 0073): the logs
- * page's severity chart reads these instead of every record of its range. Partitioned by day.
+ * Log records counted per tenant, minute (log_severity_rollups, migration 0073) or hour (_hourly,
+ * 0074), service and severity number: the logs page's severity chart reads these instead of every
+ * record of its range. Partitioned by day.
  */
-export const logSeverityRollups = pgTable(
-  "log_severity_rollups",
-  {
-    tenantId: uuid("tenant_id").notNull(),
-    time: time("time").notNull(),
-    serviceName: text("service_name").notNull(),
-    severityNumber: smallint("severity_number").notNull(),
-    count: bigint("count", { mode: "number" }).notNull(),
-  },
-  (t) => [
-    uniqueIndex("log_severity_rollups_identity").on(t.tenantId, t.time, t.serviceName, t.severityNumber),
-  ],
-);
+const logSeverityRollupsOf = (name: string) =>
+  pgTable(
+    name,
+    {
+      tenantId: uuid("tenant_id").notNull(),
+      time: time("time").notNull(),
+      serviceName: text("service_name").notNull(),
+      severityNumber: smallint("severity_number").notNull(),
+      count: bigint("count", { mode: "number" }).notNull(),
+    },
+    (t) => [uniqueIndex(`${name}_identity`).on(t.tenantId, t.time, t.serviceName, t.severityNumber)],
+  );
+export const logSeverityRollups = logSeverityRollupsOf("log_severity_rollups");
+export const logSeverityRollupsHourly = logSeverityRollupsOf("log_severity_rollups_hourly");
 
 export const metricRollups = pgTable(
   "metric_rollups",

@@ -1,4 +1,4 @@
-// GET /logs/severity from the minute rollups (migration 0073, docs/query.md "Logs"): the same
+// GET /logs/severity from the minute and hour rollups (migrations 0073, 0074; docs/query.md "Logs"): the same
 // steps the records give, whether or not the range starts on a whole minute; a redelivered batch
 // counted once; the text and trace filters still count the records themselves.
 import { beforeAll, describe, expect, it } from "vitest";
@@ -95,6 +95,22 @@ describe("log severity counts from the minute rollups", () => {
       expect(await counted(from, to, step), `${from - START}…${to - START} / ${step}`).toEqual(
         expected(from, to, step * 1000, () => true),
       );
+  });
+
+  it("whole-hour steps from a whole hour read the hour rollups, and minutes for the last partial hour", async () => {
+    const hour = Math.floor(START / 3_600_000) * 3_600_000;
+    for (const [from, to, step] of [
+      [hour, START + 20 * MINUTE, 3600],
+      [hour - 3_600_000, START + 7 * MINUTE + 30_000, 7200],
+      [hour, hour + 2 * 3_600_000, 3600],
+    ])
+      expect(await counted(from, to, step), `${from - START}…${to - START} / ${step}`).toEqual(
+        expected(from, to, step * 1000, () => true),
+      );
+    const to = START + 9 * MINUTE;
+    expect(await counted(hour, to, 3600, "&severity=13&service=web")).toEqual(
+      expected(hour, to, 3_600_000, (r) => r.service === "web" && r.severity >= 13),
+    );
   });
 
   it("apply the service and minimum severity filters", async () => {

@@ -16,6 +16,7 @@ const PARENTS = {
   spans: "start_time",
   log_records: "time",
   log_severity_rollups: "time",
+  log_severity_rollups_hourly: "time",
   metric_points: "time",
   metric_rollups: "time",
   span_rollups: "minute",

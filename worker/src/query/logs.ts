@@ -146,13 +146,16 @@ export async function severityCounts(
 }
 
 const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
 
 /**
  * The counts from the minute rollups (log_severity_rollups, migration 0073) for every minute that
  * lies inside the range and inside one step, and from the records themselves for the others: the
  * range's partial first and last minutes, and the minute holding each step boundary when the
  * range does not start on a whole minute. So the steps are exactly those of the records, and a
- * range costs its minutes plus one minute of records per step, whatever the volume.
+ * range costs its minutes plus one minute of records per step, whatever the volume. When the
+ * steps are whole hours from a whole hour (a chart of days that starts on one), the range's
+ * whole hours come from the hour rollups (0074) and only its last, partial hour from minutes.
  */
 function rolledUpCounts(
   filters: Omit<LogFilters, "limit" | "cursor">,
@@ -161,6 +164,8 @@ function rolledUpCounts(
   classOf: SQL,
 ): SQL {
   const [from, to] = [filters.from.getTime(), filters.to.getTime()];
+  const hourly = from % HOUR_MS === 0 && stepSeconds % 3600 === 0;
+  const minutesFrom = hourly ? Math.max(from, Math.floor(to / HOUR_MS) * HOUR_MS) : from;
   const floorMinute = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
   const partial = new Set<number>();
   if (from % MINUTE_MS) {
@@ -174,9 +179,13 @@ function rolledUpCounts(
     ${minSeverity ? sql`and severity_number >= ${minSeverity}` : sql``}`;
   return sql`
     select k, class, sum(n)::bigint as n from (
-      select ${stepOf} as k, ${classOf} as class, count as n from log_severity_rollups
-      where tenant_id = app_tenant_id() and time >= ${filters.from.toISOString()} and time < ${filters.to.toISOString()}
-        and time <> all (${minutes}::timestamptz[]) ${byStream}
+      select ${stepOf} as k, ${classOf} as class, count as n from log_severity_rollups_hourly
+      where tenant_id = app_tenant_id() and time >= ${filters.from.toISOString()}
+        and time < ${new Date(minutesFrom).toISOString()} ${byStream}
+      union all
+      select ${stepOf}, ${classOf}, count from log_severity_rollups
+      where tenant_id = app_tenant_id() and time >= ${new Date(minutesFrom).toISOString()}
+        and time < ${filters.to.toISOString()} and time <> all (${minutes}::timestamptz[]) ${byStream}
       union all
       select ${stepOf}, ${classOf}, 1 from unnest(${minutes}::timestamptz[]) as m(start)
       cross join lateral (
