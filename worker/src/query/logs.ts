@@ -174,18 +174,15 @@ function rolledUpCounts(
   }
   if (to % MINUTE_MS) partial.add(floorMinute(to));
   const minutes = `{${[...partial].map((ms) => new Date(ms).toISOString()).join(",")}}`;
-  const { service, minSeverity } = filters;
-  const byStream = sql`${service ? sql`and service_name = ${service}` : sql``}
-    ${minSeverity ? sql`and severity_number >= ${minSeverity}` : sql``}`;
+  // The rollups have the columns the filters of this path use (no text, no trace).
+  const hours = sql`select ${stepOf} as k, ${classOf} as class, count as n from log_severity_rollups_hourly
+      where ${matching({ ...filters, to: new Date(minutesFrom) })}
+      union all`;
   return sql`
     select k, class, sum(n)::bigint as n from (
-      select ${stepOf} as k, ${classOf} as class, count as n from log_severity_rollups_hourly
-      where tenant_id = app_tenant_id() and time >= ${filters.from.toISOString()}
-        and time < ${new Date(minutesFrom).toISOString()} ${byStream}
-      union all
-      select ${stepOf}, ${classOf}, count from log_severity_rollups
-      where tenant_id = app_tenant_id() and time >= ${new Date(minutesFrom).toISOString()}
-        and time < ${filters.to.toISOString()} and time <> all (${minutes}::timestamptz[]) ${byStream}
+      ${minutesFrom > from ? hours : sql``}
+      select ${stepOf} as k, ${classOf} as class, count as n from log_severity_rollups
+      where ${matching({ ...filters, from: new Date(minutesFrom) })} and time <> all (${minutes}::timestamptz[])
       union all
       select ${stepOf}, ${classOf}, 1 from unnest(${minutes}::timestamptz[]) as m(start)
       cross join lateral (
