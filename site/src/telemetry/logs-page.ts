@@ -6,7 +6,14 @@ import { $, formParams } from "../lib/dom.ts";
 import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { logRows } from "./log-records.ts";
 import { timeChart } from "./time-chart.ts";
-import { bindRangeSelect, currentRange, rangeQuery, setUrlParams } from "./time-range.ts";
+import {
+  bindRangeSelect,
+  currentRange,
+  rangeQuery,
+  setUrlParams,
+  steppedQuery,
+  steppedRange,
+} from "./time-range.ts";
 
 const FIELDS = ["severity", "service", "q", "traceId"] as const;
 const CLASSES = ["fatal", "error", "warn", "info", "debug", "trace"] as const;
@@ -25,9 +32,9 @@ let cursor: string | null = null;
 const filterParams = () => formParams($<HTMLFormElement>("#filters"), FIELDS);
 
 async function loadCounts(params: URLSearchParams): Promise<void> {
-  const range = currentRange();
+  const range = steppedRange(currentRange());
   const counts = await api<SeverityCounts>(
-    tenantPath(tenant.id, `/logs/severity?${rangeQuery(range)}&${params}`),
+    tenantPath(tenant.id, `/logs/severity?${steppedQuery(range)}&${params}`),
   );
   if (!counts.ok) return;
   const steps = counts.data.steps;

@@ -1,6 +1,8 @@
 // The time range of the telemetry pages, kept in the URL so a view can be shared and reloaded:
 // ?range=15m|1h|6h|24h|7d (relative to now), or ?from=…&to=… (custom, ISO times), and
 // ?refresh=30|60|300 (seconds) to reload the view on a timer while the tab is visible.
+import { stepFor } from "../../../worker/src/query/time-range.ts";
+
 export const RANGES = {
   "15m": 900_000,
   "1h": 3600_000,
@@ -24,6 +26,30 @@ export function currentRange(): { name: RangeName; from: number; to: number } {
 /** ?from=…&to=… for the API. */
 export function rangeQuery(range: { from: number; to: number }): string {
   return `from=${new Date(range.from).toISOString()}&to=${new Date(range.to).toISOString()}`;
+}
+
+/** Buckets per chart: the API's own default, so a stepped chart looks the same as before. */
+const CHART_STEPS = 100;
+
+/**
+ * A chart's range and step: the step the API would choose, and `from` moved back to a whole
+ * multiple of it (UTC). The buckets then stay put from one refresh to the next instead of sliding
+ * with the clock, and a chart whose steps are whole hours starts on a whole hour, which is what
+ * lets the API answer it from hourly rollups rather than minutes (GET /logs/severity).
+ */
+export function steppedRange(range: { from: number; to: number }): {
+  from: number;
+  to: number;
+  step: number;
+} {
+  const step = stepFor({ from: new Date(range.from), to: new Date(range.to) }, CHART_STEPS);
+  const stepMs = step * 1000;
+  return { from: Math.floor(range.from / stepMs) * stepMs, to: range.to, step };
+}
+
+/** ?from=…&to=…&step=… for a stepped chart (see steppedRange). */
+export function steppedQuery(range: { from: number; to: number; step: number }): string {
+  return `${rangeQuery(range)}&step=${range.step}`;
 }
 
 /** Replaces the given URL parameters (undefined or "" removes one) without a reload. */
