@@ -95,6 +95,20 @@ export const logRecords = pgTable(
   ],
 );
 
+/** A histogram's or a summary's fields, as sent (metric_points, metric_histogram_rollups). */
+const distribution = () => ({
+  count: bigint("count", { mode: "number" }),
+  sum: doublePrecision("sum"),
+  min: doublePrecision("min"),
+  max: doublePrecision("max"),
+  bucketCounts: jsonb("bucket_counts"),
+  explicitBounds: jsonb("explicit_bounds"),
+  /** Exponential histograms: { scale, zeroCount, positive: { offset, counts }, negative: {…} }. */
+  exponentialBuckets: jsonb("exponential_buckets"),
+  /** Summaries: [{ quantile, value }] as sent. */
+  quantiles: jsonb("quantiles"),
+});
+
 export const metricPoints = pgTable(
   "metric_points",
   {
@@ -110,16 +124,7 @@ export const metricPoints = pgTable(
     type: text("type", { enum: ["gauge", "sum", "histogram", "exponential_histogram", "summary"] }).notNull(),
     /** Gauge and sum: the value; histograms and summaries: sum / count (the mean). */
     value: doublePrecision("value"),
-    count: bigint("count", { mode: "number" }),
-    sum: doublePrecision("sum"),
-    min: doublePrecision("min"),
-    max: doublePrecision("max"),
-    bucketCounts: jsonb("bucket_counts"),
-    explicitBounds: jsonb("explicit_bounds"),
-    /** Exponential histograms: { scale, zeroCount, positive: { offset, counts }, negative: {…} }. */
-    exponentialBuckets: jsonb("exponential_buckets"),
-    /** Summaries: [{ quantile, value }] as sent. */
-    quantiles: jsonb("quantiles"),
+    ...distribution(),
     temporality: smallint("temporality"),
     isMonotonic: boolean("is_monotonic"),
     attributes: jsonb("attributes").notNull(),
@@ -132,14 +137,6 @@ export const metricPoints = pgTable(
   ],
 );
 
-/**
- * Metric series' rollup (migrations/0071_metric_rollups.sql): gauges and sums downsampled per
- * minute and per hour (`seconds`), one row per stream (type, service, resource, attributes) and
- * bucket, so a series over days reads buckets instead of every point. A row is what the series math
- * (worker/src/query/metric-steps.ts) needs of the bucket's points: the first and the last point,
- * and `gain`, the increase from the first to the last (delta points: the sum of all their values).
- * Recomputed from the points of each touched bucket by a statement trigger on metric_points.
- */
 /**
  * Log records counted per tenant, minute (log_severity_rollups, migration 0073) or hour (_hourly,
  * 0074), service and severity number: the logs page's severity chart reads these instead of every
@@ -160,22 +157,40 @@ const logSeverityRollupsOf = (name: string) =>
 export const logSeverityRollups = logSeverityRollupsOf("log_severity_rollups");
 export const logSeverityRollupsHourly = logSeverityRollupsOf("log_severity_rollups_hourly");
 
+/** A metric bucket's key: tenant, metric, width, start and stream (metric_rollups and _histogram_). */
+const metricBucketKey = () => ({
+  tenantId: uuid("tenant_id").notNull(),
+  name: text("name").notNull(),
+  /** The bucket's width: 60 or 3600. */
+  seconds: integer("seconds").notNull(),
+  time: time("time").notNull(),
+  /** md5 of the stream's identity: type, service, resource and attributes. */
+  streamKey: text("stream_key").notNull(),
+});
+
+/** A metric bucket's stream, as the raw query groups points into streams and series. */
+const metricStream = () => ({
+  serviceName: text("service_name").notNull(),
+  /** md5 of the resource (a stream is one resource's series, as in the raw query). */
+  resourceHash: text("resource_hash").notNull(),
+  attributes: jsonb("attributes").notNull(),
+  unit: text("unit"),
+});
+
+/**
+ * Metric series' rollup (migrations/0071_metric_rollups.sql): gauges and sums downsampled per
+ * minute and per hour (`seconds`), one row per stream (type, service, resource, attributes) and
+ * bucket, so a series over days reads buckets instead of every point. A row is what the series math
+ * (worker/src/query/metric-steps.ts) needs of the bucket's points: the first and the last point,
+ * and `gain`, the increase from the first to the last (delta points: the sum of all their values).
+ * Recomputed from the points of each touched bucket by a statement trigger on metric_points.
+ */
 export const metricRollups = pgTable(
   "metric_rollups",
   {
-    tenantId: uuid("tenant_id").notNull(),
-    name: text("name").notNull(),
-    /** The bucket's width: 60 or 3600. */
-    seconds: integer("seconds").notNull(),
-    time: time("time").notNull(),
-    /** md5 of the stream's identity: type, service, resource and attributes. */
-    streamKey: text("stream_key").notNull(),
+    ...metricBucketKey(),
     type: text("type", { enum: ["gauge", "sum"] }).notNull(),
-    serviceName: text("service_name").notNull(),
-    /** md5 of the resource (a stream is one resource's series, as in the raw query). */
-    resourceHash: text("resource_hash").notNull(),
-    attributes: jsonb("attributes").notNull(),
-    unit: text("unit"),
+    ...metricStream(),
     isMonotonic: boolean("is_monotonic"),
     temporality: smallint("temporality"),
     points: integer("points").notNull(),
@@ -188,6 +203,43 @@ export const metricRollups = pgTable(
     gain: doublePrecision("gain").notNull(),
   },
   (t) => [uniqueIndex("metric_rollups_identity").on(t.tenantId, t.name, t.seconds, t.time, t.streamKey)],
+);
+
+/**
+ * Histograms' and summaries' rollup (migrations/0075_metric_histogram_rollups.sql): per stream and
+ * bucket of a minute and of an hour, the bucket's first point (`role` 1) and last point (2), whole.
+ * A cumulative histogram's increase over any run of its points is the last one minus the first when
+ * nothing in between resets it (`telescopes`), so those two points give the series math
+ * (worker/src/query/metric-steps.ts) what all of them give; a summary shows its last point per
+ * step. Buckets that do not telescope (delta points, a reset, changed bounds or scale) are read
+ * from their points. Recomputed from the points of each touched bucket by a statement trigger.
+ */
+export const metricHistogramRollups = pgTable(
+  "metric_histogram_rollups",
+  {
+    ...metricBucketKey(),
+    /** 1: the bucket's first point, 2: its last (the same point when the bucket holds one). */
+    role: smallint("role").notNull(),
+    /** The bucket's point count and whether its first and last points stand for all of them. */
+    points: integer("points").notNull(),
+    telescopes: boolean("telescopes").notNull(),
+    type: text("type", { enum: ["histogram", "exponential_histogram", "summary"] }).notNull(),
+    ...metricStream(),
+    temporality: smallint("temporality"),
+    pointTime: time("point_time").notNull(),
+    startTime: time("start_time"),
+    ...distribution(),
+  },
+  (t) => [
+    uniqueIndex("metric_histogram_rollups_identity").on(
+      t.tenantId,
+      t.name,
+      t.seconds,
+      t.time,
+      t.streamKey,
+      t.role,
+    ),
+  ],
 );
 
 /**

@@ -124,7 +124,7 @@ describe("metric rollups", () => {
     expect(result.series[0].points.map((p) => p.rate)).toEqual([55 / 3600, 395 / 3600]);
   });
 
-  it("buckets hold gauges and sums, per minute and per hour; histograms keep their points only", async () => {
+  it("buckets hold gauges and sums, per minute and per hour; histograms are not among them (metric_histogram_rollups)", async () => {
     const histogram = {
       name: "latency",
       histogram: {

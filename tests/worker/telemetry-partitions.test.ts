@@ -19,6 +19,7 @@ const PARENTS = {
   log_severity_rollups_hourly: "time",
   metric_points: "time",
   metric_rollups: "time",
+  metric_histogram_rollups: "time",
   span_rollups: "minute",
   rum_events: "time",
   rum_rollups: "time",

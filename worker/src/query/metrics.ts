@@ -1,7 +1,9 @@
 // Metric series: one metric's points in a range turned into one point per step with the metric's
 // own semantics (worker/src/query/metric-steps.ts), one series per attribute set (the 20 with most
-// points). Gauges and sums are read from their minute or hour buckets (metric_rollups, migration
-// 0071) when the steps are whole minutes or hours, histograms and summaries from their points.
+// points). When the steps are whole minutes or hours, a series reads buckets of a minute or an hour
+// instead of its points: gauges and sums their first and last points and gain (metric_rollups,
+// migration 0071), histograms and summaries their first and last points (metric_histogram_rollups,
+// 0075), and the points themselves only of the buckets those two do not stand for.
 // Also the metric names seen in a range, for pickers. Shapes: docs/query.md.
 import { sql } from "drizzle-orm";
 import type { Tx } from "../../../db/tenant-scope.ts";
@@ -53,6 +55,16 @@ type Row = {
   gain: number | null;
 };
 
+/** A gauge's or sum's bucket columns, null for rows that are points. */
+const noBucket = sql`null::integer as points, null::numeric as first_ms, null::numeric as first_start_ms,
+  null::float8 as first_value, null::float8 as gain`;
+
+/** A raw point (metric_points as p) as a Row. */
+const pointColumns = sql`p.attributes, p.service_name || ' ' || md5(p.resource::text) as stream, p.unit,
+  p.type, p.is_monotonic, p.temporality, extract(epoch from p.time) * 1000 as time_ms,
+  extract(epoch from p.start_time) * 1000 as start_ms, p.value, p.count, p.sum, p.min, p.max,
+  p.bucket_counts, p.explicit_bounds, p.exponential_buckets, p.quantiles, ${noBucket}`;
+
 export async function metricSeries(
   tx: Tx,
   name: string,
@@ -71,36 +83,32 @@ export async function metricSeries(
   const windowStart = from - stepMs;
   const window = { from: new Date(windowStart).toISOString(), to: new Date(to).toISOString() };
   const byService = service ? sql`and service_name = ${service}` : sql``;
-  const bucketed = sql`${grain !== null} and (select type from latest) in ('gauge', 'sum')`;
+  const inWindow = sql`tenant_id = app_tenant_id() and name = ${name}
+    and time >= ${window.from} and time < ${window.to} ${byService}`;
+  const rolledUp = grain !== null;
   const { rows } = await tx.execute<Row>(sql`
     with latest as (
-      select type from metric_points
-      where tenant_id = app_tenant_id() and name = ${name}
-        and time >= ${window.from} and time < ${window.to} ${byService}
-      order by time desc limit 1
+      select type from metric_points where ${inWindow} order by time desc limit 1
     ), points as (
-      select * from metric_points
-      where tenant_id = app_tenant_id() and name = ${name} and type = (select type from latest)
-        and time >= ${window.from} and time < ${window.to} ${byService}
-        and not (${bucketed})
+      select * from metric_points where ${inWindow} and type = (select type from latest) and not ${rolledUp}
     ), buckets as (
       select * from metric_rollups
-      where tenant_id = app_tenant_id() and name = ${name} and seconds = ${grain ?? 0}
-        and time >= ${window.from} and time < ${window.to} ${byService}
-        and type = (select type from latest) and ${bucketed}
+      where ${inWindow} and seconds = ${grain ?? 0} and type = (select type from latest) and ${rolledUp}
+    ), ends as (
+      -- A bucket's last point; its first too when it holds more and telescopes (summaries show
+      -- their last point only). A bucket that does not telescope is read from its points below.
+      select * from metric_histogram_rollups
+      where ${inWindow} and seconds = ${grain ?? 0} and type = (select type from latest) and ${rolledUp}
+        and (role = 2 or (points > 1 and telescopes and type <> 'summary'))
     ), top as (
       select attributes from (
-        select attributes, 1 as n from points union all select attributes, points from buckets
+        select attributes, 1 as n from points
+        union all select attributes, points from buckets
+        union all select attributes, points from ends where role = 2
       ) as counted
       group by attributes order by sum(n) desc limit ${MAX_SERIES}
     )
-    select p.attributes, p.service_name || ' ' || md5(p.resource::text) as stream, p.unit, p.type,
-      p.is_monotonic, p.temporality, extract(epoch from p.time) * 1000 as time_ms,
-      extract(epoch from p.start_time) * 1000 as start_ms, p.value, p.count, p.sum, p.min, p.max,
-      p.bucket_counts, p.explicit_bounds, p.exponential_buckets, p.quantiles, null::integer as points,
-      null::numeric as first_ms, null::numeric as first_start_ms, null::float8 as first_value,
-      null::float8 as gain
-    from points p join top using (attributes)
+    select ${pointColumns} from points p join top using (attributes)
     union all
     select b.attributes, b.service_name || ' ' || b.resource_hash, b.unit, b.type, b.is_monotonic,
       b.temporality, extract(epoch from b.last_time) * 1000, extract(epoch from b.last_start) * 1000,
@@ -108,6 +116,23 @@ export async function metricSeries(
       extract(epoch from b.first_time) * 1000, extract(epoch from b.first_start) * 1000, b.first_value,
       b.gain
     from buckets b join top using (attributes)
+    union all
+    select e.attributes, e.service_name || ' ' || e.resource_hash, e.unit, e.type, null, e.temporality,
+      extract(epoch from e.point_time) * 1000, extract(epoch from e.start_time) * 1000, null, e.count,
+      e.sum, e.min, e.max, e.bucket_counts, e.explicit_bounds, e.exponential_buckets, e.quantiles,
+      ${noBucket}
+    from ends e join top using (attributes)
+    where e.telescopes or e.type = 'summary'
+    union all
+    select ${pointColumns} from ends e join top using (attributes)
+    cross join lateral (
+      select * from metric_points p
+      where p.tenant_id = e.tenant_id and p.name = e.name and p.time >= e.time
+        and p.time < e.time + make_interval(secs => e.seconds) and p.type = e.type
+        and p.service_name = e.service_name and p.attributes = e.attributes
+        and md5(p.resource::text) = e.resource_hash
+    ) as p
+    where not e.telescopes and e.type <> 'summary'
     order by time_ms desc
     limit ${MAX_POINTS + 1}`);
   const latest = rows[0];
