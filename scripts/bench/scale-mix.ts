@@ -2,7 +2,8 @@
 // spread over the last 30 days. Per 1,000 spans: 500 Web Vitals, 100 page views and 100 resource
 // timings (RUM-shaped spans, as a collector forwarding browser telemetry sends them), and 30
 // backend traces of 10 spans. Every 10th span request is followed by a log request (100 records)
-// and a metrics request (100 gauge points), which are not counted as spans.
+// and a metrics request (100 gauge points and 20 points of a cumulative histogram), which are not
+// counted as spans.
 const DAY_MS = 86_400_000;
 const PATHS = ["/", "/pricing", "/docs", "/blog/:id", "/app/t/:id/traces", "/signin"];
 const VITALS: [string, number][] = [
@@ -113,17 +114,51 @@ export function logRequest(now: number): string {
   });
 }
 
+/** The histogram's start time: one per bench process, so its streams never reset. */
+const HISTOGRAM_START = Date.now() - 31 * DAY_MS;
+
+/**
+ * A cumulative latency histogram at time `t`, as a function of `t` alone: its counts grow with time
+ * (one observation a second, bounds 10 and 100), so points sent at random times in any order are
+ * one valid cumulative stream.
+ */
+function histogramPoint(t: number, region: string) {
+  const elapsed = t - HISTOGRAM_START;
+  const buckets = [2000, 3000, 6000].map((every) => Math.floor(elapsed / every));
+  return {
+    startTimeUnixNano: nanos(HISTOGRAM_START),
+    timeUnixNano: nanos(t),
+    count: String(buckets.reduce((sum, n) => sum + n, 0)),
+    sum: elapsed / 20,
+    bucketCounts: buckets.map(String),
+    explicitBounds: [10, 100],
+    attributes: attributes({ region }),
+  };
+}
+
 export function metricRequest(now: number): string {
   const dataPoints = Array.from({ length: 100 }, () => ({
     timeUnixNano: nanos(someTime(now)),
     asDouble: Math.random(),
     attributes: attributes({ region: pick(["eu", "us"]) }),
   }));
+  const histogram = Array.from({ length: 20 }, () => histogramPoint(someTime(now), pick(["eu", "us"])));
   return JSON.stringify({
     resourceMetrics: [
       {
         resource: { attributes: attributes({ "service.name": "checkout" }) },
-        scopeMetrics: [{ metrics: [{ name: "cpu", unit: "1", gauge: { dataPoints } }] }],
+        scopeMetrics: [
+          {
+            metrics: [
+              { name: "cpu", unit: "1", gauge: { dataPoints } },
+              {
+                name: "http.duration",
+                unit: "ms",
+                histogram: { aggregationTemporality: 2, dataPoints: histogram },
+              },
+            ],
+          },
+        ],
       },
     ],
   });
