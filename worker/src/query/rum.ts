@@ -235,19 +235,27 @@ function tiling(
         and (c.width = ${widths[widths.length - 1]} or not ${usable(parent, sql`2 * c.width`)})
     ),
     -- What no cell covers, read from its combination rows (route × device × network × country),
-    -- each sketch as the cells' two arrays, tagged straight into the report's groups: what is
-    -- stale, and what is older than the tenant's oldest own cell.
+    -- each sketch as the cells' two arrays, tagged straight into the report's groups: the stale
+    -- grains, and the grains older than the tenant's oldest own cell. Each such grain is one
+    -- probe of the rollups' index by its time: as one OR over the range, the planner (which
+    -- cannot know how few grains match) read every combination row of the range to find none.
     ${cte("live")} as (
-      select r.metric, r.route, r.device, r.network, r.country, r.time, r.good, r.poor, s.buckets, s.counts
-      from ${grain.table} r cross join lateral (
-        select array_agg(case when e.key = 'z' then ${sql.raw(`(${ZERO_BUCKET_ID})::integer`)} else e.key::integer end) as buckets,
-          array_agg(e.value::bigint) as counts
-        from jsonb_each_text(r.sketch) as e
-      ) as s
-      where r.tenant_id = app_tenant_id() and r.time >= ${lo} and r.time < ${hi}
-        and (r.time = any ((select times from ${cte("stale")})::timestamptz[])
-          or r.time < coalesce((select time from ${cte("oldest")}), 'infinity'))
-        and r.metric in (${vitalNames}) ${route ? sql`and r.route = ${route}` : sql``}
+      select r.* from (
+        select s.time from unnest((select times from ${cte("stale")})) as s(time)
+        union
+        select g.time from generate_series(${lo}, ${hi}, ${unit}) as g(time)
+        where g.time < ${hi} and g.time < coalesce((select time from ${cte("oldest")}), 'infinity')
+      ) as t cross join lateral (
+        select r.metric, r.route, r.device, r.network, r.country, r.time, r.good, r.poor, s.buckets, s.counts
+        from ${grain.table} r cross join lateral (
+          select array_agg(case when e.key = 'z' then ${sql.raw(`(${ZERO_BUCKET_ID})::integer`)} else e.key::integer end) as buckets,
+            array_agg(e.value::bigint) as counts
+          from jsonb_each_text(r.sketch) as e
+        ) as s
+        where r.tenant_id = app_tenant_id() and r.time = t.time and r.time >= ${lo} and r.time < ${hi}
+          and r.metric in (${vitalNames}) ${route ? sql`and r.route = ${route}` : sql``}
+        offset 0
+      ) as r
     ),
     -- Each block's rows looked up by its key: a block is a few hundred rows of a table that holds
     -- every block, so a hash join (what the planner picks for the blocks' unknown count) would
