@@ -211,8 +211,10 @@ export const metricRollups = pgTable(
  * A cumulative histogram's increase over any run of its points is the last one minus the first when
  * nothing in between resets it (`telescopes`), so those two points give the series math
  * (worker/src/query/metric-steps.ts) what all of them give; a summary shows its last point per
- * step. Buckets that do not telescope (delta points, a reset, changed bounds or scale) are read
- * from their points. Recomputed from the points of each touched bucket by a statement trigger.
+ * step. A bucket of delta histogram points of one layout is stored instead as those points merged
+ * into one (`role` 3, migration 0076): delta increments add up. Other buckets that do not telescope
+ * (a reset, changed bounds or scale, mixed temporality) are read from their points. Recomputed from
+ * the points of each touched bucket by a statement trigger.
  */
 export const metricHistogramRollups = pgTable(
   "metric_histogram_rollups",

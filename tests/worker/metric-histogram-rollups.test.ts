@@ -2,9 +2,10 @@
 // (migrations/0075_metric_histogram_rollups.sql): a bucket keeps its first and last point, and
 // whether every point between them is a continuation of the one before (`telescopes`). A
 // cumulative histogram's increments then sum to last − first, so the two points give the series
-// what all of them give; buckets that do not telescope (a reset, delta points) are read from their
-// points. The expected figures are computed by hand from the points (docs/query.md, "Metric
-// semantics").
+// what all of them give. A bucket of delta points of one layout is stored as its points merged into
+// one (0076: delta increments add up); other buckets that do not telescope (a reset, mixed
+// temporality) are read from their points. The expected figures are computed by hand from the
+// points (docs/query.md, "Metric semantics").
 import { beforeAll, describe, expect, it } from "vitest";
 import { JSON_TYPE, kv, member, read, type Member } from "./support/query.ts";
 import { createTenant, postOtlp, readRows, rowsOf } from "./support/telemetry.ts";
@@ -166,26 +167,107 @@ describe("histogram rollups", () => {
     ]);
   });
 
-  it("delta points never telescope: each is its own increment", async () => {
-    const delta = {
-      ...histogram(
-        "d",
-        [
-          [130, 2, 4, [2, 0, 0]],
-          [140, 3, 60, [1, 2, 0]],
-        ],
-        1,
-      ),
-      name: "latency.delta",
-    };
-    await send([delta]);
-    const [stream] = (await series("latency.delta", 60)).series;
-    expect([stream.points[2].count, stream.points[2].sum]).toEqual([5, 64]);
+  it("delta points of one layout are merged per bucket: the series of the merged buckets is the points' own", async () => {
+    const delta = (points: Point[]) => ({ ...histogram("d", points, 1), name: "latency.delta" });
+    await send([
+      delta([
+        [130, 2, 4, [2, 0, 0]],
+        [140, 3, 60, [1, 2, 0]],
+        [3700, 4, 400, [0, 1, 3]],
+      ]),
+    ]);
+    // A late point into minute 2, after it was merged once.
+    await send([delta([[170, 1, 500, [0, 0, 1]]])]);
+    const [minutes] = (await series("latency.delta", 60)).series;
+    expect([minutes.points[2].count, minutes.points[2].sum]).toEqual([6, 564]);
+    // Minute 2's buckets [3, 2, 1]: p50 is rank 3, the top of (−∞, 10] → 10.
+    expect(minutes.points[2].p50).toBeCloseTo(10, 10);
+    const [hours] = (await series("latency.delta", 3600)).series;
+    expect(hours.points.map((p) => [p.count, p.sum])).toEqual([
+      [6, 564],
+      [4, 400],
+    ]);
     const rows = await rowsOf(
       m.tenantId,
-      `select telescopes from metric_histogram_rollups where name = 'latency.delta'`,
+      `select seconds, role, points, telescopes, count::int, sum, bucket_counts
+       from metric_histogram_rollups where name = 'latency.delta' order by seconds, time`,
     );
-    expect(rows.map((row) => row.telescopes)).toEqual([false, false, false, false]);
+    expect(
+      rows.map((r) => [r.seconds, r.role, r.points, r.telescopes, r.count, r.sum, r.bucket_counts]),
+    ).toEqual([
+      [60, 3, 3, false, 6, 564, [3, 2, 1]],
+      [60, 3, 1, false, 4, 400, [0, 1, 3]],
+      [3600, 3, 3, false, 6, 564, [3, 2, 1]],
+      [3600, 3, 1, false, 4, 400, [0, 1, 3]],
+    ]);
+  });
+
+  it("exponential delta points are merged at the bucket's lowest scale (index i at scale s → i >> (s − scale))", async () => {
+    const point = (seconds: number, scale: number, zeroCount: number, offset: number, counts: number[]) => ({
+      startTimeUnixNano: LONG_AGO,
+      timeUnixNano: at(seconds),
+      count: String(zeroCount + counts.reduce((sum, n) => sum + n, 0)),
+      sum: 10,
+      scale,
+      zeroCount: String(zeroCount),
+      positive: { offset, bucketCounts: counts.map(String) },
+      attributes: [kv("stream", "e")],
+    });
+    await send([
+      {
+        name: "latency.exponential",
+        exponentialHistogram: {
+          aggregationTemporality: 1,
+          // Scale 1 buckets −3 and −1 fall in scale 0's −2 and −1 (floor of a halving).
+          dataPoints: [point(190, 1, 1, -3, [1, 0, 1]), point(200, 0, 2, -1, [2])],
+        },
+      },
+    ]);
+    const rows = await rowsOf(
+      m.tenantId,
+      `select role, count::int, exponential_buckets from metric_histogram_rollups
+       where name = 'latency.exponential' and seconds = 60`,
+    );
+    expect(rows).toEqual([
+      {
+        role: 3,
+        count: 7,
+        exponential_buckets: {
+          scale: 0,
+          zeroCount: 3,
+          positive: { offset: -2, counts: [1, 3] },
+          negative: { offset: 0, counts: [] },
+        },
+      },
+    ]);
+    const [stream] = (await series("latency.exponential", 60)).series;
+    // 7 observations: 3 zeros, one in (2^−2, 2^−1], three in (2^−1, 1]: p50 is rank 3.5, halfway
+    // through (0.25, 0.5].
+    expect([stream.points[3].count, stream.points[3].sum]).toEqual([7, 20]);
+    expect(stream.points[3].p50).toBeCloseTo(0.375, 10);
+  });
+
+  it("a merged bucket that gets a cumulative point is read from its points again", async () => {
+    const mixed = (points: Point[], temporality: number) => ({
+      ...histogram("m", points, temporality),
+      name: "latency.mixed",
+    });
+    await send([mixed([[250, 2, 20, [2, 0, 0]]], 1)]);
+    await send([mixed([[255, 3, 30, [3, 0, 0]]], 2)]);
+    const rows = await rowsOf(
+      m.tenantId,
+      `select seconds, role, telescopes from metric_histogram_rollups where name = 'latency.mixed' order by 1, 2`,
+    );
+    expect(rows.map((r) => [r.seconds, r.role, r.telescopes])).toEqual([
+      [60, 1, false],
+      [60, 2, false],
+      [3600, 1, false],
+      [3600, 2, false],
+    ]);
+    // What the raw points give: the delta point whole (2, 20), then the cumulative one's increase
+    // over it (1, 10).
+    const [stream] = (await series("latency.mixed", 60)).series;
+    expect([stream.points[4].count, stream.points[4].sum]).toEqual([3, 30]);
   });
 
   it("rls: another tenant sees none of a tenant's histogram buckets", async () => {

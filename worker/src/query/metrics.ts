@@ -3,7 +3,8 @@
 // points). When the steps are whole minutes or hours, a series reads buckets of a minute or an hour
 // instead of its points: gauges and sums their first and last points and gain (metric_rollups,
 // migration 0071), histograms and summaries their first and last points (metric_histogram_rollups,
-// 0075), and the points themselves only of the buckets those two do not stand for.
+// 0075) or, for delta histograms, the bucket's points merged into one (0076), and the points
+// themselves only of the buckets those do not stand for.
 // Also the metric names seen in a range, for pickers. Shapes: docs/query.md.
 import { sql } from "drizzle-orm";
 import type { Tx } from "../../../db/tenant-scope.ts";
@@ -96,15 +97,16 @@ export async function metricSeries(
       where ${inWindow} and seconds = ${grain ?? 0} and type = (select type from latest) and ${rolledUp}
     ), ends as (
       -- A bucket's last point; its first too when it holds more and telescopes (summaries show
-      -- their last point only). A bucket that does not telescope is read from its points below.
+      -- their last point only); or its delta points merged (role 3). A bucket that is neither is
+      -- read from its points below.
       select * from metric_histogram_rollups
       where ${inWindow} and seconds = ${grain ?? 0} and type = (select type from latest) and ${rolledUp}
-        and (role = 2 or (points > 1 and telescopes and type <> 'summary'))
+        and (role in (2, 3) or (points > 1 and telescopes and type <> 'summary'))
     ), top as (
       select attributes from (
         select attributes, 1 as n from points
         union all select attributes, points from buckets
-        union all select attributes, points from ends where role = 2
+        union all select attributes, points from ends where role in (2, 3)
       ) as counted
       group by attributes order by sum(n) desc limit ${MAX_SERIES}
     )
@@ -122,7 +124,7 @@ export async function metricSeries(
       e.sum, e.min, e.max, e.bucket_counts, e.explicit_bounds, e.exponential_buckets, e.quantiles,
       ${noBucket}
     from ends e join top using (attributes)
-    where e.telescopes or e.type = 'summary'
+    where e.telescopes or e.type = 'summary' or e.role = 3
     union all
     select ${pointColumns} from ends e join top using (attributes)
     cross join lateral (
@@ -132,7 +134,7 @@ export async function metricSeries(
         and p.service_name = e.service_name and p.attributes = e.attributes
         and md5(p.resource::text) = e.resource_hash
     ) as p
-    where not e.telescopes and e.type <> 'summary'
+    where not e.telescopes and e.type <> 'summary' and e.role = 2
     order by time_ms desc
     limit ${MAX_POINTS + 1}`);
   const latest = rows[0];
