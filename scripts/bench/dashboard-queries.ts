@@ -34,6 +34,7 @@ export async function queries(api: Api): Promise<[string, string][]> {
     ["logs severity counts 7 d", `/logs/severity?step=3600&${range(7)}`],
     ["metric series 7 d", `/metrics/cpu?step=3600&${range(7)}`],
     ["histogram series 7 d", `/metrics/http.duration?step=3600&${range(7)}`],
+    ["delta histogram series 7 d", `/metrics/queue.wait?step=3600&${range(7)}`],
     ["metric names 7 d", `/metrics?${range(7)}`],
   ];
 }

@@ -136,6 +136,20 @@ function histogramPoint(t: number, region: string) {
   };
 }
 
+/** A delta histogram's point: the observations of the interval ending at `t` (bounds 1, 10, 100). */
+function deltaHistogramPoint(t: number, region: string) {
+  const buckets = Array.from({ length: 4 }, () => Math.floor(Math.random() * 10));
+  return {
+    startTimeUnixNano: nanos(t - 10_000),
+    timeUnixNano: nanos(t),
+    count: String(buckets.reduce((sum, n) => sum + n, 0)),
+    sum: buckets[1] * 5 + buckets[2] * 50 + buckets[3] * 200,
+    bucketCounts: buckets.map(String),
+    explicitBounds: [1, 10, 100],
+    attributes: attributes({ region }),
+  };
+}
+
 export function metricRequest(now: number): string {
   const dataPoints = Array.from({ length: 100 }, () => ({
     timeUnixNano: nanos(someTime(now)),
@@ -143,6 +157,7 @@ export function metricRequest(now: number): string {
     attributes: attributes({ region: pick(["eu", "us"]) }),
   }));
   const histogram = Array.from({ length: 20 }, () => histogramPoint(someTime(now), pick(["eu", "us"])));
+  const deltas = Array.from({ length: 20 }, () => deltaHistogramPoint(someTime(now), pick(["eu", "us"])));
   return JSON.stringify({
     resourceMetrics: [
       {
@@ -155,6 +170,11 @@ export function metricRequest(now: number): string {
                 name: "http.duration",
                 unit: "ms",
                 histogram: { aggregationTemporality: 2, dataPoints: histogram },
+              },
+              {
+                name: "queue.wait",
+                unit: "ms",
+                histogram: { aggregationTemporality: 1, dataPoints: deltas },
               },
             ],
           },
