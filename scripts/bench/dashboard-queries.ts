@@ -1,5 +1,7 @@
 // The dashboard queries the scale bench times (scripts/bench/scale.ts, scale-again.ts): each
 // view's API request over the ranges the dashboards ask for, and its p50/p95.
+import { steppedQuery, steppedRange } from "../../site/src/telemetry/time-range.ts";
+
 const SAMPLES = 20;
 /** Where a kept database (BENCH_DATA_DIR) names its loaded tenant, for scale-again.ts. */
 export const TENANT_FILE = "bench-tenant";
@@ -14,6 +16,9 @@ export async function queries(api: Api): Promise<[string, string][]> {
     const to = new Date();
     return `from=${new Date(to.getTime() - days * DAY_MS).toISOString()}&to=${to.toISOString()}`;
   };
+  // The logs page's severity chart: the API's step, from a whole multiple of it.
+  const now = Date.now();
+  const severity = steppedQuery(steppedRange({ from: now - 7 * DAY_MS, to: now }));
   const list = await get<{ traces: { traceId: string }[] }>(api, `/traces?service=checkout&${range(1)}`);
   const trace = list.traces[0]?.traceId ?? "0".repeat(32);
   return [
@@ -31,7 +36,7 @@ export async function queries(api: Api): Promise<[string, string][]> {
     ["traces list 24 h, service filter", `/traces?service=checkout&${range(1)}`],
     ["one trace", `/traces/${trace}`],
     ["logs search 7 d", `/logs?q=declined&${range(7)}`],
-    ["logs severity counts 7 d", `/logs/severity?step=3600&${range(7)}`],
+    ["logs severity counts 7 d", `/logs/severity?${severity}`],
     ["metric series 7 d", `/metrics/cpu?step=3600&${range(7)}`],
     ["histogram series 7 d", `/metrics/http.duration?step=3600&${range(7)}`],
     ["delta histogram series 7 d", `/metrics/queue.wait?step=3600&${range(7)}`],
