@@ -12,12 +12,10 @@ const ROUTE = "/docs";
 export type Api = { origin: string; tenantId: string; token: string };
 
 export async function queries(api: Api): Promise<[string, string][]> {
-  const range = (days: number) => {
-    const to = new Date();
-    return `from=${new Date(to.getTime() - days * DAY_MS).toISOString()}&to=${to.toISOString()}`;
-  };
-  // The logs page's severity chart: the API's step, from a whole multiple of it.
   const now = Date.now();
+  const range = (days: number) =>
+    `from=${new Date(now - days * DAY_MS).toISOString()}&to=${new Date(now).toISOString()}`;
+  // The logs page's severity chart: the API's step, from a whole multiple of it.
   const severity = steppedQuery(steppedRange({ from: now - 7 * DAY_MS, to: now }));
   const list = await get<{ traces: { traceId: string }[] }>(api, `/traces?service=checkout&${range(1)}`);
   const trace = list.traces[0]?.traceId ?? "0".repeat(32);

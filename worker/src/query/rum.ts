@@ -240,7 +240,7 @@ function tiling(
     -- probe of the rollups' index by its time: as one OR over the range, the planner (which
     -- cannot know how few grains match) read every combination row of the range to find none.
     ${cte("live")} as (
-      select r.* from (
+      select combination.* from (
         select s.time from unnest((select times from ${cte("stale")})) as s(time)
         union
         select g.time from generate_series(${lo}, ${hi}, ${unit}) as g(time)
@@ -255,7 +255,7 @@ function tiling(
         where r.tenant_id = app_tenant_id() and r.time = t.time and r.time >= ${lo} and r.time < ${hi}
           and r.metric in (${vitalNames}) ${route ? sql`and r.route = ${route}` : sql``}
         offset 0
-      ) as r
+      ) as combination
     ),
     -- Each block's rows looked up by its key: a block is a few hundred rows of a table that holds
     -- every block, so a hash join (what the planner picks for the blocks' unknown count) would
