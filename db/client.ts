@@ -25,11 +25,27 @@ export function useLocalRelay(relay: string): void {
 }
 
 /**
+ * What the Worker's connections say they are for (Postgres's application_name): pg_stat_activity
+ * and Neon's monitoring tell the requests' short connections from the queue consumer's writes and
+ * the Cron jobs, and so does the local relay's count of round trips (the bench).
+ */
+export const CONNECTION_NAMES = {
+  api: "sightline-api",
+  ingest: "sightline-ingest",
+  cron: "sightline-cron",
+} as const;
+export type ConnectionName = (typeof CONNECTION_NAMES)[keyof typeof CONNECTION_NAMES];
+
+/**
  * A Pool for one request (Workers cannot keep sockets across requests): the caller ends it with
  * `waitUntil(pool.end())`.
  */
-export function createDb(connectionString: string): DbHandle {
-  const pool = new Pool({ connectionString, connectionTimeoutMillis: 5_000 });
+export function createDb(connectionString: string, applicationName?: ConnectionName): DbHandle {
+  const pool = new Pool({
+    connectionString,
+    connectionTimeoutMillis: 5_000,
+    application_name: applicationName,
+  });
   // Idle clients may fail after the request is done; without a listener that is an unhandled error.
   pool.on("error", (error: Error) =>
     console.error(JSON.stringify({ msg: "db pool error", error: error.message })),

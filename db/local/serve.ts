@@ -4,11 +4,10 @@
 // process.exit(0) on beforeExit, which would turn a failing test run into exit code 0).
 //
 // Protocol: prints `READY <json>` once serving; reads `stop` / `start` lines (stop or restart
-// Postgres, answered `OK stop` / `OK start`) and `messages` (answered `OK messages <n> <c>`: how
-// many messages clients sent through the relay and in how many connections, for the bench's
-// round-trip counts) and `delay <ms>`
-// (the round-trip time the relay adds from now on, answered `OK delay`); shuts everything
-// down when stdin closes.
+// Postgres, answered `OK stop` / `OK start`), `traffic` (answered `OK traffic <json>`: the
+// messages clients sent through the relay and their connections, by application_name, for the
+// bench's round-trip counts) and `delay <ms>` (the round-trip time the relay adds from now on,
+// answered `OK delay`); shuts everything down when stdin closes.
 import { createInterface } from "node:readline";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,8 +45,7 @@ const commands = createInterface({ input: process.stdin });
 commands.on("line", async (line) => {
   if (line === "stop") await postgres.stop();
   else if (line === "start") await postgres.start();
-  else if (line === "messages")
-    return console.log(`OK messages ${relay.clientMessages()} ${relay.connections()}`);
+  else if (line === "traffic") return console.log(`OK traffic ${JSON.stringify(relay.traffic())}`);
   else if (/^delay \d+$/.test(line)) relay.setDelay(Number(line.slice("delay ".length)));
   else return;
   console.log(`OK ${line}`);

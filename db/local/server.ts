@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import type { RelayTraffic } from "./ws-relay.ts";
 
 export type EmbeddedDatabase = {
   appUrl: string;
@@ -12,10 +13,8 @@ export type EmbeddedDatabase = {
   /** Stops Postgres (the relay stays up), as an outage would. */
   stopPostgres(): Promise<void>;
   startPostgres(): Promise<void>;
-  /** Messages clients have sent through the relay so far (one per round trip they start). */
-  relayedMessages(): Promise<number>;
-  /** Connections opened through the relay so far. */
-  relayedConnections(): Promise<number>;
+  /** What clients have sent through the relay so far, by application_name (ws-relay.ts). */
+  relayedTraffic(): Promise<RelayTraffic>;
   /** Puts Postgres `ms` of round-trip time away from the relay's clients (the bench's distance). */
   setDelay(ms: number): Promise<void>;
   /** Stops everything and, for a throwaway database, deletes its data. */
@@ -57,8 +56,7 @@ export async function startEmbeddedDatabaseProcess(options: {
     ...ready,
     stopPostgres: () => command("stop").then(() => {}),
     startPostgres: () => command("start").then(() => {}),
-    relayedMessages: async () => Number((await command("messages")).split(" ")[2]),
-    relayedConnections: async () => Number((await command("messages")).split(" ")[3]),
+    relayedTraffic: async () => JSON.parse((await command("traffic")).slice("OK traffic ".length)),
     setDelay: (ms: number) => command("delay", Math.round(ms)).then(() => {}),
     async stop() {
       if (child.exitCode !== null) return;

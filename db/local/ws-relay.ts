@@ -10,12 +10,16 @@ import { WebSocketServer, type WebSocket } from "ws";
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
 
+/**
+ * What clients sent so far, by the `application_name` of their connection ("" for none): messages
+ * (one per protocol round trip the driver starts) and connections (each one's startup message is
+ * one extra message). The name tells the Worker's request connections from the queue consumer's.
+ */
+export type RelayTraffic = Record<string, { messages: number; connections: number }>;
+
 export type Relay = {
   port: number;
-  /** Messages received from clients so far: one per protocol round trip the driver starts. */
-  clientMessages(): number;
-  /** WebSocket connections opened so far (each one's startup message is one extra message). */
-  connections(): number;
+  traffic(): RelayTraffic;
   /** Round-trip time to add between the relay and Postgres from now on (0: none). */
   setDelay(ms: number): void;
   close(): Promise<void>;
@@ -32,10 +36,18 @@ export function parseRelayTarget(url: string): { host: string; port: number } | 
   return { host, port };
 }
 
+/** The application_name of a Postgres startup message (protocol 3.0), or null for anything else. */
+export function applicationNameOf(message: Buffer): string | null {
+  if (message.length < 8 || message.readInt32BE(4) !== 196608) return null;
+  const fields = message.subarray(8, message.readInt32BE(0)).toString("utf8").split("\0");
+  const index = fields.findIndex((field, i) => i % 2 === 0 && field === "application_name");
+  return index >= 0 ? (fields[index + 1] ?? "") : "";
+}
+
 function bridge(
   socket: WebSocket,
   target: { host: string; port: number },
-  onMessage: () => void,
+  onMessage: (applicationName: string, first: boolean) => void,
   delayMs: () => number,
 ): void {
   // Timers of equal duration fire in the order they were set, so a constant delay keeps order.
@@ -50,8 +62,11 @@ function bridge(
   tcp.on("data", (chunk) => later(() => socket.send(chunk)));
   tcp.on("close", () => socket.close());
   tcp.on("error", () => socket.terminate());
+  let applicationName: string | undefined;
   socket.on("message", (data: Buffer) => {
-    onMessage();
+    const first = applicationName === undefined;
+    applicationName ??= applicationNameOf(data) ?? "";
+    onMessage(applicationName, first);
     later(() => {
       if (connected) tcp.write(data);
       else pending.push(data);
@@ -67,17 +82,19 @@ export async function startRelay(port = 0): Promise<Relay> {
     server.once("listening", resolve);
     server.once("error", reject);
   });
-  let clientMessages = 0;
-  let connections = 0;
+  const traffic: RelayTraffic = {};
   let delayMs = 0;
   server.on("connection", (socket, request) => {
     const target = parseRelayTarget(request.url ?? "");
     if (!target) return socket.close(1008, "target must be a loopback address");
-    connections++;
     bridge(
       socket,
       target,
-      () => clientMessages++,
+      (name, first) => {
+        const counts = (traffic[name] ??= { messages: 0, connections: 0 });
+        counts.messages++;
+        if (first) counts.connections++;
+      },
       () => delayMs,
     );
   });
@@ -85,8 +102,7 @@ export async function startRelay(port = 0): Promise<Relay> {
   if (!address || typeof address === "string") throw new Error("relay is not listening on a port");
   return {
     port: address.port,
-    clientMessages: () => clientMessages,
-    connections: () => connections,
+    traffic: () => structuredClone(traffic),
     setDelay: (ms) => (delayMs = ms),
     close: () =>
       new Promise((resolve) => {

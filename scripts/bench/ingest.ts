@@ -24,6 +24,7 @@ import { mapSpans, type SpanRow } from "../../worker/src/otlp/map-spans.ts";
 import { decodeRequest } from "../../worker/src/otlp/decode.ts";
 import { generateApiToken, hashApiToken } from "../../worker/src/tenancy/api-tokens.ts";
 import type { Database } from "../local-stack.ts";
+import { countedRoundTrips } from "./relay-counts.ts";
 import type { BenchRow } from "./report.ts";
 
 const CONCURRENCY = 4;
@@ -190,9 +191,8 @@ export async function untilStored(
 }
 
 /**
- * 100-span requests one at a time: the messages the Worker's driver sends through the relay per
- * request (each is one round trip to Postgres; a new connection's startup and SCRAM exchange
- * account for 3) and the median latency.
+ * 100-span requests one at a time: the round trips each request's own connection makes to
+ * Postgres (counted at the relay, the consumer's later writes excluded) and the median latency.
  */
 async function sequentialRequests(
   baseUrl: string,
@@ -204,14 +204,13 @@ async function sequentialRequests(
   const url = new URL("/v1/traces", baseUrl).toString();
   const headers = { Authorization: `Bearer ${token}`, "Content-Type": CONTENT_TYPES.protobuf };
   const latencies: number[] = [];
-  const before = await embedded.relayedMessages();
-  for (const body of bodies) {
+  const trips = await countedRoundTrips(embedded, requests, async () => {
+    const body = bodies.pop() as Uint8Array<ArrayBuffer>;
     const started = performance.now();
-    const response = await fetch(url, { method: "POST", headers, body: body as Uint8Array<ArrayBuffer> });
+    const response = await fetch(url, { method: "POST", headers, body });
     if (response.status !== 200) throw new Error(`ingest answered ${response.status}`);
     latencies.push(performance.now() - started);
-  }
-  const trips = ((await embedded.relayedMessages()) - before) / requests;
+  });
   return { trips, p50: latencies.sort((a, b) => a - b)[Math.floor(requests / 2)] };
 }
 
@@ -252,7 +251,6 @@ function valuesOf(tenantId: string, row: SpanRow) {
     ${json(row.resource)}, ${json(row.scope)}, ${json(row.events)}, ${json(row.links)}, ${row.source})`;
 }
 
-/** Items per second for `work` over all inputs with CONCURRENCY workers. */
 /** Runs `work` over `inputs`, CONCURRENCY at a time; items per second. */
 export async function timedRate<T>(
   items: number,

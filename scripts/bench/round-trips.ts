@@ -10,6 +10,7 @@ import { createDb, useLocalRelay } from "../../db/client.ts";
 import type { EmbeddedDatabase } from "../../db/local/server.ts";
 import { SoftwareAuthenticator } from "../../tests/worker/support/software-authenticator.ts";
 import { createBenchTenant, encode, makeSpans } from "./ingest.ts";
+import { countedRoundTrips } from "./relay-counts.ts";
 import type { BenchRow } from "./report.ts";
 
 export const DISTANCE_MS = 20;
@@ -66,23 +67,12 @@ async function medianMs(run: () => Promise<void>): Promise<number> {
   return times.sort((a, b) => a - b)[Math.floor(SAMPLES / 2)];
 }
 
-/**
- * Round trips counted at the relay: every message a client sends waits for an answer, except a
- * connection's startup message, which the pipelined connect sends together with the next one.
- */
-async function countedRoundTrips(database: EmbeddedDatabase, run: () => Promise<void>): Promise<number> {
-  const [messages, connections] = [await database.relayedMessages(), await database.relayedConnections()];
-  for (let i = 0; i < COUNTED_RUNS; i++) await run();
-  const sent = (await database.relayedMessages()) - messages;
-  return (sent - ((await database.relayedConnections()) - connections)) / COUNTED_RUNS;
-}
-
 export async function benchRoundTrips(database: EmbeddedDatabase, probes: Probe[]): Promise<BenchRow[]> {
   const near: number[] = [];
   const counted: number[] = [];
   for (const probe of probes) {
     near.push(await medianMs(probe.run));
-    counted.push(await countedRoundTrips(database, probe.run));
+    counted.push(await countedRoundTrips(database, COUNTED_RUNS, probe.run));
   }
   await database.setDelay(DISTANCE_MS);
   try {

@@ -111,6 +111,21 @@ describe("ingest queue consumer", () => {
     expect(await spanCount(tenant.id)).toBe(5);
   });
 
+  it("a batch larger than one statement is stored as several at once: every row once, only the refused message dead-lettered", async () => {
+    const tenant = await createTenant();
+    // ~1.7 M characters of JSON each (compressible, so one message each): one statement apiece,
+    // run two at a time; the refused message joins the second one's statement.
+    const large = () => spans(1_000).map((row) => ({ ...row, attributes: { note: "x".repeat(1_500) } }));
+    const good = await delivery(tenant.id, [large(), large(), large(), large()]);
+    expect(good).toHaveLength(4);
+    const refused = await delivery(tenant.id, [spans(1, { start_time: "not a time" })]);
+    const messages = [good[0], good[1], ...refused, good[2], good[3]];
+    const result = await consume(messages);
+    expect(result.retryMessages).toEqual([]);
+    expect(result.explicitAcks.sort()).toEqual(messages.map((m) => m.id).sort());
+    expect(await spanCount(tenant.id)).toBe(4_000);
+  });
+
   // (getQueueResult reports which messages were retried, not their delay: retryDelayOf is below.)
   it("I41: with the database down nothing is acked and every message is retried; once it is back everything lands, deduplicated", async () => {
     const tenant = await createTenant();

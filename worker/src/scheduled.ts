@@ -1,6 +1,6 @@
 // The Cron Trigger entry point (`[triggers]` in wrangler.toml): a thin adapter that opens the
 // database and dispatches each schedule to the module that owns its job. Nothing else lives here.
-import { createDb, useLocalRelay } from "../../db/client.ts";
+import { CONNECTION_NAMES, createDb, useLocalRelay } from "../../db/client.ts";
 import type { Db } from "../../db/client.ts";
 import { deliverDueEmails } from "./email/outbox.ts";
 import { describeError } from "./errors.ts";
@@ -50,7 +50,7 @@ export async function scheduled(
     return;
   }
   if (env.DB_WS_PROXY) useLocalRelay(env.DB_WS_PROXY);
-  const { db, pool } = createDb(env.DATABASE_URL);
+  const { db, pool } = createDb(env.DATABASE_URL, CONNECTION_NAMES.cron);
   try {
     await job(db, env, new Date(controller.scheduledTime));
   } finally {

@@ -5,13 +5,24 @@
 // failure the database may recover from (down, overloaded) retries with backoff, and the unique
 // keys make every retry store each row once. Rows Postgres refuses are isolated one message at a
 // time and only the refused message goes to the dead-letter queue (docs/ingest.md).
-import { createDb, useLocalRelay, type Db } from "../../../db/client.ts";
+import { CONNECTION_NAMES, createDb, useLocalRelay, type Db } from "../../../db/client.ts";
 import { storeRows } from "../otlp/store.ts";
 import { sqlStateOf } from "../storage-failure.ts";
 import { asIngestMessage, rowsJsonOf, type IngestMessage } from "./message.ts";
 
-/** One INSERT's JSON, at most (the decompressed rows of many messages sit in memory together). */
-const MAX_STATEMENT_CHARS = 4_000_000;
+/**
+ * One INSERT's JSON, at most: the decompressed rows of many messages sit in memory together, for
+ * each statement in flight and the one being built. ~3,500 spans; smaller statements would pay
+ * their fixed cost (the rollup upserts) more often, larger ones leave a batch fewer to overlap.
+ */
+const MAX_STATEMENT_CHARS = 2_000_000;
+/**
+ * Statements one invocation runs at once, each on its own connection: while one commits (its
+ * rollup upserts wait on the row locks another holds), the other expands its JSON and fills the
+ * indexes, so a second core of the database works. The rollup upserts take their row locks in key
+ * order (migration 0038), so concurrent statements of one tenant queue and never deadlock.
+ */
+const STATEMENTS_IN_FLIGHT = 2;
 const FIRST_RETRY_SECONDS = 5;
 const LONGEST_RETRY_SECONDS = 600;
 
@@ -19,11 +30,17 @@ type Entry = { message: Message; ingest: IngestMessage };
 
 export async function consumeIngest(batch: MessageBatch, env: Env): Promise<void> {
   if (env.DB_WS_PROXY) useLocalRelay(env.DB_WS_PROXY);
-  const { db, pool } = createDb(env.DATABASE_URL);
+  const { db, pool } = createDb(env.DATABASE_URL, CONNECTION_NAMES.ingest);
+  const inFlight = new Set<Promise<void>>();
   try {
     for (const group of (await groupsOf(batch.messages, env)).values()) {
-      await storeGroup(db, env, group);
+      for await (const chunk of chunksOf(env, group)) {
+        if (inFlight.size >= STATEMENTS_IN_FLIGHT) await Promise.race(inFlight);
+        const stored = storeChunk(db, env, chunk.entries, chunk.parts).finally(() => inFlight.delete(stored));
+        inFlight.add(stored);
+      }
     }
+    await Promise.all(inFlight);
   } finally {
     await pool.end();
   }
@@ -43,9 +60,11 @@ async function groupsOf(messages: readonly Message[], env: Env): Promise<Map<str
   return groups;
 }
 
-/** Stores a group in statements of at most MAX_STATEMENT_CHARS, each acked when it commits. */
-async function storeGroup(db: Db, env: Env, group: Entry[]): Promise<void> {
-  let chunk: { entries: Entry[]; parts: string[]; chars: number } = { entries: [], parts: [], chars: 0 };
+type Chunk = { entries: Entry[]; parts: string[]; chars: number };
+
+/** A group's messages as statements of at most MAX_STATEMENT_CHARS, decompressed as they are needed. */
+async function* chunksOf(env: Env, group: Entry[]): AsyncGenerator<Chunk> {
+  let chunk: Chunk = { entries: [], parts: [], chars: 0 };
   for (const entry of group) {
     const json = await rowsJsonOf(entry.ingest).catch(() => null);
     if (json === null) {
@@ -53,16 +72,17 @@ async function storeGroup(db: Db, env: Env, group: Entry[]): Promise<void> {
       continue;
     }
     if (chunk.entries.length > 0 && chunk.chars + json.length > MAX_STATEMENT_CHARS) {
-      await storeChunk(db, env, chunk.entries, chunk.parts);
+      yield chunk;
       chunk = { entries: [], parts: [], chars: 0 };
     }
     chunk.entries.push(entry);
     chunk.parts.push(json);
     chunk.chars += json.length;
   }
-  if (chunk.entries.length > 0) await storeChunk(db, env, chunk.entries, chunk.parts);
+  if (chunk.entries.length > 0) yield chunk;
 }
 
+/** Stores one statement's messages and acks them once committed; never throws (retries, dead letters). */
 async function storeChunk(db: Db, env: Env, entries: Entry[], parts: string[]): Promise<void> {
   const { tenantId, signal } = entries[0].ingest;
   const items = entries.reduce((sum, { ingest }) => sum + ingest.items, 0);

@@ -9,9 +9,9 @@ import { factory } from "../env.ts";
  * keeps the module once loaded (docs/round-trips.md, "Cold start").
  */
 export const database = factory.createMiddleware(async (c, next) => {
-  const { createDb, useLocalRelay } = await import("../../../db/client.ts");
+  const { CONNECTION_NAMES, createDb, useLocalRelay } = await import("../../../db/client.ts");
   if (c.env.DB_WS_PROXY) useLocalRelay(c.env.DB_WS_PROXY);
-  const { db, pool } = createDb(c.env.DATABASE_URL);
+  const { db, pool } = createDb(c.env.DATABASE_URL, CONNECTION_NAMES.api);
   c.set("db", db);
   try {
     await next();
