@@ -1,6 +1,6 @@
 // The dashboard queries the scale bench times (scripts/bench/scale.ts, scale-again.ts): each
 // view's API request over the ranges the dashboards ask for, and its p50/p95.
-import { steppedQuery, steppedRange } from "../../site/src/telemetry/time-range.ts";
+import { steppedQuery, steppedRange, traceWindowQuery } from "../../site/src/telemetry/time-range.ts";
 
 const SAMPLES = 20;
 /** Where a kept database (BENCH_DATA_DIR) names its loaded tenant, for scale-again.ts. */
@@ -17,8 +17,14 @@ export async function queries(api: Api): Promise<[string, string][]> {
     `from=${new Date(now - days * DAY_MS).toISOString()}&to=${new Date(now).toISOString()}`;
   // The logs page's severity chart: the API's step, from a whole multiple of it.
   const severity = steppedQuery(steppedRange({ from: now - 7 * DAY_MS, to: now }));
-  const list = await get<{ traces: { traceId: string }[] }>(api, `/traces?service=checkout&${range(1)}`);
-  const trace = list.traces[0]?.traceId ?? "0".repeat(32);
+  const list = await get<{ traces: { traceId: string; startTime: string }[] }>(
+    api,
+    `/traces?service=checkout&${range(1)}`,
+  );
+  // As the dashboard opens it from the list: a day either side of its start.
+  const trace = list.traces[0]
+    ? `${list.traces[0].traceId}?${traceWindowQuery(Date.parse(list.traces[0].startTime))}`
+    : "0".repeat(32);
   return [
     ["vitals 24 h", `/rum/vitals?${range(1)}`],
     ["vitals 7 d", `/rum/vitals?${range(7)}`],

@@ -247,8 +247,15 @@ describe("the telemetry dashboard", () => {
     await shoot("traces-filtered");
   });
 
-  it("opens the waterfall, marks the failed span and shows its exception and the trace's logs", async () => {
-    await page.goto(`${baseUrl}/app/t/${tenantId}/traces/${failedTraceId}`);
+  it("opens the waterfall from the list, marks the failed span and shows its exception and the trace's logs", async () => {
+    await page.goto(`${baseUrl}/app/t/${tenantId}/traces?attr=payment.method:card`);
+    // The list says where it saw the trace, so the API reads only those days (GET /traces/:id?from&to).
+    const asked = page.waitForRequest(
+      new RegExp(`/api/tenants/${tenantId}/traces/${failedTraceId}\\?from=.+&to=`),
+    );
+    await page.locator("#rows tr a").first().click();
+    await page.waitForURL(new RegExp(`/traces/${failedTraceId}\\?at=`));
+    await asked;
     await expect.poll(() => page.locator("#waterfall li[data-span-id]").count()).toBe(3);
     expect(await page.locator("#waterfall .tick").count()).toBe(5);
     expect(await page.locator("#waterfall li.error").count()).toBe(1);
@@ -271,7 +278,9 @@ describe("the telemetry dashboard", () => {
     const detail = page.locator("#rows .log-detail");
     expect(await detail.textContent()).toContain("o-42");
     expect(await detail.textContent()).toContain("web-1");
-    expect(await detail.getByRole("link").getAttribute("href")).toContain(`/traces/${failedTraceId}#span=`);
+    expect(await detail.getByRole("link").getAttribute("href")).toMatch(
+      new RegExp(`/traces/${failedTraceId}\\?at=[^#]+#span=`),
+    );
     const legend = await page.locator("#severity-chart .u-legend").textContent();
     expect(legend).toContain("ERROR");
     expect(legend).toContain("INFO");

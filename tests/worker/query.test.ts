@@ -69,6 +69,36 @@ describe("telemetry query: traces", () => {
     expect((await read(m, `/traces/${randomHex(16)}`)).status).toBe(404);
   });
 
+  it("one trace within from/to: only its spans that start in the range; none there → 404", async () => {
+    const m = await member();
+    const traceId = randomHex(16);
+    const root = span("root", { traceId, ms: 50 });
+    const earlier = span("earlier child", { traceId, parent: root.spanId, agoMs: 2 * 3600_000 });
+    await sendSpans(m.backend, "svc", [root, earlier]);
+    const names = async (query: string) =>
+      (
+        await (await read(m, `/traces/${traceId}${query}`, "token")).json<{ spans: { name: string }[] }>()
+      ).spans.map((s) => s.name);
+    const ago = (hours: number) => new Date(Date.now() - hours * 3600_000).toISOString();
+    expect(await names("")).toEqual(["earlier child", "root"]);
+    expect(await names(`?from=${ago(1)}`)).toEqual(["root"]);
+    expect(await names(`?from=${ago(3)}&to=${ago(1)}`)).toEqual(["earlier child"]);
+    const outside = await read(m, `/traces/${traceId}?to=${ago(3)}`, "token");
+    expect(outside.status).toBe(404);
+    expect((await outside.json<{ code: string }>()).code).toBe("TRACE_NOT_FOUND");
+    for (const [query, field] of [
+      ["from=yesterday", "from"],
+      [`from=${ago(1)}&to=${ago(2)}`, "from"],
+      ["at=2026-01-01T00:00:00Z", "at"],
+    ]) {
+      const response = await read(m, `/traces/${traceId}?${query}`, "token");
+      expect(response.status, query).toBe(400);
+      const problem = await response.json<{ code: string; detail: string }>();
+      expect(problem.code).toBe("INVALID_REQUEST");
+      expect(problem.detail).toMatch(field);
+    }
+  });
+
   it("D20: another tenant's member or backend token gets 404, whatever ids they know", async () => {
     const owner = await member();
     const traceId = randomHex(16);

@@ -35,7 +35,7 @@ function detailOf(entry: LogEntry, tenantId: string): HTMLElement {
   const detail = Object.assign(document.createElement("div"), { className: "log-detail" });
   if (entry.traceId) {
     const link = Object.assign(document.createElement("a"), {
-      href: `/app/t/${tenantId}/traces/${entry.traceId}${entry.spanId ? `#span=${entry.spanId}` : ""}`,
+      href: `/app/t/${tenantId}/traces/${entry.traceId}?at=${entry.time}${entry.spanId ? `#span=${entry.spanId}` : ""}`,
       textContent: `trace ${entry.traceId}${entry.spanId ? ` · span ${entry.spanId}` : ""}`,
     });
     detail.append(link);

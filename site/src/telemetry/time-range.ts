@@ -28,6 +28,15 @@ export function rangeQuery(range: { from: number; to: number }): string {
   return `from=${new Date(range.from).toISOString()}&to=${new Date(range.to).toISOString()}`;
 }
 
+/**
+ * ?from=…&to=… for one trace seen at `at` (its root's start, one of its log records): a day either
+ * side holds every span of any trace shorter than a day, and lets the API read two or three day
+ * partitions instead of every day the tenant keeps (GET /traces/:traceId, docs/query.md).
+ */
+export function traceWindowQuery(at: number): string {
+  return rangeQuery({ from: at - RANGES["24h"], to: at + RANGES["24h"] });
+}
+
 /** Buckets per chart: the API's own default, so a stepped chart looks the same as before. */
 const CHART_STEPS = 100;
 

@@ -8,6 +8,7 @@ import type { LogsPage, Span, Trace } from "../lib/api-types.ts";
 import { $ } from "../lib/dom.ts";
 import { mountTenantPage, report, tenantPath, type Tenant } from "../tenancy/tenant-page.ts";
 import { logTable } from "./log-records.ts";
+import { traceWindowQuery } from "./time-range.ts";
 import { showSpan } from "./span-detail.ts";
 import { waterfallOrder } from "./waterfall.ts";
 
@@ -127,7 +128,10 @@ mountTenantPage(async (tenant) => {
   const traceId = /\/traces\/([0-9a-f]{32})/i.exec(location.pathname)?.[1] ?? "";
   $<HTMLAnchorElement>("#back").href = `/app/t/${tenant.id}/traces`;
   $("#trace-id").textContent = traceId;
-  const trace = await api<Trace>(tenantPath(tenant.id, `/traces/${traceId}`));
+  // ?at=: where the link saw the trace (the list, a log record); links without it ask for all days.
+  const at = Date.parse(new URLSearchParams(location.search).get("at") ?? "");
+  const hint = Number.isNaN(at) ? "" : `?${traceWindowQuery(at)}`;
+  const trace = await api<Trace>(tenantPath(tenant.id, `/traces/${traceId}${hint}`));
   if (!trace.ok) return void report(trace, "");
   renderWaterfall(trace.data.spans, tenant);
   await loadLogs(tenant, traceId, trace.data.spans);

@@ -49,7 +49,7 @@ function fillForm(): void {
 function traceRow(trace: TraceSummary): HTMLTableRowElement {
   const tr = document.createElement("tr");
   const link = Object.assign(document.createElement("a"), {
-    href: `/app/t/${tenant.id}/traces/${trace.traceId}`,
+    href: `/app/t/${tenant.id}/traces/${trace.traceId}?at=${trace.startTime}`,
     textContent: trace.name || "(unnamed)",
   });
   const cells = [

@@ -164,15 +164,22 @@ type SpanRow = {
   links: SpanLink[] | null;
 };
 
+/**
+ * A trace's spans (at most 10,000) in start order; with `range`, only those starting in it: the
+ * identity index of each day partition is probed, and without a range that is every partition the
+ * tenant's retention keeps (planning alone grows with the days: docs/query.md).
+ */
 export async function getTrace(
   tx: Tx,
   traceId: string,
+  range?: TimeRange,
 ): Promise<{ traceId: string; spans: TraceSpan[] } | null> {
   const { rows } = await tx.execute<SpanRow>(sql`
     select encode(span_id, 'hex') as span_id, encode(parent_span_id, 'hex') as parent_span_id, name, service_name, kind, ${iso("start_time")} as start_time, duration_ns,
       status_code, status_message, attributes, resource, events, links
     from spans
     where tenant_id = app_tenant_id() and trace_id = decode(${traceId}, 'hex')
+      ${range ? sql`and start_time >= ${range.from.toISOString()} and start_time < ${range.to.toISOString()}` : sql``}
     order by start_time, span_id
     limit 10000`);
   if (rows.length === 0) return null;

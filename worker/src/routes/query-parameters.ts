@@ -6,7 +6,7 @@
 import * as v from "valibot";
 import type { IssuePathItem } from "valibot";
 import { decodeCursor } from "../query/cursor.ts";
-import { parseStep, parseTimeRange } from "../query/time-range.ts";
+import { parseStep, parseTimeRange, type TimeRange } from "../query/time-range.ts";
 import type { StatusName } from "../query/traces.ts";
 import { params, query } from "../request-schema.ts";
 
@@ -86,16 +86,27 @@ const route = v.pipe(
   v.check((text) => text === undefined || (text.startsWith("/") && text.length <= MAX_ROUTE_CHARS), ROUTE),
 );
 
+const RANGE_FIELDS = { from: v.optional(v.string()), to: v.optional(v.string()) };
+
+/** The range `from`–`to` of a query, or null once the field that refuses it is reported. */
+function rangeIn(
+  value: { from?: string; to?: string },
+  addIssue: (issue: ReturnType<typeof issueAt>) => void,
+): TimeRange | null {
+  const range = parseTimeRange(value);
+  if (range.ok) return range.value;
+  addIssue(issueAt(value, range.field, `expected ${range.expected}`));
+  return null;
+}
+
 /** `from` and `to` (ISO-8601; default: the 24 hours before now) beside `entries`, as {from, to}. */
 function ranged<const Entries extends v.ObjectEntries>(entries: Entries) {
   return v.pipe(
-    v.strictObject({ ...entries, from: v.optional(v.string()), to: v.optional(v.string()) }),
+    v.strictObject({ ...entries, ...RANGE_FIELDS }),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const { from, to, ...rest } = dataset.value;
-      const range = parseTimeRange({ from, to });
-      if (range.ok) return { ...rest, ...range.value };
-      addIssue(issueAt(dataset.value, range.field, `expected ${range.expected}`));
-      return NEVER;
+      const range = rangeIn(dataset.value, addIssue);
+      return range ? { ...rest, ...range } : NEVER;
     }),
   );
 }
@@ -161,6 +172,22 @@ export const sessionsQuery = query(
     }),
   ),
 );
+/**
+ * One trace: with `from` and/or `to` (as every range), only its spans that start in that range, so
+ * Postgres plans and reads those days' partitions rather than every day the tenant keeps (the
+ * dashboard asks a day either side of where it saw the trace); neither: all its spans.
+ */
+export const traceQuery = query(
+  v.pipe(
+    v.strictObject(RANGE_FIELDS),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      if (dataset.value.from === undefined && dataset.value.to === undefined) return {};
+      const range = rangeIn(dataset.value, addIssue);
+      return range ? { range } : NEVER;
+    }),
+  ),
+);
+
 export const traceParams = params(
   v.object({
     traceId: v.pipe(v.string(), v.toLowerCase(), v.regex(HEX_TRACE_ID, "expected 32 hex characters")),

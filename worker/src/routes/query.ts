@@ -17,6 +17,7 @@ import {
   sessionsQuery,
   severityQuery,
   traceParams,
+  traceQuery,
   tracesQuery,
   vitalsQuery,
 } from "./query-parameters.ts";
@@ -53,9 +54,9 @@ export const query = new Hono<AppEnv>()
     const { attr, ...filters } = c.req.valid("query");
     return c.json(await listTraces(c.var.tenantTx, { ...filters, attributes: attr }));
   })
-  .get("/traces/:traceId", traceParams, async (c) => {
+  .get("/traces/:traceId", traceParams, traceQuery, async (c) => {
     const { getTrace } = await traces();
-    const trace = await getTrace(c.var.tenantTx, c.req.valid("param").traceId);
+    const trace = await getTrace(c.var.tenantTx, c.req.valid("param").traceId, c.req.valid("query").range);
     if (!trace) throw new HttpError(404, "TRACE_NOT_FOUND");
     return c.json(trace);
   })
