@@ -104,9 +104,9 @@ function ranged<const Entries extends v.ObjectEntries>(entries: Entries) {
   return v.pipe(
     v.strictObject({ ...entries, ...RANGE_FIELDS }),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
-      const { from, to, ...rest } = dataset.value;
       const range = rangeIn(dataset.value, addIssue);
-      return range ? { ...rest, ...range } : NEVER;
+      // The range's times replace the texts they were parsed from.
+      return range ? { ...dataset.value, ...range } : NEVER;
     }),
   );
 }
