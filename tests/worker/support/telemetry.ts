@@ -67,18 +67,30 @@ console.error = (...args: unknown[]) => {
 };
 
 /**
- * Waits until everything queued before this call has been through the queue consumer: sends one
- * marker log record through the real ingest path and waits for its row. The local queue delivers
- * one batch at a time, in order, so once the marker is stored every earlier message was handled,
- * unless the consumer asked for a retry: then the barrier runs again once that retry is due.
+ * Waits until everything queued before this call has been through the queue consumer: sends
+ * marker log records through the real ingest path and waits for their rows (passBarriers). The
+ * local queue delivers one batch at a time, in order, so once they are stored every earlier
+ * message was handled, unless the consumer asked for a retry: then the barrier runs again once
+ * that retry is due.
  * It waits on those conditions (the marker's row, the announced retry), never for a fixed time.
  */
 export async function settleIngest(): Promise<void> {
-  await passBarrier();
+  await passBarriers();
   while (retryDue > Date.now()) {
     await new Promise((resolve) => setTimeout(resolve, retryDue - Date.now()));
-    await passBarrier();
+    await passBarriers();
   }
+}
+
+/**
+ * Two markers, one after the other: the consumer stores a batch's statements two at a time, so a
+ * marker can be stored before an earlier message of its own batch is. The second marker is sent
+ * once the first is stored and the local queue delivers one batch at a time, so when the second
+ * is stored, the first one's batch, and every message sent before it, is done.
+ */
+async function passBarriers(): Promise<void> {
+  await passBarrier();
+  await passBarrier();
 }
 
 async function passBarrier(): Promise<void> {
