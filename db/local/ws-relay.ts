@@ -37,7 +37,7 @@ export function parseRelayTarget(url: string): { host: string; port: number } | 
 }
 
 /** The application_name of a Postgres startup message (protocol 3.0), or null for anything else. */
-export function applicationNameOf(message: Buffer): string | null {
+function applicationNameOf(message: Buffer): string | null {
   if (message.length < 8 || message.readInt32BE(4) !== 196608) return null;
   const fields = message.subarray(8, message.readInt32BE(0)).toString("utf8").split("\0");
   const index = fields.findIndex((field, i) => i % 2 === 0 && field === "application_name");
