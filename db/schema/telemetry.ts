@@ -245,6 +245,26 @@ export const metricHistogramRollups = pgTable(
 );
 
 /**
+ * The metric picker's rollup (migrations/0077_metric_name_hours.sql): per tenant, hour and metric
+ * name, the first and last point's time and the unit and type of the last, so listing the names of
+ * a range reads names x hours rows, not the points' index per day partition. Maintained by a
+ * statement trigger on metric_points from the points actually inserted.
+ */
+export const metricNameHours = pgTable(
+  "metric_name_hours",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    time: time("time").notNull(),
+    name: text("name").notNull(),
+    firstTime: time("first_time").notNull(),
+    lastTime: time("last_time").notNull(),
+    unit: text("unit"),
+    type: text("type").notNull(),
+  },
+  (t) => [uniqueIndex("metric_name_hours_identity").on(t.tenantId, t.time, t.name)],
+);
+
+/**
  * The services overview's rollup: per tenant, minute, service and span name, the count of entry
  * spans (roots and server/consumer spans), how many failed, and a log-bucket sketch of their
  * durations ({ bucket index: count }, worker/src/query/duration-sketch.ts). Maintained by a

@@ -204,4 +204,45 @@ describe("metric names", () => {
     expect((await names(55, 600)).map((metric) => metric.name)).toEqual(["http.requests"]);
     expect(await names(600, 900)).toEqual([]);
   });
+
+  it("reads a name's hour rows exactly where an hour holds points on both sides of the range", async () => {
+    const HOUR = 60 * MINUTE;
+    const hour = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
+    const own = await member();
+    const gauge = (name: string, unit: string, minutes: number[]) => ({
+      name,
+      unit,
+      gauge: {
+        dataPoints: minutes.map((minute) => ({
+          timeUnixNano: (BigInt(hour + minute * MINUTE) * 1_000_000n).toString(),
+          asDouble: minute,
+        })),
+      },
+    });
+    const metrics = [
+      gauge("disk.free", "MBy", [-30]),
+      gauge("disk.free", "By", [10]),
+      gauge("disk.free", "KiBy", [40]),
+      gauge("temperature", "Cel", [5, 55]),
+    ];
+    const body = JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics }] }] });
+    expect((await postOtlp("metrics", body, { token: own.backend, contentType: JSON_TYPE })).status).toBe(
+      200,
+    );
+    const names = async (from: number, to: number) => {
+      const iso = (minute: number) => new Date(hour + minute * MINUTE).toISOString();
+      const response = await read(own, `/metrics?from=${iso(from)}&to=${iso(to)}`);
+      expect(response.status).toBe(200);
+      const { metrics: listed } = await response.json<{ metrics: { name: string; unit: string }[] }>();
+      return listed.map(({ name, unit }) => `${name} ${unit}`);
+    };
+    // Both hours' rows overlap the range, neither has a point in it.
+    expect(await names(20, 30)).toEqual([]);
+    // The hour's newest point (40, KiBy) is past the range: the newest one in it is (10, By).
+    expect(await names(5, 30)).toEqual(["disk.free By", "temperature Cel"]);
+    expect(await names(5, 60)).toEqual(["disk.free KiBy", "temperature Cel"]);
+    expect(await names(-60, 20)).toEqual(["disk.free By", "temperature Cel"]);
+    // The hour's first point is at or after the end: the hour before holds the newest one.
+    expect(await names(-60, 5)).toEqual(["disk.free MBy"]);
+  });
 });

@@ -20,6 +20,7 @@ const PARENTS = {
   metric_points: "time",
   metric_rollups: "time",
   metric_histogram_rollups: "time",
+  metric_name_hours: "time",
   span_rollups: "minute",
   rum_events: "time",
   rum_rollups: "time",

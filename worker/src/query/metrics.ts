@@ -205,33 +205,42 @@ function rawPointOf(row: Row, series: string): RawPoint {
 const MAX_NAMES = 500;
 
 /**
- * The metric names seen in a range, each with its newest point's unit and type. A skip scan of
- * the (tenant, name, time) index: one probe per name for the next name, and one for its newest
- * point in the range, per day partition, so the cost follows the names, not the points (grouping
- * the range's points read every point of it). The next-name probes take the range's whole days:
- * bounded by `from` itself, each probe in the first day's partition would step over that day's
- * points of the name before `from`, a number that grows with the traffic. A name seen only in
- * those hours has no newest point in the range and is left out.
+ * The metric names seen in a range, each with its newest point's unit and type, from the names'
+ * hour rows (migrations/0077_metric_name_hours.sql): names x hours rows, whatever the traffic. A
+ * name's newest hour row overlapping the range (its first point before `to`, its last at or after
+ * `from`) is exact when all its points lie inside the range; otherwise the hour also holds points
+ * outside it, and the name's newest point in the hour's part of the range is read from the points
+ * (one probe of one partition; none at all when the range ends now). That hour is the only place
+ * such a point can be: an hour row with its first point before `from` holds `from`, so an older
+ * hour row has no point in the range either.
  */
 export async function listMetricNames(
   tx: Tx,
   range: TimeRange,
 ): Promise<{ name: string; unit: string | null; type: string }[]> {
-  const until = sql`p.tenant_id = app_tenant_id() and p.time < ${range.to.toISOString()}`;
-  const inRange = sql`${until} and p.time >= ${range.from.toISOString()}`;
-  const inDays = sql`${until} and p.time >= date_trunc('day', ${range.from.toISOString()}::timestamptz, 'UTC')`;
+  const from = range.from.toISOString();
+  const to = range.to.toISOString();
   const { rows } = await tx.execute<{ name: string; unit: string | null; type: string }>(sql`
-    with recursive names(name, n) as (
-      (select p.name, 1 from metric_points p where ${inDays} order by p.name limit 1)
-      union all
-      select (select p.name from metric_points p where ${inDays} and p.name > names.name
-        order by p.name limit 1), n + 1
-      from names where names.name is not null and n < ${MAX_NAMES}
+    with newest as (
+      select distinct on (h.name) h.name, h.time, h.first_time, h.last_time, h.unit, h.type
+      from metric_name_hours h
+      where h.tenant_id = app_tenant_id()
+        and h.time >= date_trunc('hour', ${from}::timestamptz, 'UTC') and h.time < ${to}
+        and h.first_time < ${to} and h.last_time >= ${from}
+      order by h.name, h.time desc
+      limit ${MAX_NAMES}
     )
-    select names.name, newest.unit, newest.type from names cross join lateral (
-      select p.unit, p.type from metric_points p where ${inRange} and p.name = names.name
-      order by p.time desc limit 1
-    ) as newest
-    order by names.name`);
+    select newest.name, point.unit, point.type from newest cross join lateral (
+      select newest.unit, newest.type
+      where newest.first_time >= ${from} and newest.last_time < ${to}
+      union all
+      (select p.unit, p.type from metric_points p
+        where p.tenant_id = app_tenant_id() and p.name = newest.name
+          and p.time >= greatest(newest.time, ${from}::timestamptz)
+          and p.time < least(newest.time + interval '1 hour', ${to}::timestamptz)
+        order by p.time desc limit 1)
+      limit 1
+    ) as point
+    order by newest.name`);
   return rows;
 }
