@@ -1,6 +1,12 @@
 // The dashboard queries the scale bench times (scripts/bench/scale.ts, scale-again.ts): each
 // view's API request over the ranges the dashboards ask for, and its p50/p95.
-import { steppedQuery, steppedRange, traceWindowQuery } from "../../site/src/telemetry/time-range.ts";
+import {
+  rangeQuery,
+  steppedQuery,
+  steppedRange,
+  traceWindowQuery,
+} from "../../site/src/telemetry/time-range.ts";
+import { SPARKLINE_BUCKETS } from "../../worker/src/query/time-range.ts";
 
 const SAMPLES = 20;
 /** Where a kept database (BENCH_DATA_DIR) names its loaded tenant, for scale-again.ts. */
@@ -17,6 +23,9 @@ export async function queries(api: Api): Promise<[string, string][]> {
     `from=${new Date(now - days * DAY_MS).toISOString()}&to=${new Date(now).toISOString()}`;
   // The logs page's severity chart: the API's step, from a whole multiple of it.
   const severity = steppedQuery(steppedRange({ from: now - 7 * DAY_MS, to: now }));
+  // The services page: from a whole sparkline step.
+  const services = (days: number) =>
+    `/services?${rangeQuery(steppedRange({ from: now - days * DAY_MS, to: now }, SPARKLINE_BUCKETS))}`;
   const list = await get<{ traces: { traceId: string; startTime: string }[] }>(
     api,
     `/traces?service=checkout&${range(1)}`,
@@ -45,6 +54,14 @@ export async function queries(api: Api): Promise<[string, string][]> {
     ["histogram series 7 d", `/metrics/http.duration?step=3600&${range(7)}`],
     ["delta histogram series 7 d", `/metrics/queue.wait?step=3600&${range(7)}`],
     ["metric names 7 d", `/metrics?${range(7)}`],
+    ["services 24 h", services(1)],
+    ["services 7 d", services(7)],
+    ["services 30 d", services(30)],
+    // The baseline: a range from any minute is read from the minute rows (as every range was before 0078).
+    ["services 30 d, from any minute", `/services?${range(30)}`],
+    // The Vitals page's drill-down into one route: raw events (docs/query.md, "RUM").
+    ["attribution 7 d, one route", `/rum/attribution?${range(7)}&route=${encodeURIComponent(ROUTE)}`],
+    ["sessions 7 d, one route", `/rum/sessions?${range(7)}&route=${encodeURIComponent(ROUTE)}`],
   ];
 }
 

@@ -44,14 +44,13 @@ const CHART_STEPS = 100;
  * A chart's range and step: the step the API would choose, and `from` moved back to a whole
  * multiple of it (UTC). The buckets then stay put from one refresh to the next instead of sliding
  * with the clock, and a chart whose steps are whole hours starts on a whole hour, which is what
- * lets the API answer it from hourly rollups rather than minutes (GET /logs/severity).
+ * lets the API answer it from hourly rollups rather than minutes (GET /logs/severity, GET /services).
  */
-export function steppedRange(range: { from: number; to: number }): {
-  from: number;
-  to: number;
-  step: number;
-} {
-  const step = stepFor({ from: new Date(range.from), to: new Date(range.to) }, CHART_STEPS);
+export function steppedRange(
+  range: { from: number; to: number },
+  buckets = CHART_STEPS,
+): { from: number; to: number; step: number } {
+  const step = stepFor({ from: new Date(range.from), to: new Date(range.to) }, buckets);
   const stepMs = step * 1000;
   return { from: Math.floor(range.from / stepMs) * stepMs, to: range.to, step };
 }

@@ -10,6 +10,8 @@ export type Parsed<T> = Result<{ value: T }, { field: string; expected: string; 
 const MAX_RANGE_MS = 400 * DAY_MS;
 /** Series have at most this many buckets, whatever the range (a chart needs no more). */
 const MAX_BUCKETS = 500;
+/** The services overview's sparklines: at most this many steps (GET /services). */
+export const SPARKLINE_BUCKETS = 30;
 const STEPS_SECONDS = [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400, 7 * 86_400];
 
 export function parseTimeRange(
