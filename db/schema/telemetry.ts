@@ -264,6 +264,15 @@ export const metricNameHours = pgTable(
   (t) => [uniqueIndex("metric_name_hours_identity").on(t.tenantId, t.time, t.name)],
 );
 
+/** A services overview rollup row's figures: entry spans, failures and their durations. */
+const spanRollupFigures = () => ({
+  serviceName: text("service_name").notNull(),
+  spanName: text("span_name").notNull(),
+  spanCount: bigint("span_count", { mode: "number" }).notNull(),
+  errorCount: bigint("error_count", { mode: "number" }).notNull(),
+  durationSketch: jsonb("duration_sketch").notNull(),
+});
+
 /**
  * The services overview's rollup: per tenant, minute, service and span name, the count of entry
  * spans (roots and server/consumer spans), how many failed, and a log-bucket sketch of their
@@ -272,14 +281,17 @@ export const metricNameHours = pgTable(
  */
 export const spanRollups = pgTable(
   "span_rollups",
-  {
-    tenantId: uuid("tenant_id").notNull(),
-    minute: time("minute").notNull(),
-    serviceName: text("service_name").notNull(),
-    spanName: text("span_name").notNull(),
-    spanCount: bigint("span_count", { mode: "number" }).notNull(),
-    errorCount: bigint("error_count", { mode: "number" }).notNull(),
-    durationSketch: jsonb("duration_sketch").notNull(),
-  },
+  { tenantId: uuid("tenant_id").notNull(), minute: time("minute").notNull(), ...spanRollupFigures() },
   (t) => [uniqueIndex("span_rollups_identity").on(t.tenantId, t.minute, t.serviceName, t.spanName)],
+);
+
+/**
+ * The same per hour (migrations/0078_span_rollups_hourly.sql), written by the same trigger: an
+ * overview whose sparkline steps are whole hours from a whole hour reads these for its whole
+ * hours and minutes only for its last, partial hour. Partitioned by day.
+ */
+export const spanRollupsHourly = pgTable(
+  "span_rollups_hourly",
+  { tenantId: uuid("tenant_id").notNull(), time: time("time").notNull(), ...spanRollupFigures() },
+  (t) => [uniqueIndex("span_rollups_hourly_identity").on(t.tenantId, t.time, t.serviceName, t.spanName)],
 );

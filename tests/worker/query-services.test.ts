@@ -108,15 +108,86 @@ describe("services overview", () => {
   });
 });
 
+describe("services overview from the hour rollups", () => {
+  const HOUR = 3_600_000;
+  // Spans over the last day and a bit: some in whole hours, some in the last, partial hour.
+  const AGO = [26.5, 25.2, 20, 19.99, 12.01, 3, 1.5, 0.2, 0.05].map((hours) => hours * HOUR);
+  let h: Member;
+  let sent: ReturnType<typeof span>[];
+  beforeAll(async () => {
+    h = await member();
+    sent = AGO.map((agoMs, i) => span("GET /cart", { agoMs, ms: 20 + i, status: i % 3 === 0 ? 2 : 1 }));
+    await sendSpans(h.backend, "cart", sent);
+  });
+  const startOf = (s: (typeof sent)[number]) => Number(BigInt(s.startTimeUnixNano) / 1_000_000n);
+
+  it("whole-hour steps from a whole hour read the hour rollups, and minutes for the last partial hour", async () => {
+    const to = Date.now();
+    const from = Math.floor((to - 27 * HOUR) / HOUR) * HOUR;
+    const overview = await (
+      await read(h, `/services?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`)
+    ).json<Overview>();
+    expect(overview.stepSeconds).toBe(3600);
+    const [op] = overview.services[0].operations;
+    const requests = new Array<number>(Math.ceil((to - from) / HOUR)).fill(0);
+    const errors = [...requests];
+    for (const s of sent) {
+      requests[Math.floor((startOf(s) - from) / HOUR)]++;
+      if (s.status.code === 2) errors[Math.floor((startOf(s) - from) / HOUR)]++;
+    }
+    expect(op).toMatchObject({
+      name: "GET /cart",
+      count: AGO.length,
+      errors: 3,
+      sparkline: { requests, errors },
+    });
+    // The same range a millisecond later is read from minutes: the same spans, the same durations.
+    const minutes = await (
+      await read(h, `/services?from=${new Date(from + 1).toISOString()}&to=${new Date(to).toISOString()}`)
+    ).json<Overview>();
+    const figures = ({ count, errors, errorRate, p50, p95, p99 }: Red) => ({
+      count,
+      errors,
+      errorRate,
+      p50,
+      p95,
+      p99,
+    });
+    expect(figures(minutes.services[0].operations[0])).toEqual(figures(op));
+  });
+
+  it("the hour rows hold each entry span once, in the hour it started", async () => {
+    const { rows } = await withTenant(db.db, h.tenantId, (tx) =>
+      tx.execute<{ time: string; n: string }>(
+        sql`select time, span_count as n from span_rollups_hourly order by time`,
+      ),
+    );
+    const perHour = new Map<number, number>();
+    for (const s of sent) {
+      const hour = Math.floor(startOf(s) / HOUR) * HOUR;
+      perHour.set(hour, (perHour.get(hour) ?? 0) + 1);
+    }
+    expect(rows.map((row) => [Date.parse(row.time), Number(row.n)])).toEqual(
+      [...perHour].sort(([a], [b]) => a - b),
+    );
+  });
+});
+
 describe("row-level security of the span rollup", () => {
   it("rls: rollup rows are invisible without the tenant's context and in another tenant's", async () => {
-    const { rows } = await db.db.execute(sql`select 1 from span_rollups`);
-    expect(rows).toEqual([]);
     const stranger = await member();
-    const seen = await withTenant(db.db, stranger.tenantId, (tx) =>
-      tx.execute(sql`select 1 from span_rollups where tenant_id = ${m.tenantId}`),
-    );
-    expect(seen.rows).toEqual([]);
+    for (const table of ["span_rollups", "span_rollups_hourly"]) {
+      const { rows } = await db.db.execute(sql`select 1 from ${sql.identifier(table)}`);
+      expect(rows, table).toEqual([]);
+      const seen = await withTenant(db.db, stranger.tenantId, (tx) =>
+        tx.execute(sql`select 1 from ${sql.identifier(table)} where tenant_id = ${m.tenantId}`),
+      );
+      expect(seen.rows, table).toEqual([]);
+      const own = await withTenant(db.db, m.tenantId, (tx) =>
+        tx.execute(sql`select 1 from ${sql.identifier(table)}`),
+      );
+      expect(own.rows.length, table).toBeGreaterThan(0);
+    }
   });
 
   it("rls: the runtime role cannot write another tenant's rollup row", async () => {

@@ -22,6 +22,7 @@ const PARENTS = {
   metric_histogram_rollups: "time",
   metric_name_hours: "time",
   span_rollups: "minute",
+  span_rollups_hourly: "time",
   rum_events: "time",
   rum_rollups: "time",
 };

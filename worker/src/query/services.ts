@@ -1,14 +1,15 @@
 // The services overview (RED): per service and span name, request rate, error rate and duration
-// quantiles over a range, with a sparkline, read from the minute rollup of entry spans
-// (span_rollups, migrations/0022_span_rollups.sql) — never from the spans themselves, so its cost
-// follows the number of operations and minutes, not the traffic. One round trip.
-import { sql } from "drizzle-orm";
+// quantiles over a range, with a sparkline, read from the minute and hour rollups of entry spans
+// (span_rollups, migrations/0022_span_rollups.sql; span_rollups_hourly, 0078) — never from the
+// spans themselves, so its cost follows the number of operations and hours, not the traffic. One
+// round trip.
+import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { mergeSketches, sketchOf, sketchQuantile, type Sketch } from "./duration-sketch.ts";
-import { stepFor, type TimeRange } from "./time-range.ts";
+import { SPARKLINE_BUCKETS, stepFor, type TimeRange } from "./time-range.ts";
 
 const MAX_OPERATIONS = 500;
-const SPARKLINE_BUCKETS = 30;
+const HOUR_MS = 3_600_000;
 
 export type Red = {
   count: number;
@@ -43,12 +44,7 @@ export async function servicesOverview(tx: Tx, range: TimeRange): Promise<Servic
   const stepSeconds = stepFor(range, SPARKLINE_BUCKETS);
   const from = range.from.toISOString();
   const { rows } = await tx.execute<Row>(sql`
-    with r as (
-      select * from span_rollups
-      where tenant_id = app_tenant_id()
-        and minute >= date_bin('1 minute', ${from}::timestamptz, timestamptz '2000-01-01 00:00:00+00')
-        and minute < ${range.to.toISOString()}
-    ), operations as (
+    with r as (${rollupRows(range, stepSeconds)}), operations as (
       select service_name, span_name, sum(span_count) as count, sum(error_count) as errors
       from r group by 1, 2 order by count desc limit ${MAX_OPERATIONS}
     ), sketches as (
@@ -63,7 +59,7 @@ export async function servicesOverview(tx: Tx, range: TimeRange): Promise<Servic
       from (
         select service_name, span_name, step.k, sum(span_count) as n, sum(error_count) as e
         from r cross join lateral (
-          select floor(extract(epoch from r.minute - ${from}::timestamptz) / ${stepSeconds})::int as k
+          select floor(extract(epoch from r.time - ${from}::timestamptz) / ${stepSeconds})::int as k
         ) step group by 1, 2, 3
       ) s group by 1, 2
     )
@@ -109,6 +105,29 @@ export async function servicesOverview(tx: Tx, range: TimeRange): Promise<Servic
       operations,
     })),
   };
+}
+
+/**
+ * The range's rollup rows, each inside one sparkline step. When the steps are whole hours from a
+ * whole hour (ranges from ~15 h up, as the dashboard asks them), so is every whole hour of the
+ * range: those come from the hour rows, and only the last, partial hour from minutes. Otherwise
+ * every minute, the first being the one holding `from` (the minute is the rollups' grain).
+ */
+function rollupRows(range: TimeRange, stepSeconds: number): SQL {
+  const [from, to] = [range.from.getTime(), range.to.getTime()];
+  const hourly = from % HOUR_MS === 0 && stepSeconds % 3600 === 0;
+  const minutesFrom = new Date(hourly ? Math.max(from, Math.floor(to / HOUR_MS) * HOUR_MS) : from);
+  const figures = sql`service_name, span_name, span_count, error_count, duration_sketch`;
+  const minutes = sql`
+    select minute as time, ${figures} from span_rollups
+    where tenant_id = app_tenant_id()
+      and minute >= date_bin('1 minute', ${minutesFrom.toISOString()}::timestamptz, timestamptz '2000-01-01 00:00:00+00')
+      and minute < ${range.to.toISOString()}`;
+  if (minutesFrom.getTime() === from) return minutes;
+  return sql`
+    select time, ${figures} from span_rollups_hourly
+    where tenant_id = app_tenant_id() and time >= ${range.from.toISOString()} and time < ${minutesFrom.toISOString()}
+    union all ${minutes}`;
 }
 
 function red(count: number, errors: number, sketch: Sketch, seconds: number): Red {
