@@ -1,7 +1,7 @@
 // The telemetry `npm run bench:scale` loads: OTLP/JSON requests of 1,000 spans in a realistic mix,
-// spread over the last 30 days. Per 1,000 spans: 500 Web Vitals, 100 page views and 100 resource
-// timings (RUM-shaped spans, as a collector forwarding browser telemetry sends them), and 30
-// backend traces of 10 spans. Every 10th span request is followed by a log request (100 records)
+// spread over the last 30 days. Per 1,000 spans: 500 Web Vitals (LCP and INP with their element or
+// target), 100 page views and 100 resource timings (RUM-shaped spans, as a collector forwarding
+// browser telemetry sends them), and 30 backend traces of 10 spans. Every 10th span request is followed by a log request (100 records)
 // and a metrics request (100 gauge points and 20 points of a cumulative histogram), which are not
 // counted as spans.
 const DAY_MS = 86_400_000;
@@ -14,6 +14,11 @@ const VITALS: [string, number][] = [
   ["TTFB", 600],
 ];
 const COUNTRIES = ["DE", "US", "FR", "GB", "JP", "BR", "IN"];
+/** The LCP elements and INP targets a site's pages have (the SDK's `browser.web_vital.target`). */
+const TARGETS: Record<string, string[]> = {
+  LCP: ["img.hero", "h1", "main > p", "img.product", "video.intro"],
+  INP: ["button#buy", "a.nav", "input#search", "button.menu", "form > button", "li.tab"],
+};
 const SERVICES = ["checkout", "search", "accounts"];
 
 const hex = (bytes: number) =>
@@ -52,6 +57,7 @@ function rumSpans(now: number, spread: number) {
         "browser.web_vital.name": vital,
         "browser.web_vital.value": vital === "CLS" ? measured : Math.round(measured) + 0.5,
         "cloud.region": pick(COUNTRIES),
+        ...(TARGETS[vital] ? { "browser.web_vital.target": pick(TARGETS[vital]) } : {}),
       }),
     );
   }
