@@ -185,6 +185,26 @@ export const rumVitalsStaleHours = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.time] })],
 );
 
+/**
+ * The Vitals drill-down's attribution per hour (migrations/0079_rum_targets.sql): per tenant, UTC
+ * hour, vital (LCP, INP), route and target (the LCP element / INP target, a CSS selector) the
+ * samples and their sketch (worker/src/query/vital-sketch.ts), written by rum_events' statement
+ * trigger from the events stored. Partitioned by day like rum_rollups.
+ */
+export const rumTargets = pgTable(
+  "rum_targets",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    time: time("time").notNull(),
+    metric: text("metric").notNull(),
+    route: text("route").notNull(),
+    target: text("target").notNull(),
+    count: bigint("count", { mode: "number" }).notNull(),
+    sketch: jsonb("sketch").notNull(),
+  },
+  (t) => [uniqueIndex("rum_targets_identity").on(t.tenantId, t.time, t.metric, t.route, t.target)],
+);
+
 export const rumRoutePatterns = pgTable("rum_route_patterns", {
   tenantId: uuid("tenant_id")
     .primaryKey()

@@ -238,13 +238,14 @@ async function bytesPerSpan(
 
 /**
  * Bytes per RUM event (rum_events with its indexes) over both bench tenants' events counted
- * exactly (forced RLS: counted per tenant), and the hourly and daily rollups' size per event.
+ * exactly (forced RLS: counted per tenant), and the hourly and daily rollups' size per event
+ * (combinations, Vitals cells and attribution targets).
  */
 async function rumBytes(db: Db, tenantIds: string[]): Promise<{ perEvent: number; rollupsPerEvent: number }> {
   const { rows } = await db.execute<{ events: string; rollups: string }>(sql`
     select ${tableBytes("rum_events")} as events,
       ${tableBytes("rum_rollups")} + ${tableBytes("rum_rollups_daily")} + ${tableBytes("rum_vitals_daily")}
-        + ${tableBytes("rum_vitals_hourly")} as rollups`);
+        + ${tableBytes("rum_vitals_hourly")} + ${tableBytes("rum_targets")} as rollups`);
   let events = 0;
   for (const id of tenantIds) {
     const counts = await withTenant(db, id, (tx) =>

@@ -25,6 +25,7 @@ const PARENTS = {
   span_rollups_hourly: "time",
   rum_events: "time",
   rum_rollups: "time",
+  rum_targets: "time",
 };
 
 let handle: DbHandle;
