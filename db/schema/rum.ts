@@ -185,25 +185,32 @@ export const rumVitalsStaleHours = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.time] })],
 );
 
+/** An attribution rollup's key after its time, and its figures. */
+const targetRow = () => ({
+  tenantId: uuid("tenant_id").notNull(),
+  time: time("time").notNull(),
+  metric: text("metric").notNull(),
+  route: text("route").notNull(),
+  /** The LCP element / INP target (a CSS selector). */
+  target: text("target").notNull(),
+  count: bigint("count", { mode: "number" }).notNull(),
+  /** `{ bucket: count }` (worker/src/query/vital-sketch.ts). */
+  sketch: jsonb("sketch").notNull(),
+});
+
 /**
- * The Vitals drill-down's attribution per hour (migrations/0079_rum_targets.sql): per tenant, UTC
- * hour, vital (LCP, INP), route and target (the LCP element / INP target, a CSS selector) the
- * samples and their sketch (worker/src/query/vital-sketch.ts), written by rum_events' statement
- * trigger from the events stored. Partitioned by day like rum_rollups.
+ * The Vitals drill-down's attribution (migrations/0079_rum_targets.sql): per tenant, UTC hour,
+ * vital (LCP, INP), route and target the samples and their sketch, written by rum_events'
+ * statement trigger from the events stored. Partitioned by day like rum_rollups.
  */
-export const rumTargets = pgTable(
-  "rum_targets",
-  {
-    tenantId: uuid("tenant_id").notNull(),
-    time: time("time").notNull(),
-    metric: text("metric").notNull(),
-    route: text("route").notNull(),
-    target: text("target").notNull(),
-    count: bigint("count", { mode: "number" }).notNull(),
-    sketch: jsonb("sketch").notNull(),
-  },
-  (t) => [uniqueIndex("rum_targets_identity").on(t.tenantId, t.time, t.metric, t.route, t.target)],
-);
+export const rumTargets = pgTable("rum_targets", targetRow(), (t) => [
+  uniqueIndex("rum_targets_identity").on(t.tenantId, t.time, t.metric, t.route, t.target),
+]);
+
+/** The same per UTC day (0080), which ranges longer than three days read. Partitioned by day. */
+export const rumTargetsDaily = pgTable("rum_targets_daily", targetRow(), (t) => [
+  uniqueIndex("rum_targets_daily_identity").on(t.tenantId, t.time, t.metric, t.route, t.target),
+]);
 
 export const rumRoutePatterns = pgTable("rum_route_patterns", {
   tenantId: uuid("tenant_id")

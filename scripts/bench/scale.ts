@@ -245,7 +245,8 @@ async function rumBytes(db: Db, tenantIds: string[]): Promise<{ perEvent: number
   const { rows } = await db.execute<{ events: string; rollups: string }>(sql`
     select ${tableBytes("rum_events")} as events,
       ${tableBytes("rum_rollups")} + ${tableBytes("rum_rollups_daily")} + ${tableBytes("rum_vitals_daily")}
-        + ${tableBytes("rum_vitals_hourly")} + ${tableBytes("rum_targets")} as rollups`);
+        + ${tableBytes("rum_vitals_hourly")} + ${tableBytes("rum_targets")}
+        + ${tableBytes("rum_targets_daily")} as rollups`);
   let events = 0;
   for (const id of tenantIds) {
     const counts = await withTenant(db, id, (tx) =>

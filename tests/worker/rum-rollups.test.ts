@@ -294,6 +294,7 @@ describe("RUM rollups", () => {
     expect(await rowsOf(stranger.tenantId, "select 1 from rum_events")).toEqual([]);
     expect(await rowsOf(stranger.tenantId, "select 1 from rum_rollups")).toEqual([]);
     expect(await rowsOf(stranger.tenantId, "select 1 from rum_targets")).toEqual([]);
+    expect(await rowsOf(stranger.tenantId, "select 1 from rum_targets_daily")).toEqual([]);
     expect((await vitalsOf(stranger)).overall).toEqual({});
   });
 
@@ -560,7 +561,7 @@ function vitalRows(vitals: { at: number; path: string }[]): string {
   );
 }
 
-describe("RUM attribution from the hour rollup", () => {
+describe("RUM attribution from the hour and day rollups", () => {
   const percentile = (values: number[], q: number) => {
     const sorted = [...values].sort((a, b) => a - b);
     const rank = q * (sorted.length - 1);
@@ -607,10 +608,16 @@ describe("RUM attribution from the hour rollup", () => {
       expect(Math.abs(row.p75 - exact) / exact, row.target).toBeLessThan(0.02);
       expect(row.rating).toBe(ratingOf("INP", row.p75));
     }
+    // Longer than three days: read from the day rows, the same sketches merged.
+    const longer = new Date(Date.now() - 4 * 86_400_000).toISOString();
+    const daily = await (await read(m, `/rum/attribution?route=/checkout&from=${longer}`)).json();
+    expect(daily).toEqual(report);
     const everyRoute = await (await read(m, `/rum/attribution?from=${from}`)).json<{ LCP: unknown[] }>();
     expect(everyRoute.LCP).toMatchObject([{ target: "img.hero", samples: 1, rating: "good" }]);
-    const stored = await rowsOf(m.tenantId, "select sum(count)::int as n from rum_targets");
-    expect(stored).toEqual([{ n: (12 * 13) / 2 + 1 }]);
+    for (const table of ["rum_targets", "rum_targets_daily"]) {
+      const stored = await rowsOf(m.tenantId, `select sum(count)::int as n from ${table}`);
+      expect(stored, table).toEqual([{ n: (12 * 13) / 2 + 1 }]);
+    }
   });
 });
 

@@ -26,6 +26,7 @@ const PARENTS = {
   rum_events: "time",
   rum_rollups: "time",
   rum_targets: "time",
+  rum_targets_daily: "time",
 };
 
 let handle: DbHandle;

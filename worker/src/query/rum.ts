@@ -41,6 +41,7 @@ export function ratingOf(vital: Vital, value: number): Rating {
 const GRAINS = {
   hour: {
     table: sql.raw("rum_rollups"),
+    targets: sql.raw("rum_targets"),
     seconds: 3600,
     width: "1 hour",
     vitals: {
@@ -52,6 +53,7 @@ const GRAINS = {
   },
   day: {
     table: sql.raw("rum_rollups_daily"),
+    targets: sql.raw("rum_targets_daily"),
     seconds: 86_400,
     width: "1 day",
     vitals: {
@@ -466,15 +468,16 @@ export type AttributionReport = {
 
 /**
  * The elements behind LCP and the INP targets: the 10 with most samples each, and their p75 from
- * the merged sketches of the hour rollup (rum_targets, migrations/0079_rum_targets.sql: within 2 %,
- * as every Vitals p75), over the hours from the one holding `from`. Only the top targets' sketches
- * are expanded; the cost follows hours × targets, not the events.
+ * the merged sketches of the range's grain (rum_targets per hour, rum_targets_daily per day:
+ * migrations 0079, 0080; within 2 %, as every Vitals p75), from the one holding `from`. Only the
+ * top targets' sketches are expanded; the cost follows grains × targets, not the events.
  */
 export async function attributionReport(
   tx: Tx,
   range: TimeRange,
   route?: string,
 ): Promise<AttributionReport> {
+  const grain = grainOf(range);
   const { rows } = await tx.execute<{
     metric: "LCP" | "INP";
     target: string;
@@ -482,8 +485,8 @@ export async function attributionReport(
     sketch: Sketch;
   }>(sql`
     with t as (
-      select metric, target, route, time, count, sketch from rum_targets
-      where tenant_id = app_tenant_id() and time >= ${firstBin(range, GRAINS.hour)}
+      select metric, target, count, sketch from ${grain.targets}
+      where tenant_id = app_tenant_id() and time >= ${firstBin(range, grain)}
         and time < ${range.to.toISOString()} ${route ? sql`and route = ${route}` : sql``}
     ), top as (
       select metric, target, samples, rank from (
