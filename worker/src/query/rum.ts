@@ -528,7 +528,11 @@ export type RouteSessions = {
   }[];
 };
 
-/** The sessions that visited a route in the range, most recent first. */
+/**
+ * The sessions that visited a route in the range, most recent first, from the raw events (the
+ * rum_events_identity index): its cost follows the tenant's events in the range (docs/ingest.md,
+ * "Sessions still read raw events").
+ */
 export async function routeSessions(
   tx: Tx,
   range: TimeRange,
