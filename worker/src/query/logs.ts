@@ -5,7 +5,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { encodeCursor, type Cursor } from "./cursor.ts";
 import { iso } from "./iso.ts";
-import type { TimeRange } from "./time-range.ts";
+import { hourRowsUntil, type TimeRange } from "./time-range.ts";
 
 export type LogFilters = TimeRange & {
   service?: string;
@@ -146,7 +146,6 @@ export async function severityCounts(
 }
 
 const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
 
 /**
  * The counts from the minute rollups (log_severity_rollups, migration 0073) for every minute that
@@ -164,8 +163,7 @@ function rolledUpCounts(
   classOf: SQL,
 ): SQL {
   const [from, to] = [filters.from.getTime(), filters.to.getTime()];
-  const hourly = from % HOUR_MS === 0 && stepSeconds % 3600 === 0;
-  const minutesFrom = hourly ? Math.max(from, Math.floor(to / HOUR_MS) * HOUR_MS) : from;
+  const minutesFrom = hourRowsUntil(filters, stepSeconds);
   const floorMinute = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
   const partial = new Set<number>();
   if (from % MINUTE_MS) {

@@ -6,10 +6,9 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { mergeSketches, sketchOf, sketchQuantile, type Sketch } from "./duration-sketch.ts";
-import { SPARKLINE_BUCKETS, stepFor, type TimeRange } from "./time-range.ts";
+import { hourRowsUntil, SPARKLINE_BUCKETS, stepFor, type TimeRange } from "./time-range.ts";
 
 const MAX_OPERATIONS = 500;
-const HOUR_MS = 3_600_000;
 
 export type Red = {
   count: number;
@@ -108,22 +107,19 @@ export async function servicesOverview(tx: Tx, range: TimeRange): Promise<Servic
 }
 
 /**
- * The range's rollup rows, each inside one sparkline step. When the steps are whole hours from a
- * whole hour (ranges from ~15 h up, as the dashboard asks them), so is every whole hour of the
- * range: those come from the hour rows, and only the last, partial hour from minutes. Otherwise
- * every minute, the first being the one holding `from` (the minute is the rollups' grain).
+ * The range's rollup rows, each inside one sparkline step: hour rows where `hourRowsUntil` allows
+ * (whole-hour steps from a whole hour: ranges from ~15 h up, as the dashboard asks them), then
+ * minutes, the first being the one holding their start (the minute is the rollups' grain).
  */
 function rollupRows(range: TimeRange, stepSeconds: number): SQL {
-  const [from, to] = [range.from.getTime(), range.to.getTime()];
-  const hourly = from % HOUR_MS === 0 && stepSeconds % 3600 === 0;
-  const minutesFrom = new Date(hourly ? Math.max(from, Math.floor(to / HOUR_MS) * HOUR_MS) : from);
+  const minutesFrom = new Date(hourRowsUntil(range, stepSeconds));
   const figures = sql`service_name, span_name, span_count, error_count, duration_sketch`;
   const minutes = sql`
     select minute as time, ${figures} from span_rollups
     where tenant_id = app_tenant_id()
       and minute >= date_bin('1 minute', ${minutesFrom.toISOString()}::timestamptz, timestamptz '2000-01-01 00:00:00+00')
       and minute < ${range.to.toISOString()}`;
-  if (minutesFrom.getTime() === from) return minutes;
+  if (minutesFrom.getTime() === range.from.getTime()) return minutes;
   return sql`
     select time, ${figures} from span_rollups_hourly
     where tenant_id = app_tenant_id() and time >= ${range.from.toISOString()} and time < ${minutesFrom.toISOString()}

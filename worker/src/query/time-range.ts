@@ -33,6 +33,20 @@ export function stepFor(range: TimeRange, buckets: number): number {
   return STEPS_SECONDS.find((step) => spanSeconds / step <= buckets) ?? 7 * 86_400;
 }
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * Where a rollup read turns from hour rows to minute rows (ms): when the steps are whole hours from
+ * a whole hour, every whole hour of the range lies inside one step, so the hours up to the one
+ * holding `to` can come from an hour rollup and only the last, partial hour from minutes.
+ * Otherwise `from`: minutes all along.
+ */
+export function hourRowsUntil(range: TimeRange, stepSeconds: number): number {
+  const [from, to] = [range.from.getTime(), range.to.getTime()];
+  const hourly = from % HOUR_MS === 0 && (stepSeconds * 1000) % HOUR_MS === 0;
+  return hourly ? Math.max(from, Math.floor(to / HOUR_MS) * HOUR_MS) : from;
+}
+
 /** A bucket size in seconds: the one asked for, else the smallest that keeps ≤ ~100 buckets. */
 export function parseStep(text: string | undefined, range: TimeRange): Parsed<number> {
   const spanSeconds = (range.to.getTime() - range.from.getTime()) / 1000;
