@@ -1,9 +1,9 @@
 // The telemetry `npm run bench:scale` loads: OTLP/JSON requests of 1,000 spans in a realistic mix,
 // spread over the last 30 days. Per 1,000 spans: 500 Web Vitals (LCP and INP with their element or
 // target), 100 page views and 100 resource timings (RUM-shaped spans, as a collector forwarding
-// browser telemetry sends them), and 30 backend traces of 10 spans. Every 10th span request is followed by a log request (100 records)
-// and a metrics request (100 gauge points and 20 points of a cumulative histogram), which are not
-// counted as spans.
+// browser telemetry sends them), and 30 backend traces of 10 spans. Every 10th span request is
+// followed by a log request (100 records) and a metrics request (100 gauge points and 20 points of
+// a cumulative histogram), which are not counted as spans.
 const DAY_MS = 86_400_000;
 const PATHS = ["/", "/pricing", "/docs", "/blog/:id", "/app/t/:id/traces", "/signin"];
 const VITALS: [string, number][] = [
