@@ -52,6 +52,7 @@ export default defineConfig({
           include: ["tests/e2e/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/support/stack.global.ts"],
+          setupFiles: ["tests/e2e/support/on-failure.ts"],
           // Stack and browser start once; the files share them one after another.
           testTimeout: 60_000,
           hookTimeout: 60_000,

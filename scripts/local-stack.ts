@@ -11,6 +11,8 @@ import { buildWorker, watchWorker, WRANGLER_BUILD_ARGS } from "./build-worker.ts
 import { simulatedMailReader, type LoggedMessage } from "./simulated-mail.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..");
+/** About the last hundred request lines of wrangler dev. */
+const OUTPUT_TAIL_CHARS = 16_000;
 
 /** Environment for every tool we spawn: no telemetry, no `request.cf` fetch, nothing outbound. */
 export const OFFLINE_ENV = {
@@ -48,6 +50,8 @@ export type Worker = {
    * local-only, but a bench or test that spans a reload has lost accepted data.
    */
   reloads(): number;
+  /** The tail of wrangler dev's output (its request lines at info level): what a failed test saw. */
+  outputTail(): string;
   stop(): Promise<void>;
 };
 
@@ -102,12 +106,12 @@ export async function startWorker(options: {
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
-  // The tail of wrangler's output explains a failed start; quiet runs show nothing else.
+  // The tail of wrangler's output explains a failed start or test; quiet runs show nothing else.
   let output = "";
   let reloads = 0;
   const readMail = simulatedMailReader((message) => options.onMail?.(message));
   const follow = (sink: NodeJS.WriteStream) => (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4_000);
+    output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
     reloads += chunk.toString().split("Reloading local server").length - 1;
     readMail(chunk.toString());
     if (!options.quiet) sink.write(chunk);
@@ -131,7 +135,14 @@ export async function startWorker(options: {
     await stop();
     throw new Error(`${error.message}\n${output}`);
   });
-  return { origin, port: options.port, process: child, reloads: () => reloads, stop };
+  return {
+    origin,
+    port: options.port,
+    process: child,
+    reloads: () => reloads,
+    outputTail: () => output,
+    stop,
+  };
 }
 
 async function waitUntilServing(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

@@ -2,7 +2,7 @@
 // the export from /app/security (a second download asks to confirm again), delete the account, and
 // restore it with the passkey on /restore-account.
 import { readFile } from "node:fs/promises";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Download, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
 import { addVirtualAuthenticator, signUpWithPasskey } from "./support/passkey-user.ts";
@@ -25,10 +25,19 @@ async function onSecurityPage(): Promise<void> {
   await expect.poll(() => page.locator("#who").textContent()).toContain(email);
 }
 
+/** The page says how the download went: on a failure this shows what it said instead. */
+const downloaded = () =>
+  expect.poll(() => page.locator("#account-data-status").textContent()).toBe("Downloaded.");
+
+async function savedJson(download: Promise<Download>): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile((await (await download).path())!, "utf8"));
+}
+
 async function downloadExport(): Promise<Record<string, unknown>> {
   const download = page.waitForEvent("download");
   await page.getByRole("button", { name: "Download my data" }).click();
-  return JSON.parse(await readFile((await (await download).path())!, "utf8"));
+  await downloaded();
+  return savedJson(download);
 }
 
 describe("account data in the browser", () => {
@@ -44,8 +53,8 @@ describe("account data in the browser", () => {
     await page.getByRole("button", { name: "Download my data" }).click();
     await expect.poll(() => page.locator("#reauth").isVisible()).toBe(true);
     await page.getByRole("button", { name: "Use a passkey" }).click();
-    const file = await (await download).path();
-    expect(JSON.parse(await readFile(file!, "utf8"))).toMatchObject({ profile: { email } });
+    await downloaded();
+    expect(await savedJson(download)).toMatchObject({ profile: { email } });
   });
 
   it("deletes the account, which signs it out", async () => {

@@ -30,7 +30,7 @@ describe("the local stack in a real browser", () => {
 });
 
 describe("GET /api/health against a database that is stopped and started again", () => {
-  const control = inject("databaseControlUrl");
+  const control = inject("stackControlUrl");
 
   it("answers 200, then 503 db:error while Postgres is stopped, then 200 once it is back", async () => {
     expect(await (await fetch(`${baseUrl}/api/health`)).json()).toEqual({ status: "ok", db: "ok" });

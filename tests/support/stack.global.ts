@@ -1,7 +1,8 @@
 // Global setup of the `e2e` project: the whole stack as `npm run dev` runs it, on free ports,
 // with a throwaway database — site tenant, a build carrying its frontend token, wrangler dev —
 // plus a loopback control endpoint that lets a test stop and restart that database for real, and
-// read the emails the simulated EMAIL binding wrote (GET /mail?to=…, from wrangler dev's log).
+// read the emails the simulated EMAIL binding wrote (GET /mail?to=…, from wrangler dev's log) and
+// the tail of that log (GET /worker-output, printed with a failing test: tests/e2e/support/on-failure.ts).
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -16,7 +17,7 @@ import { generateWorkerSecrets } from "../../scripts/worker-secrets.ts";
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
-    databaseControlUrl: string;
+    stackControlUrl: string;
     e2eOwnerDatabaseUrl: string;
     e2eRelayAddress: string;
     /** The Worker's CONSENT_RECEIPT_KEYS, so a test can sign an expired receipt the server would accept otherwise. */
@@ -50,13 +51,15 @@ export default async function setup(project: TestProject) {
         .map((message) => ({ subject: message.subject, text: readFileSync(message.textPath, "utf8") }));
       response.setHeader("Content-Type", "application/json");
       response.write(JSON.stringify(messages));
+    } else if (request.method === "GET" && url.pathname === "/worker-output") {
+      response.write(worker.outputTail());
     } else response.statusCode = 404;
     response.end();
   });
   const controlPort = await freePort();
   await new Promise<void>((resolve) => control.listen(controlPort, "127.0.0.1", resolve));
   project.provide("baseUrl", worker.origin);
-  project.provide("databaseControlUrl", `http://127.0.0.1:${controlPort}`);
+  project.provide("stackControlUrl", `http://127.0.0.1:${controlPort}`);
   project.provide("e2eOwnerDatabaseUrl", database.ownerUrl);
   project.provide("e2eRelayAddress", database.relayAddress!);
   project.provide("e2eConsentReceiptKeys", workerSecrets.CONSENT_RECEIPT_KEYS);

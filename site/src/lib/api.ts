@@ -32,6 +32,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
 
 export async function api<T = unknown>(path: string, method = "GET", body?: unknown): Promise<ApiResult<T>> {
   let response: Response;
+  let text: string;
   try {
     response = await fetch(path, {
       method,
@@ -39,6 +40,8 @@ export async function api<T = unknown>(path: string, method = "GET", body?: unkn
       headers: body === undefined ? {} : { "Content-Type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    // Inside the try: a streamed body (the account export) can break off after its headers.
+    text = await response.text();
   } catch {
     return {
       ok: false,
@@ -47,7 +50,6 @@ export async function api<T = unknown>(path: string, method = "GET", body?: unkn
       message: "Could not reach Sightline. Check your connection.",
     };
   }
-  const text = await response.text();
   let data = null;
   try {
     data = text ? JSON.parse(text) : null;

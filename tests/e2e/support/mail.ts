@@ -11,7 +11,7 @@ export const WAIT_MS = 15_000;
 
 /** Every message delivered to `email` so far, oldest first. */
 export async function deliveredTo(email: string): Promise<Delivered[]> {
-  const response = await fetch(`${inject("databaseControlUrl")}/mail?to=${encodeURIComponent(email)}`);
+  const response = await fetch(`${inject("stackControlUrl")}/mail?to=${encodeURIComponent(email)}`);
   return response.json();
 }
 
