@@ -6,6 +6,7 @@
 // same statement that inserts the raw rows, so a rollup counts exactly the events stored.
 import {
   bigint,
+  index,
   integer,
   jsonb,
   pgTable,
@@ -211,6 +212,33 @@ export const rumTargets = pgTable("rum_targets", targetRow(), (t) => [
 export const rumTargetsDaily = pgTable("rum_targets_daily", targetRow(), (t) => [
   uniqueIndex("rum_targets_daily_identity").on(t.tenantId, t.time, t.metric, t.route, t.target),
 ]);
+
+/**
+ * The Vitals drill-down's sessions of a route (migrations/0081_rum_sessions.sql): per tenant,
+ * route, session and UTC hour, the session's first and last event there and its counts, written by
+ * rum_events' statement trigger. The drill-down walks `rum_sessions_recent` newest first and stops
+ * at the sessions it shows, so its cost follows that limit, not the traffic. Partitioned by day.
+ */
+export const rumSessions = pgTable(
+  "rum_sessions",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    route: text("route").notNull(),
+    sessionId: uuid("session_id").notNull(),
+    /** The UTC hour the row counts. */
+    time: time("time").notNull(),
+    firstTime: time("first_time").notNull(),
+    lastTime: time("last_time").notNull(),
+    pageViews: integer("page_views").notNull(),
+    vitals: integer("vitals").notNull(),
+    poorVitals: integer("poor_vitals").notNull(),
+  },
+  (t) => [
+    // The upsert's key, and the drill-down's lookup of the sessions it picked.
+    uniqueIndex("rum_sessions_identity").on(t.tenantId, t.route, t.sessionId, t.time),
+    index("rum_sessions_recent").on(t.tenantId, t.route, t.lastTime),
+  ],
+);
 
 export const rumRoutePatterns = pgTable("rum_route_patterns", {
   tenantId: uuid("tenant_id")

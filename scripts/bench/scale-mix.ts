@@ -1,9 +1,11 @@
 // The telemetry `npm run bench:scale` loads: OTLP/JSON requests of 1,000 spans in a realistic mix,
-// spread over the last 30 days. Per 1,000 spans: 500 Web Vitals (LCP and INP with their element or
-// target), 100 page views and 100 resource timings (RUM-shaped spans, as a collector forwarding
-// browser telemetry sends them), and 30 backend traces of 10 spans. Every 10th span request is
-// followed by a log request (100 records) and a metrics request (100 gauge points and 20 points of
-// a cumulative histogram), which are not counted as spans.
+// spread over the last 30 days. Per 1,000 spans: 50 browser sessions (RUM-shaped spans, as a
+// collector forwarding browser telemetry sends them, each session its own resource with a
+// `session.id`) of two page views a few minutes apart, each view with its five Web Vitals (LCP
+// and INP with their element or target) and a resource timing: 700 spans; and 30 backend traces
+// of 10 spans. Every 10th span request is followed by a log request (100 records) and a metrics
+// request (100 gauge points and 20 points of a cumulative histogram), which are not counted as
+// spans.
 const DAY_MS = 86_400_000;
 const PATHS = ["/", "/pricing", "/docs", "/blog/:id", "/app/t/:id/traces", "/signin"];
 const VITALS: [string, number][] = [
@@ -46,29 +48,39 @@ function span(name: string, start: number, ms: number, extra: Record<string, str
   };
 }
 
-function rumSpans(now: number, spread: number) {
-  const spans = [];
-  for (let i = 0; i < 500; i++) {
-    const [vital, typical] = pick(VITALS);
+/** One page view of a session at `at`: the view, its five vitals within seconds, a resource. */
+function pageView(at: number, path: string, country: string) {
+  const attrs = { "url.path": path, "cloud.region": country };
+  const vitals = VITALS.map(([vital, typical]) => {
     const measured = typical * Math.exp((Math.random() - 0.5) * 1.6);
-    spans.push(
-      span("browser.web_vital", someTime(now, spread), 1, {
-        "url.path": pick(PATHS),
-        "browser.web_vital.name": vital,
-        "browser.web_vital.value": vital === "CLS" ? measured : Math.round(measured) + 0.5,
-        "cloud.region": pick(COUNTRIES),
-        ...(TARGETS[vital] ? { "browser.web_vital.target": pick(TARGETS[vital]) } : {}),
-      }),
-    );
-  }
-  for (let i = 0; i < 100; i++) {
-    const attrs = { "url.path": pick(PATHS), "cloud.region": pick(COUNTRIES), "cloudflare.colo": "FRA" };
-    spans.push(span("browser.page_view", someTime(now, spread), 1, attrs));
-    spans.push(
-      span("browser.resource", someTime(now, spread), 40, { ...attrs, "browser.resource.type": "script" }),
-    );
-  }
-  return spans;
+    return span("browser.web_vital", at + Math.random() * 5_000, 1, {
+      ...attrs,
+      "browser.web_vital.name": vital,
+      "browser.web_vital.value": vital === "CLS" ? measured : Math.round(measured) + 0.5,
+      ...(TARGETS[vital] ? { "browser.web_vital.target": pick(TARGETS[vital]) } : {}),
+    });
+  });
+  const viewed = { ...attrs, "cloudflare.colo": "FRA" };
+  return [
+    span("browser.page_view", at, 1, viewed),
+    span("browser.resource", at + 200, 40, { ...viewed, "browser.resource.type": "script" }),
+    ...vitals,
+  ];
+}
+
+/** The RUM resources of one request: 50 sessions, each two page views 1–5 minutes apart. */
+function rumResources(now: number, spread: number) {
+  return Array.from({ length: 50 }, () => {
+    // Six minutes before `now` at the latest, so that the session's last vital is not in the future.
+    const start = someTime(now - 6 * 60_000, spread - 6 * 60_000);
+    const country = pick(COUNTRIES);
+    const second = start + 60_000 + Math.random() * 240_000;
+    const spans = [...pageView(start, pick(PATHS), country), ...pageView(second, pick(PATHS), country)];
+    return {
+      resource: { attributes: attributes({ "service.name": "site-web", "session.id": crypto.randomUUID() }) },
+      scopeSpans: [{ spans }],
+    };
+  });
 }
 
 function backendTrace(now: number, spread: number) {
@@ -95,10 +107,7 @@ export function spanRequest(now: number, spread = 30 * DAY_MS): string {
   const backend = Array.from({ length: 30 }, () => backendTrace(now, spread)).flat();
   return JSON.stringify({
     resourceSpans: [
-      {
-        resource: { attributes: attributes({ "service.name": "site-web" }) },
-        scopeSpans: [{ spans: rumSpans(now, spread) }],
-      },
+      ...rumResources(now, spread),
       {
         resource: { attributes: attributes({ "service.name": pick(SERVICES) }) },
         scopeSpans: [{ spans: backend }],

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { createDb, useLocalRelay, type DbHandle } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant-scope.ts";
-import { ratingOf, VITALS } from "../../worker/src/query/rum.ts";
+import { ratingOf, VITALS, type RouteSessions } from "../../worker/src/query/rum.ts";
 import { bucketOf } from "../../worker/src/query/vital-sketch.ts";
 import { telemetry } from "../../worker/src/retention/telemetry.ts";
 import { compactVitals } from "../../worker/src/rollups/vitals-compaction.ts";
@@ -295,6 +295,7 @@ describe("RUM rollups", () => {
     expect(await rowsOf(stranger.tenantId, "select 1 from rum_rollups")).toEqual([]);
     expect(await rowsOf(stranger.tenantId, "select 1 from rum_targets")).toEqual([]);
     expect(await rowsOf(stranger.tenantId, "select 1 from rum_targets_daily")).toEqual([]);
+    expect(await rowsOf(stranger.tenantId, "select 1 from rum_sessions")).toEqual([]);
     expect((await vitalsOf(stranger)).overall).toEqual({});
   });
 
@@ -618,6 +619,48 @@ describe("RUM attribution from the hour and day rollups", () => {
       const stored = await rowsOf(m.tenantId, `select sum(count)::int as n from ${table}`);
       expect(stored, table).toEqual([{ n: (12 * 13) / 2 + 1 }]);
     }
+  });
+});
+
+describe("RUM sessions of a route from rum_sessions", () => {
+  const HOUR_MS = 3_600_000;
+  const visit = (route: string, agoMs: number) => [
+    rumSpan("browser.page_view", { "url.path": route }, agoMs),
+    vital(route, "INP", 650, {}, agoMs),
+  ];
+  const sessionsOf = async (m: Member, query: string) =>
+    (await (await read(m, `/rum/sessions?route=/checkout&${query}`)).json<RouteSessions>()).sessions;
+
+  it("sessions: newest first, each one's hours summed and counted once however often a batch is redelivered, and a walk the newest rows cannot fill goes further", async () => {
+    const m = await member();
+    const [a, b, c, other] = [
+      crypto.randomUUID(),
+      crypto.randomUUID(),
+      crypto.randomUUID(),
+      crypto.randomUUID(),
+    ];
+    // a: a page view and a poor INP in each of the last 9 hours, newer than any row of b or c.
+    const bodies = [
+      browserBody(Array.from({ length: 9 }, (_, h) => visit("/checkout", h * HOUR_MS)).flat(), {
+        sessionId: a,
+      }),
+      browserBody(visit("/checkout", 20 * HOUR_MS), { sessionId: b }),
+      browserBody(visit("/checkout", 30 * HOUR_MS), { sessionId: c }),
+      browserBody(visit("/", 0), { sessionId: other }),
+    ];
+    for (const body of [...bodies, ...bodies]) await sendBrowser(m, body);
+    await settleIngest();
+    const from = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    const all = await sessionsOf(m, `from=${from}`);
+    expect(all.map((s) => s.sessionId)).toEqual([a, b, c]);
+    expect(all[0]).toMatchObject({ pageViews: 9, vitals: 9, poorVitals: 9 });
+    expect(all[1]).toMatchObject({ pageViews: 1, vitals: 1, poorVitals: 1 });
+    expect(Date.parse(all[0].end) - Date.parse(all[0].start)).toBeGreaterThanOrEqual(8 * HOUR_MS - 1_000);
+    expect(Date.parse(all[1].end)).toBeLessThan(Date.parse(all[0].start));
+    // Two sessions: the first walk (8 rows) meets only a's hours, so it walks again and finds b.
+    expect(await sessionsOf(m, `from=${from}&limit=2`)).toEqual(all.slice(0, 2));
+    expect((await sessionsOf(m, `from=${new Date(Date.now() - 25 * HOUR_MS).toISOString()}`)).length).toBe(2);
+    expect(await rowsOf(m.tenantId, "select count(*)::int as n from rum_sessions")).toEqual([{ n: 9 + 3 }]);
   });
 });
 

@@ -27,6 +27,7 @@ const PARENTS = {
   rum_rollups: "time",
   rum_targets: "time",
   rum_targets_daily: "time",
+  rum_sessions: "time",
 };
 
 let handle: DbHandle;

@@ -3,8 +3,9 @@
 // (rum_vitals_daily / _hourly: 0066–0068), never from raw events: Web Vitals as p75, rating
 // shares and breakdowns by route, device class, network class and country; page views per route
 // and over time; where visitors were. Each is one statement whose work follows the rollup rows or
-// cells in the range, not the traffic. Drill-downs (attribution targets, the sessions of a route)
-// read the narrow rum_events table of the range.
+// cells in the range, not the traffic. The drill-downs read tables of their own, written as events
+// are stored: attribution targets (rum_targets[_daily], 0079–0080) and the sessions of a route
+// (rum_sessions, 0081).
 import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/tenant-scope.ts";
 import { DAY_MS } from "../retention/policy.ts";
@@ -529,9 +530,17 @@ export type RouteSessions = {
 };
 
 /**
- * The sessions that visited a route in the range, most recent first, from the raw events (the
- * rum_events_identity index): its cost follows the tenant's events in the range (docs/ingest.md,
- * "Sessions still read raw events").
+ * Rows of rum_sessions walked per session asked for: a session's rows on one route are its hours
+ * there, usually one or two. A walk that finds too few sessions goes again, four times as far.
+ */
+const WALK_ROWS_PER_SESSION = 4;
+
+/**
+ * The sessions that visited a route in the range, most recent first, from rum_sessions (whole
+ * hours from the one holding `from`, like every hour rollup). The walk reads the route's rows
+ * newest first through rum_sessions_recent and stops after `walk` rows; the sessions it met are
+ * then summed over their rows in the range (rum_sessions_identity). So the cost follows `limit`,
+ * whatever the number of sessions in the range.
  */
 export async function routeSessions(
   tx: Tx,
@@ -539,14 +548,32 @@ export async function routeSessions(
   route: string,
   limit: number,
 ): Promise<RouteSessions> {
-  const { rows } = await tx.execute<RouteSessions["sessions"][number]>(sql`
-    select session_id as "sessionId", ${iso("min(time)")} as start, ${iso("max(time)")} as "end",
-      count(*) filter (where metric = 'page_view')::int as "pageViews",
-      count(*) filter (where metric <> 'page_view')::int as vitals,
-      count(*) filter (where rum_rating(metric, value) = 2)::int as "poorVitals"
-    from rum_events
-    where tenant_id = app_tenant_id() and time >= ${range.from.toISOString()} and time < ${range.to.toISOString()}
-      and route = ${route} and session_id is not null
-    group by session_id order by max(time) desc limit ${limit}`);
-  return { sessions: rows };
+  const inRange = sql`tenant_id = app_tenant_id() and route = ${route}
+    and time >= ${firstBin(range, GRAINS.hour)} and time < ${range.to.toISOString()}`;
+  for (let walk = limit * WALK_ROWS_PER_SESSION; ; walk *= 4) {
+    const { rows } = await tx.execute<RouteSessions["sessions"][number] & { walked: number }>(sql`
+      with walked as (
+        select session_id, last_time from rum_sessions where ${inRange} order by last_time desc limit ${walk}
+      ), picked as (
+        select session_id from walked group by session_id order by max(last_time) desc limit ${limit}
+      )
+      select session_id as "sessionId", ${iso("min(first_time)")} as start, ${iso("max(last_time)")} as "end",
+        sum(page_views)::int as "pageViews", sum(vitals)::int as vitals, sum(poor_vitals)::int as "poorVitals",
+        (select count(*) from walked)::int as walked
+      from rum_sessions join picked using (session_id)
+      where ${inRange}
+      group by session_id order by max(last_time) desc`);
+    // Too few sessions, and the walk stopped before the route's rows ran out: walk further.
+    if (rows.length < limit && rows.length > 0 && rows[0].walked === walk) continue;
+    return {
+      sessions: rows.map(({ sessionId, start, end, pageViews, vitals, poorVitals }) => ({
+        sessionId,
+        start,
+        end,
+        pageViews,
+        vitals,
+        poorVitals,
+      })),
+    };
+  }
 }
