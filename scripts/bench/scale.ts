@@ -239,14 +239,14 @@ async function bytesPerSpan(
 /**
  * Bytes per RUM event (rum_events with its indexes) over both bench tenants' events counted
  * exactly (forced RLS: counted per tenant), and the hourly and daily rollups' size per event
- * (combinations, Vitals cells and attribution targets).
+ * (combinations, Vitals cells, attribution targets and the sessions of each route).
  */
 async function rumBytes(db: Db, tenantIds: string[]): Promise<{ perEvent: number; rollupsPerEvent: number }> {
   const { rows } = await db.execute<{ events: string; rollups: string }>(sql`
     select ${tableBytes("rum_events")} as events,
       ${tableBytes("rum_rollups")} + ${tableBytes("rum_rollups_daily")} + ${tableBytes("rum_vitals_daily")}
         + ${tableBytes("rum_vitals_hourly")} + ${tableBytes("rum_targets")}
-        + ${tableBytes("rum_targets_daily")} as rollups`);
+        + ${tableBytes("rum_targets_daily")} + ${tableBytes("rum_sessions")} as rollups`);
   let events = 0;
   for (const id of tenantIds) {
     const counts = await withTenant(db, id, (tx) =>
