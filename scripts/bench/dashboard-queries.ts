@@ -59,8 +59,8 @@ export async function queries(api: Api): Promise<[string, string][]> {
     ["services 30 d", services(30)],
     // The baseline: a range from any minute is read from the minute rows (as every range was before 0078).
     ["services 30 d, from any minute", `/services?${range(30)}`],
-    // The Vitals page's drill-down into one route: attribution from its rollups, sessions from raw
-    // events (docs/query.md, "RUM").
+    // The Vitals page's drill-down into one route: attribution from its rollups, sessions from
+    // rum_sessions (docs/query.md, "RUM").
     ["attribution 7 d, one route", `/rum/attribution?${range(7)}&route=${encodeURIComponent(ROUTE)}`],
     ["sessions 7 d, one route", `/rum/sessions?${range(7)}&route=${encodeURIComponent(ROUTE)}`],
   ];

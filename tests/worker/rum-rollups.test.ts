@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { createDb, useLocalRelay, type DbHandle } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant-scope.ts";
-import { ratingOf, VITALS, type RouteSessions } from "../../worker/src/query/rum.ts";
+import { ratingOf, VITALS, type AttributionReport, type RouteSessions } from "../../worker/src/query/rum.ts";
 import { bucketOf } from "../../worker/src/query/vital-sketch.ts";
 import { telemetry } from "../../worker/src/retention/telemetry.ts";
 import { compactVitals } from "../../worker/src/rollups/vitals-compaction.ts";
@@ -266,20 +266,11 @@ describe("RUM rollups", () => {
       ),
     );
     await settleIngest();
-    const attribution = await (
-      await read(m, "/rum/attribution?route=/checkout")
-    ).json<{
-      LCP: { target: string; samples: number; rating: string }[];
-      INP: { target: string; samples: number; p75: number; rating: string }[];
-    }>();
+    const attribution = await (await read(m, "/rum/attribution?route=/checkout")).json<AttributionReport>();
     expect(attribution.INP).toMatchObject([{ target: "button#pay", samples: 2, rating: "poor" }]);
     expect(Math.abs(attribution.INP[0].p75 - 687.5) / 687.5).toBeLessThan(0.02);
     expect(attribution.LCP).toMatchObject([{ target: "img.hero", samples: 1, rating: "good" }]);
-    const sessions = await (
-      await read(m, "/rum/sessions?route=/checkout")
-    ).json<{
-      sessions: { sessionId: string; pageViews: number; vitals: number; poorVitals: number }[];
-    }>();
+    const sessions = await (await read(m, "/rum/sessions?route=/checkout")).json<RouteSessions>();
     expect(sessions.sessions).toMatchObject([{ sessionId: session, pageViews: 1, vitals: 3, poorVitals: 2 }]);
     const missing = await read(m, "/rum/sessions");
     expect(missing.status).toBe(400);
@@ -593,10 +584,7 @@ describe("RUM attribution from the hour and day rollups", () => {
     const from = new Date(Date.now() - 2 * 86_400_000).toISOString();
     const report = await (
       await read(m, `/rum/attribution?route=/checkout&from=${from}`)
-    ).json<{
-      LCP: unknown[];
-      INP: { target: string; samples: number; p75: number; rating: string }[];
-    }>();
+    ).json<AttributionReport>();
     expect(report.LCP).toEqual([]);
     expect(report.INP.map((row) => [row.target, row.samples])).toEqual(
       [...values]
@@ -613,7 +601,7 @@ describe("RUM attribution from the hour and day rollups", () => {
     const longer = new Date(Date.now() - 4 * 86_400_000).toISOString();
     const daily = await (await read(m, `/rum/attribution?route=/checkout&from=${longer}`)).json();
     expect(daily).toEqual(report);
-    const everyRoute = await (await read(m, `/rum/attribution?from=${from}`)).json<{ LCP: unknown[] }>();
+    const everyRoute = await (await read(m, `/rum/attribution?from=${from}`)).json<AttributionReport>();
     expect(everyRoute.LCP).toMatchObject([{ target: "img.hero", samples: 1, rating: "good" }]);
     for (const table of ["rum_targets", "rum_targets_daily"]) {
       const stored = await rowsOf(m.tenantId, `select sum(count)::int as n from ${table}`);
