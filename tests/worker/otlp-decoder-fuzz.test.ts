@@ -4,6 +4,7 @@
 // isolate still answers a good request afterwards. Deterministic (seeded), so a failure replays.
 import { create, toBinary } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../support/seeded-random.ts";
 import { MAX_DECODED_MESSAGES } from "../../worker/src/otlp/decode.ts";
 import {
   ExportLogsServiceRequestSchema,
@@ -15,16 +16,6 @@ import { createTenant, nowNanos, postOtlp } from "./support/telemetry.ts";
 const PROTOBUF = "application/x-protobuf";
 const JSON_TYPE = "application/json";
 const ACCEPTABLE = [200, 400, 413];
-
-/** mulberry32: a tiny seeded PRNG. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const now = BigInt(nowNanos());
 const attributes = [
@@ -149,7 +140,7 @@ describe("OTLP decoder fuzz", () => {
   for (const [signal, seed] of Object.entries(SEEDS)) {
     it(`hardening: ${signal} protobuf with flipped bits or truncated answers 200, 400 or 413, never 5xx`, async () => {
       const tenant = await createTenant();
-      const next = random(signal.length * 7919);
+      const next = seededRandom(signal.length * 7919);
       for (const body of mutations(seed, next)) {
         const response = await postOtlp(signal, body, { token: tenant.backend, contentType: PROTOBUF });
         expect(ACCEPTABLE, `${signal} body ${Buffer.from(body).toString("hex")}`).toContain(response.status);

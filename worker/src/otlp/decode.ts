@@ -1,9 +1,9 @@
-// OTLP request bodies → messages, with @bufbuild/protobuf and the schema in proto/otlp.proto.
-// Protobuf: the library's binary decoder. JSON: the library's proto3 JSON decoder after one
-// OTLP-specific step, because OTLP/JSON differs from proto3 JSON in exactly one way that matters
-// here: trace and span ids are hex, not base64. Enums are integers only (they are int32 in the
-// schema, so an enum name fails to decode), and unknown fields are ignored, as the spec requires.
-import { fromBinary, fromJson, type JsonValue } from "@bufbuild/protobuf";
+// OTLP request bodies → messages of the schema in proto/otlp.proto. Protobuf: @bufbuild/protobuf's
+// binary decoder. JSON: JSON.parse, then json-reader.ts, which reads proto3 JSON with OTLP/JSON's
+// one difference that matters here (trace and span ids are hex, not base64). Enums are integers
+// only (they are int32 in the schema, so an enum name fails to decode), and unknown fields are
+// ignored, as the spec requires.
+import { fromBinary } from "@bufbuild/protobuf";
 import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import {
   ExportLogsServiceRequestSchema,
@@ -13,9 +13,8 @@ import {
   type ExportMetricsServiceRequest,
   type ExportTraceServiceRequest,
 } from "./generated/otlp_pb.ts";
-import { base64, fromHex } from "../byte-encoding.ts";
 import { jsonCost, protobufCost, type Cost } from "./decode-budget.ts";
-import { SPAN_ID_BYTES, TRACE_ID_BYTES } from "./ids.ts";
+import { readJson } from "./json-reader.ts";
 import type { OtlpEncoding } from "./request-body.ts";
 import type { Result } from "../result.ts";
 
@@ -66,11 +65,10 @@ export function decodeRequest<S extends Signal>(
   if (refusal) return refusal;
   try {
     if (encoding === "protobuf") return { ok: true, request: fromBinary(schema, bytes) };
-    const json = JSON.parse(
+    const json: unknown = JSON.parse(
       new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes),
-    ) as JsonValue;
-    hexIdsToBase64(signal, json);
-    return { ok: true, request: fromJson(schema, json, { ignoreUnknownFields: true }) };
+    );
+    return { ok: true, request: readJson(schema, json) };
   } catch (error) {
     return {
       ok: false,
@@ -89,58 +87,6 @@ function refusalOf(cost: Cost): Refusal | null {
         status: 413,
         message: `The request holds more than ${MAX_DECODED_MESSAGES} messages (JSON: objects and arrays)`,
       };
-}
-
-class InvalidId extends Error {}
-
-/** Where OTLP/JSON puts ids, per signal: [container path..., id fields]. Metric exemplars are not read. */
-function hexIdsToBase64(signal: Signal, json: JsonValue): void {
-  if (signal === "traces") {
-    for (const span of each(json, "resourceSpans", "scopeSpans", "spans")) {
-      convertIds(span);
-      for (const link of each(span, "links")) convertIds(link);
-    }
-  } else if (signal === "logs") {
-    for (const record of each(json, "resourceLogs", "scopeLogs", "logRecords")) convertIds(record);
-  }
-}
-
-const ID_FIELDS = [
-  ["traceId", TRACE_ID_BYTES],
-  ["spanId", SPAN_ID_BYTES],
-  ["parentSpanId", SPAN_ID_BYTES],
-] as const;
-const HEX_OF_LENGTH: Record<number, RegExp> = {
-  [TRACE_ID_BYTES]: new RegExp(`^[0-9a-fA-F]{${TRACE_ID_BYTES * 2}}$`),
-  [SPAN_ID_BYTES]: new RegExp(`^[0-9a-fA-F]{${SPAN_ID_BYTES * 2}}$`),
-};
-
-function convertIds(holder: JsonValue): void {
-  if (!isObject(holder)) return;
-  for (const [field, bytes] of ID_FIELDS) {
-    const value = holder[field];
-    if (value === undefined || value === null || value === "") continue;
-    if (typeof value !== "string" || !HEX_OF_LENGTH[bytes].test(value)) {
-      throw new InvalidId(`${field} must be ${bytes * 2} hex characters (OTLP/JSON ids are hex, not base64)`);
-    }
-    holder[field] = base64(fromHex(value)!);
-  }
-}
-
-/** Objects found by following array fields; anything of the wrong shape is left to fromJson. */
-function* each(root: JsonValue, ...path: string[]): Generator<JsonValue> {
-  if (path.length === 0) {
-    yield root;
-    return;
-  }
-  if (!isObject(root)) return;
-  const list = root[path[0]];
-  if (!Array.isArray(list)) return;
-  for (const item of list) yield* each(item, ...path.slice(1));
-}
-
-function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function messageOf(error: unknown): string {
