@@ -31,6 +31,8 @@ export function useLocalRelay(relay: string): void {
  */
 export const CONNECTION_NAMES = {
   api: "sightline-api",
+  /** The token lookup's Durable Objects (worker/src/token-lookup.ts): warm, shared by requests. */
+  tokenLookup: "sightline-token-lookup",
   ingest: "sightline-ingest",
   cron: "sightline-cron",
 } as const;

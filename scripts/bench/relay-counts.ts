@@ -5,8 +5,9 @@ import type { EmbeddedDatabase } from "../../db/local/server.ts";
 /**
  * Round trips counted at the relay: every message a client sends waits for an answer, except a
  * connection's startup message, which the pipelined connect sends together with the next one.
- * Only the requests' own connections count: the queue consumer writes ingested rows later, on
- * connections of its own (db/client.ts, CONNECTION_NAMES).
+ * What a request waits for counts: its own connection's and its token lookup's (on the lookup
+ * object's warm connection); the queue consumer writes ingested rows later, on connections of its
+ * own (db/client.ts, CONNECTION_NAMES).
  */
 export async function countedRoundTrips(
   database: EmbeddedDatabase,
@@ -20,5 +21,10 @@ export async function countedRoundTrips(
 }
 
 async function requestTraffic(database: EmbeddedDatabase) {
-  return (await database.relayedTraffic())[CONNECTION_NAMES.api] ?? { messages: 0, connections: 0 };
+  const traffic = await database.relayedTraffic();
+  const named = [CONNECTION_NAMES.api, CONNECTION_NAMES.tokenLookup].map((name) => traffic[name]);
+  return {
+    messages: named.reduce((sum, counts) => sum + (counts?.messages ?? 0), 0),
+    connections: named.reduce((sum, counts) => sum + (counts?.connections ?? 0), 0),
+  };
 }

@@ -62,6 +62,7 @@ describe("the built Worker", () => {
       "node_modules/hono/dist/hono-base.js",
       "worker/src/middleware/database.ts",
       "worker/src/rate-limiter.ts",
+      "worker/src/token-lookup.ts",
     ])
       expect(eagerInputs).toContain(input);
   });

@@ -1,7 +1,7 @@
 // OTLP/HTTP ingest behaviour, SECURITY G32–G37 and I41: encodings, content types and codings,
 // malformed input, limits after decompression, partial success, duplicates, auth and outages.
 import { env } from "cloudflare:workers";
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { fromBinary } from "@bufbuild/protobuf";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -10,6 +10,8 @@ import { describe, expect, it } from "vitest";
 import worker from "../../worker/src/index.ts";
 import { ExportServiceResponseSchema, RpcStatusSchema } from "../../worker/src/otlp/generated/otlp_pb.ts";
 import { MAX_BODY_BYTES, readStream } from "../../worker/src/otlp/request-body.ts";
+import { hashApiToken } from "../../worker/src/tenancy/api-tokens.ts";
+import { tokenLookupFor } from "../../worker/src/token-lookup.ts";
 import { call, ORIGIN } from "./helpers.ts";
 import { createTenant, gzip, nowNanos, postOtlp, randomHex, rowsOf } from "./support/telemetry.ts";
 
@@ -508,16 +510,25 @@ describe("OTLP ingest: storage outage (I41)", () => {
   it("I41: with the database down ingest answers 503 with Retry-After, and the same batch re-sent later is stored", async () => {
     const tenant = await createTenant();
     const bytes = protobufTraces(4);
+    // The token's lookup object reads the database too: down for it as for the request.
+    const lookup = tokenLookupFor(env, await hashApiToken(tenant.backend));
+    const pointAt = (databaseUrl: string) =>
+      runInDurableObject(lookup, (instance) => {
+        instance.databaseUrl = databaseUrl;
+      });
+    await pointAt(env.TEST_STOPPED_DATABASE_URL);
     const ctx = createExecutionContext();
-    const down = await worker.fetch(
-      new Request(`${ORIGIN}/v1/traces`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${tenant.backend}`, "Content-Type": PROTOBUF },
-        body: bytes,
-      }),
-      { ...env, DATABASE_URL: env.TEST_STOPPED_DATABASE_URL },
-      ctx,
-    );
+    const down = await worker
+      .fetch(
+        new Request(`${ORIGIN}/v1/traces`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${tenant.backend}`, "Content-Type": PROTOBUF },
+          body: bytes,
+        }),
+        { ...env, DATABASE_URL: env.TEST_STOPPED_DATABASE_URL },
+        ctx,
+      )
+      .finally(() => pointAt(env.DATABASE_URL));
     await waitOnExecutionContext(ctx);
     expect(down.status).toBe(503);
     expect(Number(down.headers.get("Retry-After"))).toBeGreaterThan(0);

@@ -1,7 +1,8 @@
 // ensureSiteTenant (called by `npm run dev`): creates the site's tenant once, keeps its origins as
 // given, and issues a working frontend token on every call while the previous one stops working.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { authenticateApiToken } from "../../worker/src/tenancy/api-tokens.ts";
+import { authenticateApiToken } from "../../worker/src/middleware/api-token.ts";
 import { loadAllowedOrigins } from "../../worker/src/tenancy/origins.ts";
 import { ensureSiteTenant, siteConsentPolicy } from "../../worker/src/tenancy/site-tenant.ts";
 import { readConsentPolicy } from "../../worker/src/consent/policies.ts";
@@ -25,11 +26,11 @@ describe("ensureSiteTenant", () => {
       "http://localhost:8787",
       "https://sightline.example",
     ]);
-    expect(await withDb((db) => authenticateApiToken(db, second.frontendToken, new Date()))).toMatchObject({
+    expect(await authenticateApiToken(env, second.frontendToken, new Date())).toMatchObject({
       tenantId,
       type: "frontend",
     });
-    expect(await withDb((db) => authenticateApiToken(db, first.frontendToken, new Date()))).toBeNull();
+    expect(await authenticateApiToken(env, first.frontendToken, new Date())).toBeNull();
   });
 
   it("the site tenant requires consent receipts under CONSENT_VERSION, with its policy's hash", async () => {

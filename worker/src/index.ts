@@ -58,6 +58,7 @@ const compose: Compose = (routers) => {
 export const families = routeFamilies(MOUNTS, compose);
 
 export { RateLimiter } from "./rate-limiter.ts";
+export { TokenLookup } from "./token-lookup.ts";
 
 export default {
   fetch: families.fetch,

@@ -15,6 +15,7 @@ const PROGRAMMING_ERRORS = [TypeError, RangeError, ReferenceError, SyntaxError];
  * it is a JavaScript programming error.
  */
 export function isStorageUnavailable(error: unknown): boolean {
+  if (error instanceof ReportedStorageFailure) return error.unavailable;
   const sqlState = sqlStateOf(error);
   if (sqlState) return TRANSIENT_SQLSTATE.test(sqlState);
   return !causesOf(error).some((link) => PROGRAMMING_ERRORS.some((type) => link instanceof type));
@@ -39,4 +40,19 @@ function causesOf(error: unknown): unknown[] {
 function ownSqlStateOf(link: unknown): string | null {
   const code = (link as { code?: unknown } | null)?.code;
   return typeof code === "string" && SQLSTATE.test(code) ? code : null;
+}
+
+/**
+ * A database failure classified where it happened (in a Durable Object) and reported to the
+ * request across RPC, which would keep only an error's message, not its SQLSTATE or its causes.
+ * `description` is describeError's: no data in it.
+ */
+export class ReportedStorageFailure extends Error {
+  override name = "ReportedStorageFailure";
+  constructor(
+    readonly description: string,
+    readonly unavailable: boolean,
+  ) {
+    super(description);
+  }
 }

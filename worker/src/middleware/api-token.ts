@@ -1,9 +1,12 @@
 // API-token authentication (`Authorization: Bearer sl_be_…|sl_fe_…`) for ingest and token-readable
 // APIs. Sets c.var.apiToken = { id, tenantId, type }. Tokens in a URL are refused outright: URLs
 // end up in logs, histories and Referer headers. A revoked (deleted) or expired token fails on the
-// very next request because every request looks the token up.
+// very next request because every request looks the token up (in the database, through the token
+// lookup's warm connections: token-lookup.ts).
 import type { Context } from "hono";
-import { authenticateApiToken } from "../tenancy/api-tokens.ts";
+import { presentedTokenHash, type AuthenticatedToken } from "../tenancy/api-tokens.ts";
+import { ReportedStorageFailure } from "../storage-failure.ts";
+import { tokenLookupFor } from "../token-lookup.ts";
 import { factory, type AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 
@@ -34,6 +37,25 @@ export function bearerTokenOf(c: Context<AppEnv>): string | null {
   return match[1];
 }
 
+/**
+ * The live token behind a presented secret, or null (malformed, unknown, revoked, expired). Looked
+ * up by the token lookup's object on its warm connection (worker/src/token-lookup.ts), which gets
+ * the hash, never the secret. A database failure is thrown as a ReportedStorageFailure (503 when
+ * the database is unavailable, 500 otherwise).
+ */
+export async function authenticateApiToken(
+  env: Env,
+  token: string,
+  now: Date,
+  receiptId: string | null = null,
+): Promise<AuthenticatedToken | null> {
+  const hash = await presentedTokenHash(token);
+  if (!hash) return null;
+  const outcome = await tokenLookupFor(env, hash).find(hash, now, receiptId);
+  if ("failure" in outcome) throw new ReportedStorageFailure(outcome.failure, outcome.unavailable);
+  return outcome.token;
+}
+
 /** Authenticates the bearer token or answers 401 (TOKEN_REQUIRED / TOKEN_INVALID). */
 export const requireApiToken = factory.createMiddleware(async (c, next) => {
   await authenticateBearer(c);
@@ -46,7 +68,7 @@ export async function authenticateBearer(c: Context<AppEnv>): Promise<void> {
   const token = bearerTokenOf(c);
   if (token === null) throw new HttpError(401, "TOKEN_REQUIRED", "An API token is required", CHALLENGE);
   // A consent receipt read earlier (readConsentReceipt, browser ingest) is checked in the same lookup.
-  const found = await authenticateApiToken(c.var.db, token, new Date(), c.var.consentReceipt?.id ?? null);
+  const found = await authenticateApiToken(c.env, token, new Date(), c.var.consentReceipt?.id ?? null);
   if (!found)
     throw new HttpError(401, "TOKEN_INVALID", "Unknown, revoked or expired token", INVALID_CHALLENGE);
   c.set("apiToken", found);
@@ -60,7 +82,7 @@ export const refuseApiTokens = factory.createMiddleware(async (c, next) => {
   refuseTokenInQuery(c);
   const token = bearerTokenOf(c);
   if (token !== null) {
-    const found = await authenticateApiToken(c.var.db, token, new Date());
+    const found = await authenticateApiToken(c.env, token, new Date());
     if (!found)
       throw new HttpError(401, "TOKEN_INVALID", "Unknown, revoked or expired token", INVALID_CHALLENGE);
     throw new HttpError(403, "TOKEN_NOT_ALLOWED", `A ${found.type} token cannot use this endpoint`);

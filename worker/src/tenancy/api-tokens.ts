@@ -1,7 +1,8 @@
 // API tokens: `sl_be_…` (backend: ingest and query) and `sl_fe_…` (frontend: browser trace ingest
 // only). 256 random bits, shown once; only SHA-256(token) is stored, found through its unique
 // index in an RLS context that is that hash (app_authenticate_api_token). Revoking deletes
-// the row, so the very next request fails. Every function takes `now` (tests inject a clock).
+// the row, so the very next request fails: every request looks its token up (../token-lookup.ts).
+// Every function takes `now` (tests inject a clock).
 import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
 import { apiTokens, type TenantPlan, type TokenType } from "../../../db/schema/index.ts";
@@ -54,23 +55,22 @@ export function hashApiToken(token: string): Promise<Uint8Array<ArrayBuffer>> {
   return sha256(token);
 }
 
-function looksLikeApiToken(text: string): boolean {
-  return TOKEN_SHAPE.test(text);
+/** SHA-256 of a presented secret with a token's shape, or null: anything else is not worth a lookup. */
+export async function presentedTokenHash(token: string): Promise<Uint8Array<ArrayBuffer> | null> {
+  return TOKEN_SHAPE.test(token) ? hashApiToken(token) : null;
 }
 
 /**
- * The live token behind a presented secret, or null (unknown, revoked, expired, malformed). One
- * statement; the hourly last_used_at refresh and the consent facts for `receiptId` (a verified
- * receipt's id, or null) ride along in it.
+ * The live token with this hash, or null (unknown, revoked, expired). One statement; the hourly
+ * last_used_at refresh and the consent facts for `receiptId` (a verified receipt's id, or null)
+ * ride along in it. Run by the token lookup's Durable Object (worker/src/token-lookup.ts).
  */
-export async function authenticateApiToken(
+export async function findApiToken(
   db: Db,
-  token: string,
+  hash: Uint8Array,
   now: Date,
-  receiptId: string | null = null,
+  receiptId: string | null,
 ): Promise<AuthenticatedToken | null> {
-  if (!looksLikeApiToken(token)) return null;
-  const hash = await hashApiToken(token);
   const touchBefore = new Date(now.getTime() - TOUCH_INTERVAL_MS);
   // One round trip, no transaction around it: the function sets the lookup context and reads under
   // it (migrations/0012_ingest_round_trips.sql, 0028_consent_rls.sql, 0050).

@@ -1,0 +1,57 @@
+// API-token lookups on warm database connections. A Worker cannot keep a socket from one request to
+// the next, so every token-authenticated request opened a connection of its own for one statement:
+// about 6 of the ~20 ms the isolate spent on a 100-span ingest request, and against Neon a TLS and
+// WebSocket handshake with its proxy before the statement. A Durable Object may keep connections
+// across requests: the lookups of a shard share its pool. Nothing is cached: every lookup still
+// reads the database, so a revoked token, a changed plan or limit, new route patterns or a
+// withdrawn consent receipt apply to the very next request (docs/ingest.md, "Token lookup").
+// Requests call it through authenticateApiToken (middleware/api-token.ts), which sends only the hash.
+import { DurableObject } from "cloudflare:workers";
+import type { DbHandle } from "../../db/client.ts";
+import { describeError } from "./errors.ts";
+import { isStorageUnavailable } from "./storage-failure.ts";
+import type { AuthenticatedToken } from "./tenancy/api-tokens.ts";
+
+/**
+ * Lookups are spread over this many objects by the token's hash: one object runs one request at a
+ * time between awaits and holds up to the driver's default of 10 connections, so one shard serves
+ * one token's whole traffic (as one rate limiter object serves its tenant's) and the shards together
+ * at most 16 × 10 connections, which Neon's pooled endpoint takes easily.
+ */
+const SHARDS = 16;
+
+/** What a lookup answers over RPC, which would keep only an error's message. */
+export type LookupOutcome = { token: AuthenticatedToken | null } | { failure: string; unavailable: boolean };
+
+export class TokenLookup extends DurableObject<Env> {
+  /** The database this object reads. Tests point it at a stopped one through runInDurableObject. */
+  databaseUrl = this.env.DATABASE_URL;
+  #handle: (DbHandle & { url: string }) | undefined;
+
+  /** findApiToken on this object's pool; a failure comes back classified, with no data in it. */
+  async find(hash: Uint8Array, now: Date, receiptId: string | null): Promise<LookupOutcome> {
+    try {
+      // Loaded by the first lookup, not at start-up (docs/round-trips.md, "Cold start").
+      const { findApiToken } = await import("./tenancy/api-tokens.ts");
+      return { token: await findApiToken(await this.#connection(), hash, now, receiptId) };
+    } catch (error) {
+      return { failure: describeError(error), unavailable: isStorageUnavailable(error) };
+    }
+  }
+
+  async #connection() {
+    const { CONNECTION_NAMES, createDb, useLocalRelay } = await import("../../db/client.ts");
+    // No await from here on: lookups arriving together share one pool.
+    if (this.#handle?.url !== this.databaseUrl) {
+      if (this.env.DB_WS_PROXY) useLocalRelay(this.env.DB_WS_PROXY);
+      void this.#handle?.pool.end();
+      this.#handle = { ...createDb(this.databaseUrl, CONNECTION_NAMES.tokenLookup), url: this.databaseUrl };
+    }
+    return this.#handle.db;
+  }
+}
+
+/** The object that looks up tokens with this hash. */
+export function tokenLookupFor(env: Env, hash: Uint8Array): DurableObjectStub<TokenLookup> {
+  return env.TOKEN_LOOKUP.getByName(`shard:${hash[0] % SHARDS}`);
+}
