@@ -9,7 +9,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@open
 import { describe, expect, it } from "vitest";
 import worker from "../../worker/src/index.ts";
 import { ExportServiceResponseSchema, RpcStatusSchema } from "../../worker/src/otlp/generated/otlp_pb.ts";
-import { MAX_BODY_BYTES, readStream } from "../../worker/src/otlp/request-body.ts";
+import { MAX_BODY_BYTES, readBody, readStream } from "../../worker/src/otlp/request-body.ts";
 import { hashApiToken } from "../../worker/src/tenancy/api-tokens.ts";
 import { tokenLookupFor } from "../../worker/src/token-lookup.ts";
 import { call, ORIGIN } from "./helpers.ts";
@@ -244,6 +244,18 @@ describe("OTLP ingest: limits after decompression (G35)", () => {
       contentType: PROTOBUF,
     });
     expect(response.status).toBe(413);
+  });
+
+  it("G35: an identity body is read whole only within the limit, whatever Content-Length claims", async () => {
+    const request = (body: Uint8Array, declared: number) =>
+      new Request(`${ORIGIN}/v1/traces`, {
+        method: "POST",
+        headers: { "Content-Length": String(declared) },
+        body,
+      });
+    const within = new Uint8Array(1000).fill(7);
+    expect(await readBody(request(within, 1000), 1000)).toEqual({ ok: true, bytes: within });
+    expect(await readBody(request(new Uint8Array(1001), 10), 1000)).toMatchObject({ ok: false, status: 413 });
   });
 
   it("G35: a gzip bomb (1 MiB expanding to 1 GiB) answers 413", async () => {
