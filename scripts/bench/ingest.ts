@@ -1,7 +1,7 @@
 // OTLP ingest figures for `npm run bench`: spans/s through the running Worker (wrangler dev → relay
 // → Postgres) for batches of 100 and 1,000 spans in JSON and protobuf, next to the physical limit
 // measured in the same run: a raw multi-row INSERT of the same rows into the same table through
-// the same driver and relay. Also the CPU the Worker's own code spends on a 1,000-span batch
+// the same driver and relay, just before and just after each variant. Also the CPU the Worker's own code spends on a 1,000-span batch
 // (decode + map + serialise for the INSERT), measured here in Node's V8 (wrangler dev reports no
 // CPU time). Each variant uses fresh span ids so nothing is skipped as a duplicate. Ingest is
 // buffered (a queue, docs/ingest.md): the Worker's rate is measured until the consumer has stored
@@ -59,7 +59,9 @@ export async function benchIngest(baseUrl: string, database: Database): Promise<
     });
     for (const size of [100, 1000]) {
       const batches = SPANS_PER_VARIANT / size;
-      const raw = await rawInsertRate(db, tenantId, size, batches);
+      // The baseline is taken just before and just after each variant and averaged: the machine's
+      // load and the table's size drift during a run, and a single baseline swung 2-3x between runs.
+      let rawBefore = await rawInsertRate(db, tenantId, size, batches);
       for (const encoding of ["json", "protobuf"] as const) {
         const { rate: worker, answeredShare } = await workerRate(
           baseUrl,
@@ -68,6 +70,9 @@ export async function benchIngest(baseUrl: string, database: Database): Promise<
           size,
           batches,
         );
+        const rawAfter = await rawInsertRate(db, tenantId, size, batches);
+        const raw = (rawBefore + rawAfter) / 2;
+        rawBefore = rawAfter;
         rows.push({
           metric: `${size}-span batches, ${encoding}: Worker vs raw INSERT`,
           value: `${fmt(worker)} vs ${fmt(raw)} spans/s (${(worker / raw).toFixed(2)}×; last 200 at ${Math.round(answeredShare * 100)} % of the time)`,
