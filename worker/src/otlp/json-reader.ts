@@ -94,6 +94,15 @@ function compileMessage(desc: DescMessage): Reader {
   return reader;
 }
 
+/**
+ * Reads a field's message one level deeper. Its reader is resolved on first use, not per value: it
+ * may still be compiling when the field is (AnyValue and ArrayValue refer to each other).
+ */
+function childReader(child: DescMessage): Reader {
+  let reader: Reader | undefined;
+  return (json, depth) => (reader ??= readerOf(child))(json, depth + 1);
+}
+
 function compileField(desc: DescMessage, field: DescField): Entry["read"] {
   const name = field.localName;
   const where = `${desc.typeName}.${field.name}`;
@@ -116,16 +125,16 @@ function compileField(desc: DescMessage, field: DescField): Entry["read"] {
       };
     }
     case "message": {
-      const child = field.message;
+      const read = childReader(field.message);
       if (field.oneof) {
         const oneof = field.oneof.localName;
         return (message, json, depth) => {
-          if (json !== null) message[oneof] = { case: name, value: readerOf(child)(json, depth + 1) };
+          if (json !== null) message[oneof] = { case: name, value: read(json, depth) };
         };
       }
       return (message, json, depth) => {
         if (json === null) delete message[name];
-        else message[name] = readerOf(child)(json, depth + 1);
+        else message[name] = read(json, depth);
       };
     }
     case "list": {
@@ -150,10 +159,7 @@ function listItemReader(field: DescField & { fieldKind: "list" }, where: string)
     const parse = scalarParser(field.scalar, field.name, where);
     return (json: unknown) => parse(json);
   }
-  if (field.listKind === "message") {
-    const child = field.message;
-    return (json: unknown, depth: number) => readerOf(child)(json, depth + 1);
-  }
+  if (field.listKind === "message") return childReader(field.message);
   throw new Error(`${where}: the OTLP/JSON reader does not read lists of ${field.listKind}`);
 }
 
