@@ -9,6 +9,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { DbHandle } from "../../db/client.ts";
 import { describeError } from "./errors.ts";
+import { lazyModule } from "./lazy-module.ts";
 import { isStorageUnavailable } from "./storage-failure.ts";
 import type { AuthenticatedToken } from "./tenancy/api-tokens.ts";
 
@@ -19,6 +20,10 @@ import type { AuthenticatedToken } from "./tenancy/api-tokens.ts";
  * at most 16 × 10 connections, which Neon's pooled endpoint takes easily.
  */
 const SHARDS = 16;
+
+// Loaded by the first lookup, not at start-up (docs/round-trips.md, "Cold start").
+const tokens = lazyModule(() => import("./tenancy/api-tokens.ts"));
+const client = lazyModule(() => import("../../db/client.ts"));
 
 /** What a lookup answers over RPC, which would keep only an error's message. */
 export type LookupOutcome = { token: AuthenticatedToken | null } | { failure: string; unavailable: boolean };
@@ -31,8 +36,7 @@ export class TokenLookup extends DurableObject<Env> {
   /** findApiToken on this object's pool; a failure comes back classified, with no data in it. */
   async find(hash: Uint8Array, now: Date, receiptId: string | null): Promise<LookupOutcome> {
     try {
-      // Loaded by the first lookup, not at start-up (docs/round-trips.md, "Cold start").
-      const { findApiToken } = await import("./tenancy/api-tokens.ts");
+      const { findApiToken } = await tokens();
       return { token: await findApiToken(await this.#connection(), hash, now, receiptId) };
     } catch (error) {
       return { failure: describeError(error), unavailable: isStorageUnavailable(error) };
@@ -40,7 +44,7 @@ export class TokenLookup extends DurableObject<Env> {
   }
 
   async #connection() {
-    const { CONNECTION_NAMES, createDb, useLocalRelay } = await import("../../db/client.ts");
+    const { CONNECTION_NAMES, createDb, useLocalRelay } = await client();
     // No await from here on: lookups arriving together share one pool.
     if (this.#handle?.url !== this.databaseUrl) {
       if (this.env.DB_WS_PROXY) useLocalRelay(this.env.DB_WS_PROXY);

@@ -5,11 +5,12 @@
 import { and, eq, isNotNull, lt } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
 import { totpCredentials } from "../../../db/schema/index.ts";
+import { lazyModule } from "../lazy-module.ts";
 
 const PERIOD_SECONDS = 30;
 
 /** otplib and its hash and base32 code, loaded by the first TOTP request (docs/round-trips.md). */
-const library = () => import("otplib");
+const library = lazyModule(() => import("otplib"));
 
 export async function createTotpSecret(): Promise<string> {
   const { generateSecret } = await library();

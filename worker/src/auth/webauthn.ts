@@ -10,12 +10,13 @@ import type {
 import { fromBase64url } from "../byte-encoding.ts";
 import { CHALLENGE_TTL_MS } from "./challenges.ts";
 import type { Result } from "../result.ts";
+import { lazyModule } from "../lazy-module.ts";
 
 /**
  * The library, loaded on the first ceremony: with its ASN.1 / X.509 stack it is a large share of the
  * Worker's code, and most requests (and cold starts) never need it (docs/round-trips.md).
  */
-const library = () => import("@simplewebauthn/server");
+const library = lazyModule(() => import("@simplewebauthn/server"));
 
 export type RelyingParty = { origin: string; rpId: string; rpName: string };
 export type KnownCredential = {

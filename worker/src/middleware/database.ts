@@ -1,5 +1,8 @@
 import type { DbHandle, Db } from "../../../db/client.ts";
 import { factory } from "../env.ts";
+import { lazyModule } from "../lazy-module.ts";
+
+const client = lazyModule(() => import("../../../db/client.ts"));
 
 /**
  * A Pool per request, created when the request first uses `c.var.db` (and no connection is opened
@@ -13,7 +16,7 @@ import { factory } from "../env.ts";
  * keeps the module once loaded (docs/round-trips.md, "Cold start").
  */
 export const database = factory.createMiddleware(async (c, next) => {
-  const { CONNECTION_NAMES, createDb, useLocalRelay } = await import("../../../db/client.ts");
+  const { CONNECTION_NAMES, createDb, useLocalRelay } = await client();
   let handle: DbHandle | undefined;
   const connect = () => {
     if (!handle) {

@@ -18,6 +18,7 @@ import type { EdgeFacts } from "../otlp/privacy-firewall.ts";
 import { encodingOf, readBody } from "../otlp/request-body.ts";
 import type { OtlpBody } from "../otlp/response.ts";
 import { isStorageUnavailable } from "../storage-failure.ts";
+import { lazyModule } from "../lazy-module.ts";
 import { policyFor } from "../rate-limit/consume.ts";
 import { tenantKey } from "../rate-limit/keys.ts";
 
@@ -35,8 +36,8 @@ const CORS_REQUEST_HEADERS = `Authorization, Content-Type, Content-Encoding, ${R
 
 // The protobuf runtime, the OTLP schemas and the decoder, loaded by the first ingest request: a large
 // share of the Worker's code that no other route needs (docs/round-trips.md, "Cold start").
-const decoder = () => import("../otlp/ingest.ts");
-const responses = () => import("../otlp/response.ts");
+const decoder = lazyModule(() => import("../otlp/ingest.ts"));
+const responses = lazyModule(() => import("../otlp/response.ts"));
 
 export const otlp = new Hono<AppEnv>();
 

@@ -21,14 +21,15 @@ import {
   tracesQuery,
   vitalsQuery,
 } from "./query-parameters.ts";
+import { lazyModule } from "../lazy-module.ts";
 
 // The query modules, each loaded by the first request that needs it: code only telemetry reads use
 // stays out of the Worker's start-up (docs/round-trips.md, "Cold start").
-const traces = () => import("../query/traces.ts");
-const services = () => import("../query/services.ts");
-const logs = () => import("../query/logs.ts");
-const metrics = () => import("../query/metrics.ts");
-const rum = () => import("../query/rum.ts");
+const traces = lazyModule(() => import("../query/traces.ts"));
+const services = lazyModule(() => import("../query/services.ts"));
+const logs = lazyModule(() => import("../query/logs.ts"));
+const metrics = lazyModule(() => import("../query/metrics.ts"));
+const rum = lazyModule(() => import("../query/rum.ts"));
 
 /** Bearer token → that tenant's backend token; otherwise the session user's membership. */
 async function tenantReader(c: Context<AppEnv>, next: Next): Promise<void> {
