@@ -1,11 +1,11 @@
 // Allowed origins: only https://host[:port] (http only for localhost), normalised, never `*`;
-// loadAllowedOrigins and isOriginAllowedByAnyTenant serve ingest CORS.
+// the token lookup (allowedOrigins) and isOriginAllowedByAnyTenant serve ingest CORS.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  isOriginAllowedByAnyTenant,
-  loadAllowedOrigins,
-  parseOrigin,
-} from "../../worker/src/tenancy/origins.ts";
+import { withTenant } from "../../db/tenant-scope.ts";
+import { authenticateApiToken } from "../../worker/src/middleware/api-token.ts";
+import { createApiToken } from "../../worker/src/tenancy/api-tokens.ts";
+import { isOriginAllowedByAnyTenant, parseOrigin } from "../../worker/src/tenancy/origins.ts";
 import { problemOf } from "./helpers.ts";
 import { as, tenantWithRoles, withDb } from "./support/tenancy.ts";
 
@@ -53,7 +53,18 @@ describe("allowed origins API", () => {
     expect(await (await as(users.admin, `/api/tenants/${id}/origins`)).json()).toEqual({
       origins: ["http://localhost:4321", "https://shop.example.com"],
     });
-    expect(await withDb((db) => loadAllowedOrigins(db, id))).toEqual([
+    const { token } = await withDb((db) =>
+      withTenant(db, id, (tx) =>
+        createApiToken(tx, id, {
+          name: "site",
+          description: "",
+          type: "frontend",
+          expiresAt: null,
+          createdBy: null,
+        }),
+      ),
+    );
+    expect((await authenticateApiToken(env, token, new Date()))?.allowedOrigins).toEqual([
       "http://localhost:4321",
       "https://shop.example.com",
     ]);
@@ -62,6 +73,8 @@ describe("allowed origins API", () => {
       json: { origins: [] },
     });
     expect(await cleared.json()).toEqual({ origins: [] });
+    // The lookup caches nothing: the next browser batch is refused.
+    expect((await authenticateApiToken(env, token, new Date()))?.allowedOrigins).toEqual([]);
   });
 
   it("a wildcard or a plain-http origin is refused with 400 naming the entry", async () => {

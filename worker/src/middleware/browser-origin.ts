@@ -6,7 +6,7 @@ import type { AppEnv } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { policyFor } from "../rate-limit/consume.ts";
 import { ipKey } from "../rate-limit/keys.ts";
-import { isOriginAllowedByAnyTenant, loadAllowedOrigins } from "../tenancy/origins.ts";
+import { isOriginAllowedByAnyTenant } from "../tenancy/origins.ts";
 import { enforceRateLimit } from "./rate-limit.ts";
 
 const EXPOSED_HEADERS = "Retry-After, RateLimit, RateLimit-Policy";
@@ -31,10 +31,14 @@ export async function answerPreflight(
   return c.body(null, 204);
 }
 
-/** 403 ORIGIN_NOT_ALLOWED unless the request's Origin is one of the tenant's; then CORS for it. */
-export async function admitBrowserOrigin(c: Context<AppEnv>, tenantId: string): Promise<void> {
+/**
+ * 403 ORIGIN_NOT_ALLOWED unless the request's Origin is one of the token's tenant's; then CORS for
+ * it. The list came with the token lookup (no statement of its own), so a change applies to the
+ * next request.
+ */
+export function admitBrowserOrigin(c: Context<AppEnv>): void {
   const origin = c.req.header("Origin");
-  if (!origin || !(await loadAllowedOrigins(c.var.db, tenantId)).includes(origin)) {
+  if (!origin || !c.var.apiToken.allowedOrigins.includes(origin)) {
     throw new HttpError(403, "ORIGIN_NOT_ALLOWED", "This origin is not allowed for the token's tenant");
   }
   c.header("Access-Control-Allow-Origin", origin);

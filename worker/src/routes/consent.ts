@@ -20,7 +20,7 @@ const PREFLIGHT = { methods: "POST, DELETE", headers: `Authorization, Content-Ty
 const admitFrontend = createMiddleware<AppEnv>(async (c, next) => {
   if (c.var.apiToken.type !== "frontend")
     throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Consent receipts are for frontend tokens");
-  await admitBrowserOrigin(c, c.var.apiToken.tenantId);
+  admitBrowserOrigin(c);
   await limitPerBrowserIp(c, 1);
   await next();
 });

@@ -82,7 +82,7 @@ otlp.post(SIGNAL, async (c, next) => {
 otlp.post(SIGNAL, readConsentReceipt, requireApiToken, async (c) => {
   const signal = c.req.param("signal") as Signal;
   const token = c.var.apiToken;
-  const browser = token.type === "frontend" ? await admitBrowser(c, signal, token.tenantId) : undefined;
+  const browser = token.type === "frontend" ? admitBrowser(c, signal) : undefined;
   // In the request path, before the batch is read, stored or queued (docs/ingest.md).
   if (browser) {
     browser.sessionId = await requireConsentReceipt(c);
@@ -142,10 +142,10 @@ async function queueBatch(c: Context<AppEnv>, signal: Signal, rows: readonly obj
 const BROWSER_SIGNALS: ReadonlySet<Signal> = new Set(["traces", "logs"]);
 
 /** Frontend tokens: traces and logs, from an allowed origin of the token's tenant. */
-async function admitBrowser(c: Context<AppEnv>, signal: Signal, tenantId: string): Promise<EdgeFacts> {
+function admitBrowser(c: Context<AppEnv>, signal: Signal): EdgeFacts {
   if (!BROWSER_SIGNALS.has(signal))
     throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Frontend tokens can only send traces and logs");
-  await admitBrowserOrigin(c, tenantId);
+  admitBrowserOrigin(c);
   const cf = c.req.raw.cf as { country?: string; colo?: string } | undefined;
   return { country: cf?.country, colo: cf?.colo };
 }

@@ -24,6 +24,8 @@ export type AuthenticatedToken = {
   routePatterns: readonly string[];
   /** Whether browser log records keep their body and severity text (tenants.browser_log_text). */
   browserLogText: boolean;
+  /** The tenant's allowed browser origins, normalised (tenancy/origins.ts; migration 0082). */
+  allowedOrigins: readonly string[];
 };
 
 type TokenRow = {
@@ -38,6 +40,7 @@ type TokenRow = {
   limits: TenantLimits;
   route_patterns: string[];
   browser_log_text: boolean;
+  allowed_origins: string[];
 };
 
 const PREFIXES: Record<TokenType, string> = { backend: "sl_be_", frontend: "sl_fe_" };
@@ -73,7 +76,7 @@ export async function findApiToken(
 ): Promise<AuthenticatedToken | null> {
   const touchBefore = new Date(now.getTime() - TOUCH_INTERVAL_MS);
   // One round trip, no transaction around it: the function sets the lookup context and reads under
-  // it (migrations/0012_ingest_round_trips.sql, 0028_consent_rls.sql, 0050).
+  // it (migrations/0012_ingest_round_trips.sql, 0028_consent_rls.sql, 0050, 0082).
   const rows = await db.execute<TokenRow>(
     sql`select * from app_authenticate_api_token_with_receipt(${hash}, ${now}, ${touchBefore}, ${receiptId}::uuid)`,
   );
@@ -94,6 +97,7 @@ export async function findApiToken(
     limits: row.limits,
     routePatterns: row.route_patterns,
     browserLogText: row.browser_log_text,
+    allowedOrigins: row.allowed_origins,
   };
 }
 

@@ -5,7 +5,7 @@ import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
 import { tenantOrigins } from "../../../db/schema/index.ts";
 import { withSetting } from "../../../db/setting-scope.ts";
-import { withTenant, type Tx } from "../../../db/tenant-scope.ts";
+import type { Tx } from "../../../db/tenant-scope.ts";
 
 export const MAX_ORIGINS = 50;
 const LOCALHOST = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -24,11 +24,6 @@ export function parseOrigin(text: string): string | null {
   if (url.protocol === "http:" && !LOCALHOST.has(url.hostname)) return null;
   if (url.protocol !== "https:" && url.protocol !== "http:") return null;
   return url.origin;
-}
-
-/** A tenant's allowed origins (normalised), for ingest CORS. */
-export async function loadAllowedOrigins(db: Db, tenantId: string): Promise<string[]> {
-  return withTenant(db, tenantId, (tx) => listAllowedOrigins(tx));
 }
 
 export async function listAllowedOrigins(tx: Tx): Promise<string[]> {
