@@ -39,6 +39,19 @@ export const CONNECTION_NAMES = {
 export type ConnectionName = (typeof CONNECTION_NAMES)[keyof typeof CONNECTION_NAMES];
 
 /**
+ * createDb for the Worker's own connections: through the local relay when the Worker runs locally
+ * (its `DB_WS_PROXY` binding is set in dev and tests, never in production).
+ */
+export function createWorkerDb(
+  env: { DATABASE_URL: string; DB_WS_PROXY?: string },
+  applicationName: ConnectionName,
+  connectionString = env.DATABASE_URL,
+): DbHandle {
+  if (env.DB_WS_PROXY) useLocalRelay(env.DB_WS_PROXY);
+  return createDb(connectionString, applicationName);
+}
+
+/**
  * A Pool for one request (Workers cannot keep sockets across requests): the caller ends it with
  * `waitUntil(pool.end())`.
  */

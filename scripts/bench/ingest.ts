@@ -1,9 +1,9 @@
 // OTLP ingest figures for `npm run bench`: spans/s through the running Worker (wrangler dev → relay
 // → Postgres) for batches of 100 and 1,000 spans in JSON and protobuf, next to the physical limit
 // measured in the same run: a raw multi-row INSERT of the same rows into the same table through
-// the same driver and relay, just before and just after each variant. Also the CPU the Worker's own code spends on a 1,000-span batch
-// (decode + map + serialise for the INSERT), measured here in Node's V8 (wrangler dev reports no
-// CPU time). Each variant uses fresh span ids so nothing is skipped as a duplicate. Ingest is
+// the same driver and relay, just before and just after each variant. Also the CPU the Worker's
+// own code spends on a 1,000-span batch (decode + map + serialise for the INSERT), measured here
+// in Node's V8 (wrangler dev reports no CPU time). Each variant uses fresh span ids so nothing is skipped as a duplicate. Ingest is
 // buffered (a queue, docs/ingest.md): the Worker's rate is measured until the consumer has stored
 // the last row, not until the last 200, so it compares with the raw INSERT like for like.
 import { neonConfig } from "@neondatabase/serverless";

@@ -22,9 +22,10 @@ export async function countedRoundTrips(
 
 async function requestTraffic(database: EmbeddedDatabase) {
   const traffic = await database.relayedTraffic();
-  const named = [CONNECTION_NAMES.api, CONNECTION_NAMES.tokenLookup].map((name) => traffic[name]);
-  return {
-    messages: named.reduce((sum, counts) => sum + (counts?.messages ?? 0), 0),
-    connections: named.reduce((sum, counts) => sum + (counts?.connections ?? 0), 0),
-  };
+  const total = { messages: 0, connections: 0 };
+  for (const name of [CONNECTION_NAMES.api, CONNECTION_NAMES.tokenLookup]) {
+    total.messages += traffic[name]?.messages ?? 0;
+    total.connections += traffic[name]?.connections ?? 0;
+  }
+  return total;
 }

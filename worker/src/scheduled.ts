@@ -1,6 +1,6 @@
 // The Cron Trigger entry point (`[triggers]` in wrangler.toml): a thin adapter that opens the
 // database and dispatches each schedule to the module that owns its job. Nothing else lives here.
-import { CONNECTION_NAMES, createDb, useLocalRelay } from "../../db/client.ts";
+import { CONNECTION_NAMES, createWorkerDb } from "../../db/client.ts";
 import type { Db } from "../../db/client.ts";
 import { deliverDueEmails } from "./email/outbox.ts";
 import { describeError } from "./errors.ts";
@@ -49,8 +49,7 @@ export async function scheduled(
     console.error(JSON.stringify({ msg: "no job for cron", cron: controller.cron }));
     return;
   }
-  if (env.DB_WS_PROXY) useLocalRelay(env.DB_WS_PROXY);
-  const { db, pool } = createDb(env.DATABASE_URL, CONNECTION_NAMES.cron);
+  const { db, pool } = createWorkerDb(env, CONNECTION_NAMES.cron);
   try {
     await job(db, env, new Date(controller.scheduledTime));
   } finally {

@@ -44,12 +44,12 @@ export class TokenLookup extends DurableObject<Env> {
   }
 
   async #connection() {
-    const { CONNECTION_NAMES, createDb, useLocalRelay } = await client();
+    const { CONNECTION_NAMES, createWorkerDb } = await client();
     // No await from here on: lookups arriving together share one pool.
     if (this.#handle?.url !== this.databaseUrl) {
-      if (this.env.DB_WS_PROXY) useLocalRelay(this.env.DB_WS_PROXY);
       void this.#handle?.pool.end();
-      this.#handle = { ...createDb(this.databaseUrl, CONNECTION_NAMES.tokenLookup), url: this.databaseUrl };
+      const handle = createWorkerDb(this.env, CONNECTION_NAMES.tokenLookup, this.databaseUrl);
+      this.#handle = { ...handle, url: this.databaseUrl };
     }
     return this.#handle.db;
   }

@@ -5,7 +5,7 @@
 // failure the database may recover from (down, overloaded) retries with backoff, and the unique
 // keys make every retry store each row once. Rows Postgres refuses are isolated one message at a
 // time and only the refused message goes to the dead-letter queue (docs/ingest.md).
-import { CONNECTION_NAMES, createDb, useLocalRelay, type Db } from "../../../db/client.ts";
+import { CONNECTION_NAMES, createWorkerDb, type Db } from "../../../db/client.ts";
 import { storeRows } from "../otlp/store.ts";
 import { sqlStateOf } from "../storage-failure.ts";
 import { asIngestMessage, rowsJsonOf, type IngestMessage } from "./message.ts";
@@ -29,8 +29,7 @@ const LONGEST_RETRY_SECONDS = 600;
 type Entry = { message: Message; ingest: IngestMessage };
 
 export async function consumeIngest(batch: MessageBatch, env: Env): Promise<void> {
-  if (env.DB_WS_PROXY) useLocalRelay(env.DB_WS_PROXY);
-  const { db, pool } = createDb(env.DATABASE_URL, CONNECTION_NAMES.ingest);
+  const { db, pool } = createWorkerDb(env, CONNECTION_NAMES.ingest);
   const inFlight = new Set<Promise<void>>();
   try {
     for (const group of (await groupsOf(batch.messages, env)).values()) {

@@ -16,15 +16,9 @@ const client = lazyModule(() => import("../../../db/client.ts"));
  * keeps the module once loaded (docs/round-trips.md, "Cold start").
  */
 export const database = factory.createMiddleware(async (c, next) => {
-  const { CONNECTION_NAMES, createDb, useLocalRelay } = await client();
+  const { CONNECTION_NAMES, createWorkerDb } = await client();
   let handle: DbHandle | undefined;
-  const connect = () => {
-    if (!handle) {
-      if (c.env.DB_WS_PROXY) useLocalRelay(c.env.DB_WS_PROXY);
-      handle = createDb(c.env.DATABASE_URL, CONNECTION_NAMES.api);
-    }
-    return handle.db;
-  };
+  const connect = () => (handle ??= createWorkerDb(c.env, CONNECTION_NAMES.api)).db;
   // Every property of the real drizzle instance, read through on first use (methods run on it).
   c.set(
     "db",

@@ -4,7 +4,7 @@
 // of its own: a pending-deletion account cannot sign in, so proving the passkey *and* calling
 // restore is the confirmation.
 import { Hono, type Context } from "hono";
-import { CONNECTION_NAMES, createDb } from "../../../db/client.ts";
+import { CONNECTION_NAMES, createWorkerDb } from "../../../db/client.ts";
 import { recordAuditEvent } from "../auth/audit.ts";
 import { storeChallenge } from "../auth/challenges.ts";
 import { authenticationOptions } from "../auth/webauthn.ts";
@@ -28,7 +28,7 @@ import { limitAccountApi, limitAuthByIp } from "../middleware/rate-limit.ts";
  * before the response starts, so an early database failure is still a proper 500.
  */
 async function exportStream(c: Context<AppEnv>): Promise<ReadableStream<Uint8Array>> {
-  const { db, pool } = createDb(c.env.DATABASE_URL, CONNECTION_NAMES.api);
+  const { db, pool } = createWorkerDb(c.env, CONNECTION_NAMES.api);
   const chunks = accountExportChunks(db, {
     userId: c.var.user.id,
     now: new Date(),
