@@ -22,10 +22,6 @@ export default defineConfig({
                 TEST_STOPPED_DATABASE_URL: inject("stoppedDatabaseUrl"),
                 ...inject("workerSecrets"),
               },
-              // The real local queue, flushed as soon as a message arrives (wrangler.toml waits up
-              // to 2 s to fill a batch): tests wait on the queue by a barrier, never by a sleep
-              // (tests/worker/support/telemetry.ts, settleIngest).
-              queueConsumers: { "sightline-ingest": { maxBatchTimeout: 0 } },
               // Reads the messages the simulated EMAIL binding wrote (tests/worker/support/mail.ts).
               serviceBindings: { MAILBOX: mailboxService },
             },

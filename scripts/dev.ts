@@ -61,6 +61,7 @@ try {
     port: PORT,
     secrets: { ...databaseSecrets(running.database), ...loadDevSecrets(join(DATA, "dev-secrets.json")) },
     persistDir: join(DATA, "wrangler"),
+    localObservability: true,
     // Rebuilt on every change of the code; wrangler dev reloads the new build.
     watch: true,
     // Nothing is sent locally: the simulated binding writes each message to files; this says where.

@@ -70,6 +70,14 @@ export async function startWorker(options: {
   inspectorPort?: number;
   /** Also the Worker's own console.log lines (wrangler's "log" level), e.g. the consumer's counts. */
   verbose?: boolean;
+  /**
+   * wrangler dev's local observability (on by default): a trace collector in the same workerd
+   * receives every invocation's tail events and writes them to SQLite, for the local explorer.
+   * Deployed, the platform collects them outside the Worker. `npm run dev` keeps it; tests and
+   * benches turn it off: one 100-span ingest request took 24.6 ms p50 with it, 14.8 without
+   * (docs/ingest.md, "Local measurement").
+   */
+  localObservability?: boolean;
   onMail?: (message: LoggedMessage) => void;
 }): Promise<Worker> {
   const origin = `http://localhost:${options.port}`;
@@ -100,7 +108,11 @@ export async function startWorker(options: {
     ],
     {
       cwd: ROOT,
-      env: { ...process.env, ...OFFLINE_ENV },
+      env: {
+        ...process.env,
+        ...OFFLINE_ENV,
+        ...(options.localObservability ? {} : { X_LOCAL_OBSERVABILITY: "false" }),
+      },
       // Its own process group, so stopping it also stops workerd and leaves no orphans.
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],

@@ -16,7 +16,7 @@ import { freePort } from "../../db/local/free-port.ts";
 import { databaseSecrets, startEmbeddedDatabase, startWorker } from "../local-stack.ts";
 import { WORKER_OUT } from "../build-worker.ts";
 import { generateWorkerSecrets } from "../worker-secrets.ts";
-import { createBenchTenant, encode, makeSpans, storedSpans, timedRate, untilStored } from "./ingest.ts";
+import { createBenchTenant, encode, makeSpans, rolledUpRoots, timedRate, untilStored } from "./ingest.ts";
 
 const SPANS = 20_000;
 const OUTPUT = join(tmpdir(), "sightline-ingest.cpuprofile");
@@ -52,14 +52,15 @@ try {
     await send(Array.from({ length: 8 }, () => encode(makeSpans(size), encoding)));
     const requests = SPANS / size;
     const bodies = Array.from({ length: requests }, () => encode(makeSpans(size), encoding));
-    const expected = (await storedSpans(db, tenantId)) + SPANS;
+    const stored = () => rolledUpRoots(db, tenantId);
+    const expected = (await stored()) + SPANS;
     const inspector = await connectInspector(inspectorPort);
     await inspector.call("Profiler.enable");
     await inspector.call("Profiler.setSamplingInterval", { interval: 250 });
     await inspector.call("Profiler.start");
     const started = performance.now();
     await send(bodies);
-    await untilStored(db, tenantId, expected);
+    await untilStored(stored, expected);
     const elapsed = performance.now() - started;
     const { profile } = (await inspector.call("Profiler.stop")) as { profile: Profile };
     inspector.close();

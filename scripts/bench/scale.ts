@@ -66,7 +66,7 @@ try {
     for (const size of sizes) {
       const started = performance.now();
       await load(worker.origin, tenant.token, (size - loaded) / SPANS_PER_REQUEST);
-      await untilStored(db, tenant.tenantId, size + extra, noReload);
+      await untilStored(() => storedSpans(db, tenant.tenantId), size + extra, noReload);
       const rate = (size - loaded) / ((performance.now() - started) / 1000);
       loaded = size;
       console.log(`\n${size.toLocaleString("en-US")} spans (+ logs and metric points)`);
@@ -105,7 +105,7 @@ try {
       // batch until the next compaction, so this is what a dashboard reads most of the time.
       await post(worker.origin, tenant.token, "traces", spanRequest(Date.now(), 60_000));
       extra += SPANS_PER_REQUEST;
-      await untilStored(db, tenant.tenantId, size + extra, noReload);
+      await untilStored(() => storedSpans(db, tenant.tenantId), size + extra, noReload);
       const vitals = (await queries(api)).filter(([name]) => name.startsWith("vitals"));
       await measure(vitals.map(([name, path]) => [`${name} (hour being written)`, path]));
     }
