@@ -45,7 +45,7 @@ let sequence = 0;
 /** Queue messages as the platform delivers them (attempts counts deliveries). */
 async function delivery(tenantId: string, rows: object[][], attempts = 1): Promise<Delivered[]> {
   const bodies = [];
-  for (const part of rows) bodies.push(...(await messagesOf(tenantId, "traces", part)));
+  for (const part of rows) bodies.push(...messagesOf(tenantId, "traces", part));
   return bodies.map((body) => ({ id: `m${++sequence}`, timestamp: new Date(), attempts, body }));
 }
 
@@ -65,22 +65,32 @@ const spanCount = async (tenantId: string) =>
 describe("ingest queue messages", () => {
   it("a large request is split into messages under the queue's 128 KB limit, every row kept once", async () => {
     const rows = spans(2_000).map((row) => ({ ...row, attributes: { note: randomHex(256) } }));
-    const messages = await messagesOf(crypto.randomUUID(), "traces", rows);
+    const messages = messagesOf(crypto.randomUUID(), "traces", rows);
     expect(messages.length).toBeGreaterThan(1);
     for (const message of messages) expect(payloadBytesOf(message)).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
-    const decoded = (await Promise.all(messages.map(rowsJsonOf))).flatMap((json) => JSON.parse(json));
+    const decoded = messages.map(rowsJsonOf).flatMap((json) => JSON.parse(json));
     expect(decoded).toEqual(rows);
   });
 
   it("a small request's rows travel as plain JSON (no gzip); a large one's compressed", async () => {
     const small = spans(3);
-    const [plain] = await messagesOf(crypto.randomUUID(), "traces", small);
+    const [plain] = messagesOf(crypto.randomUUID(), "traces", small);
     expect(plain).toMatchObject({ items: 3, json: JSON.stringify(small) });
     const large = spans(2_000);
-    const packed = await messagesOf(crypto.randomUUID(), "traces", large);
+    const packed = messagesOf(crypto.randomUUID(), "traces", large);
     expect(packed.every((message) => "rows" in message && !("json" in message))).toBe(true);
-    const decoded = (await Promise.all(packed.map(rowsJsonOf))).flatMap((json) => JSON.parse(json));
+    const decoded = packed.map(rowsJsonOf).flatMap((json) => JSON.parse(json));
     expect(decoded).toEqual(large);
+  });
+
+  it("a message compressed at zlib's default level (CompressionStream, before level 1) still reads back", async () => {
+    const rows = spans(2_000);
+    const json = JSON.stringify(rows);
+    const stream = new Blob([json]).stream().pipeThrough(new CompressionStream("gzip"));
+    const packed = new Uint8Array(await new Response(stream).arrayBuffer()).toBase64();
+    expect(
+      rowsJsonOf({ tenantId: crypto.randomUUID(), signal: "traces", items: rows.length, rows: packed }),
+    ).toBe(json);
   });
 });
 
@@ -148,6 +158,16 @@ describe("ingest queue consumer", () => {
 
   it("the retry delay doubles from 5 s up to 10 minutes", () => {
     expect([1, 2, 3, 8, 9, 100].map(retryDelayOf)).toEqual([5, 10, 20, 600, 600, 600]);
+  });
+
+  it("a message whose rows do not decompress is dead-lettered at once; the rest of its batch is stored", async () => {
+    const tenant = await createTenant();
+    const [good] = await delivery(tenant.id, [spans(3)]);
+    const broken = { tenantId: tenant.id, signal: "traces", items: 1, rows: btoa("not gzip") };
+    const result = await consume([good, { id: "broken", timestamp: new Date(), attempts: 1, body: broken }]);
+    expect(result.explicitAcks.sort()).toEqual([good.id, "broken"].sort());
+    expect(result.retryMessages).toEqual([]);
+    expect(await spanCount(tenant.id)).toBe(3);
   });
 
   it("a message that is not an ingest message is dead-lettered at once, not retried", async () => {

@@ -65,7 +65,7 @@ type Chunk = { entries: Entry[]; parts: string[]; chars: number };
 async function* chunksOf(env: Env, group: Entry[]): AsyncGenerator<Chunk> {
   let chunk: Chunk = { entries: [], parts: [], chars: 0 };
   for (const entry of group) {
-    const json = await rowsJsonOf(entry.ingest).catch(() => null);
+    const json = jsonOrNull(entry.ingest);
     if (json === null) {
       await deadLetter(env, entry.message, "rows do not decompress");
       continue;
@@ -79,6 +79,14 @@ async function* chunksOf(env: Env, group: Entry[]): AsyncGenerator<Chunk> {
     chunk.chars += json.length;
   }
   if (chunk.entries.length > 0) yield chunk;
+}
+
+function jsonOrNull(message: IngestMessage): string | null {
+  try {
+    return rowsJsonOf(message);
+  } catch {
+    return null;
+  }
 }
 
 /** Stores one statement's messages and acks them once committed; never throws (retries, dead letters). */

@@ -17,7 +17,7 @@ export async function enqueueRows(
   signal: Signal,
   rows: readonly object[],
 ): Promise<number> {
-  const messages = await messagesOf(tenantId, signal, rows);
+  const messages = messagesOf(tenantId, signal, rows);
   for (const group of sendGroups(messages)) {
     await queue.sendBatch(group.map((body) => ({ body })));
   }

@@ -60,7 +60,7 @@ function isRetryable(error: unknown): boolean {
 }
 
 export function withTimeout<T>(work: Promise<T>): Promise<T> {
-  let timer = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`rate limiter timed out after ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
   });
