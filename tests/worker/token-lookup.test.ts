@@ -9,7 +9,7 @@ import { withTenant } from "../../db/tenant-scope.ts";
 import { isStorageUnavailable, ReportedStorageFailure } from "../../worker/src/storage-failure.ts";
 import { authenticateApiToken } from "../../worker/src/middleware/api-token.ts";
 import { createApiToken, hashApiToken } from "../../worker/src/tenancy/api-tokens.ts";
-import { tokenLookupFor } from "../../worker/src/token-lookup.ts";
+import { placementOf, tokenLookupFor } from "../../worker/src/token-lookup.ts";
 import { connect } from "./helpers.ts";
 import { setTenantPlan } from "../../scripts/tenant-plan.ts";
 import { createTenant, readRows } from "./support/telemetry.ts";
@@ -114,5 +114,18 @@ describe("token lookup", () => {
     expect(isStorageUnavailable(refused)).toBe(false);
     expect((refused as ReportedStorageFailure).description).toMatch(/database error 22P02/);
     expect((refused as ReportedStorageFailure).description).not.toContain("not-a-uuid-value");
+  });
+
+  it("token lookup: the objects are created at DATABASE_LOCATION_HINT when it is set; a value that is no hint is refused", async () => {
+    expect(placementOf("")).toBeUndefined();
+    expect(placementOf("weur")).toEqual({ locationHint: "weur" });
+    expect(() => placementOf("frankfurt")).toThrow(
+      /DATABASE_LOCATION_HINT is not a location hint: frankfurt/,
+    );
+    const tenant = await createTenant();
+    const hinted = { ...env, DATABASE_LOCATION_HINT: "enam" };
+    expect(await authenticateApiToken(hinted, tenant.backend, new Date())).toMatchObject({
+      tenantId: tenant.id,
+    });
   });
 });

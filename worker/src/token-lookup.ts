@@ -57,5 +57,31 @@ export class TokenLookup extends DurableObject<Env> {
 
 /** The object that looks up tokens with this hash. */
 export function tokenLookupFor(env: Env, hash: Uint8Array): DurableObjectStub<TokenLookup> {
-  return env.TOKEN_LOOKUP.getByName(`shard:${hash[0] % SHARDS}`);
+  return env.TOKEN_LOOKUP.getByName(`shard:${hash[0] % SHARDS}`, placementOf(env.DATABASE_LOCATION_HINT));
+}
+
+const LOCATION_HINTS: ReadonlySet<string> = new Set<DurableObjectLocationHint>([
+  "wnam",
+  "enam",
+  "sam",
+  "weur",
+  "eeur",
+  "apac",
+  "apac-ne",
+  "apac-se",
+  "oc",
+  "afr",
+  "me",
+]);
+
+/**
+ * Where a shard's object is created (DATABASE_LOCATION_HINT, the region of Cloudflare's nearest the
+ * database; empty: none). An object stays where it was first created, by default next to its first
+ * caller: without the hint, a shard first used from Sydney would serve Frankfurt's lookups against a
+ * Frankfurt database by two long hops instead of one. A value that is not a hint fails loudly.
+ */
+export function placementOf(hint: string): DurableObjectNamespaceGetDurableObjectOptions | undefined {
+  if (hint === "") return undefined;
+  if (!LOCATION_HINTS.has(hint)) throw new Error(`DATABASE_LOCATION_HINT is not a location hint: ${hint}`);
+  return { locationHint: hint as DurableObjectLocationHint };
 }
