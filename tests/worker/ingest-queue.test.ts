@@ -43,7 +43,7 @@ function spans(count: number, extra: Partial<SpanRow> = {}): SpanRow[] {
 let sequence = 0;
 
 /** Queue messages as the platform delivers them (attempts counts deliveries). */
-async function delivery(tenantId: string, rows: object[][], attempts = 1): Promise<Delivered[]> {
+function delivery(tenantId: string, rows: object[][], attempts = 1): Delivered[] {
   const bodies = [];
   for (const part of rows) bodies.push(...messagesOf(tenantId, "traces", part));
   return bodies.map((body) => ({ id: `m${++sequence}`, timestamp: new Date(), attempts, body }));
@@ -97,7 +97,7 @@ describe("ingest queue messages", () => {
 describe("ingest queue consumer", () => {
   it("many requests' messages are stored together, each tenant's rows under its own tenant (RLS)", async () => {
     const [a, b] = [await createTenant(), await createTenant()];
-    const messages = [...(await delivery(a.id, [spans(3), spans(2)])), ...(await delivery(b.id, [spans(4)]))];
+    const messages = [...delivery(a.id, [spans(3), spans(2)]), ...delivery(b.id, [spans(4)])];
     const result = await consume(messages);
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks.sort()).toEqual(messages.map((m) => m.id).sort());
@@ -107,10 +107,10 @@ describe("ingest queue consumer", () => {
 
   it("I41: the consumer fails mid-batch → the batch is redelivered → every row is stored once", async () => {
     const tenant = await createTenant();
-    const good = await delivery(tenant.id, [spans(3), spans(2)]);
+    const good = delivery(tenant.id, [spans(3), spans(2)]);
     // Rows Postgres refuses (a start time no timestamptz can hold): the statement for the whole
     // batch fails after the first message's rows were sent with it.
-    const refused = await delivery(tenant.id, [spans(1, { start_time: "not a time" })]);
+    const refused = delivery(tenant.id, [spans(1, { start_time: "not a time" })]);
     const first = await consume([good[0], ...refused, good[1]]);
     expect(first.explicitAcks.sort()).toEqual([good[0].id, refused[0].id, good[1].id].sort());
     expect(first.retryMessages).toEqual([]);
@@ -126,9 +126,9 @@ describe("ingest queue consumer", () => {
     // ~1.7 M characters of JSON each (compressible, so one message each): one statement apiece,
     // run two at a time; the refused message joins the second one's statement.
     const large = () => spans(1_000).map((row) => ({ ...row, attributes: { note: "x".repeat(1_500) } }));
-    const good = await delivery(tenant.id, [large(), large(), large(), large()]);
+    const good = delivery(tenant.id, [large(), large(), large(), large()]);
     expect(good).toHaveLength(4);
-    const refused = await delivery(tenant.id, [spans(1, { start_time: "not a time" })]);
+    const refused = delivery(tenant.id, [spans(1, { start_time: "not a time" })]);
     const messages = [good[0], good[1], ...refused, good[2], good[3]];
     const result = await consume(messages);
     expect(result.retryMessages).toEqual([]);
@@ -139,9 +139,9 @@ describe("ingest queue consumer", () => {
   // (getQueueResult reports which messages were retried, not their delay: retryDelayOf is below.)
   it("I41: with the database down nothing is acked and every message is retried; once it is back everything lands, deduplicated", async () => {
     const tenant = await createTenant();
-    const earlier = await delivery(tenant.id, [spans(2)]);
+    const earlier = delivery(tenant.id, [spans(2)]);
     await consume(earlier);
-    const held = [...earlier, ...(await delivery(tenant.id, [spans(3), spans(4)]))];
+    const held = [...earlier, ...delivery(tenant.id, [spans(3), spans(4)])];
     for (let attempts = 1; attempts <= 3; attempts++) {
       const down = await consume(
         held.map((m) => ({ ...m, attempts })),
@@ -162,7 +162,7 @@ describe("ingest queue consumer", () => {
 
   it("a message whose rows do not decompress is dead-lettered at once; the rest of its batch is stored", async () => {
     const tenant = await createTenant();
-    const [good] = await delivery(tenant.id, [spans(3)]);
+    const [good] = delivery(tenant.id, [spans(3)]);
     const broken = { tenantId: tenant.id, signal: "traces", items: 1, rows: btoa("not gzip") };
     const result = await consume([good, { id: "broken", timestamp: new Date(), attempts: 1, body: broken }]);
     expect(result.explicitAcks.sort()).toEqual([good.id, "broken"].sort());
